@@ -1,0 +1,112 @@
+"""The ``specbind`` command line: argument parsing and dispatch to the stages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+_DESCRIPTION = """\
+specbind turns the hand-written OpenAPI specs in specs/ into typed Python bindings
+(generated/) and uses the same specs to check captured traffic offline.
+
+exit status: 0 clean, 1 problems found, 2 bad arguments or unreadable input.
+"""
+
+_LINT_HELP = """\
+Check OpenAPI specs with openapi-spec-validator, then with specbind's own rules
+(operationIds, response schemas, examples, $refs, path parameters, open or closed
+enums, additionalProperties on responses). Every problem is printed as
+FILE:LINE:COL: RULE: MESSAGE.
+"""
+
+_GENERATE_HELP = """\
+Lint every spec in specs/, then compile each into generated/<name>/: attrs models
+(through datamodel-code-generator), a cattrs converter and a urllib3 client.
+The output is byte-identical on every run and machine. With --check, nothing is
+written: the output is regenerated in a temporary directory and compared, and a
+unified diff is printed when generated/ is stale.
+"""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="specbind",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    lint = commands.add_parser(
+        "lint",
+        help="check specs for problems",
+        description=_LINT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lint.add_argument(
+        "specs",
+        nargs="*",
+        metavar="SPEC",
+        type=Path,
+        help="spec files to check (default: every specs/*.yaml under --project)",
+    )
+    _add_project_option(lint)
+
+    generate = commands.add_parser(
+        "generate",
+        help="compile specs into generated/",
+        description=_GENERATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a unified diff when generated/ is stale",
+    )
+    _add_project_option(generate)
+
+    from codegen._validate_cli import add_validate_parser
+
+    add_validate_parser(commands)
+    return parser
+
+
+def _add_project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="the project directory holding specs/ and generated/ (default: .)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``specbind`` command and return its exit status."""
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "lint":
+            from codegen._lint_cli import run_lint
+
+            return run_lint(args.specs, args.project)
+        if args.command == "generate":
+            from codegen._generate import run_generate
+
+            return run_generate(args.project, check=args.check)
+        from codegen._validate_cli import run_validate
+
+        return run_validate(args)
+    except KeyboardInterrupt:
+        print("specbind: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `specbind validate ... | head`): not our error.
+        sys.stderr.close()
+        return EXIT_OK

@@ -1,0 +1,202 @@
+"""Load stage: read an OpenAPI YAML (or JSON) file into plain data with line numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+__all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
+
+#: A hand-written spec is a few dozen KB; anything this large is a mistake or an attack.
+MAX_SPEC_BYTES = 5 * 1024 * 1024
+#: YAML aliases can make a small file expand without bound ("billion laughs").
+_MAX_NODES = 500_000
+
+
+class LoadError(Exception):
+    """A spec file that cannot be read or parsed. ``str()`` is one line."""
+
+    def __init__(self, path: str, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}: load: {self.message}"
+        return f"{self.path}: load: {self.message}"
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A parsed spec: plain JSON-compatible data, plus where each node was written."""
+
+    path: str
+    data: dict[str, Any]
+    sha256: str
+    positions: Mapping[str, tuple[int, int]] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        """The spec's short name: its file name without the extension."""
+        return Path(self.path).stem
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        """Return the 1-based (line, column) of the node at a JSON pointer.
+
+        A pointer to a node that was not written (or was synthesised) falls back to
+        its nearest written ancestor.
+        """
+        while True:
+            found = self.positions.get(pointer)
+            if found is not None:
+                return found
+            if not pointer:
+                return (1, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def resolve(self, pointer: str) -> Any:
+        """Return the node at a local JSON pointer (``#/a/b`` or ``/a/b``); KeyError if absent."""
+        node: Any = self.data
+        for token in iter_pointer(pointer):
+            if isinstance(node, list):
+                if not token.isdigit() or int(token) >= len(node):
+                    raise KeyError(pointer)
+                node = node[int(token)]
+            elif isinstance(node, dict):
+                if token not in node:
+                    raise KeyError(pointer)
+                node = node[token]
+            else:
+                raise KeyError(pointer)
+        return node
+
+
+def iter_pointer(pointer: str) -> Iterator[str]:
+    """Yield the unescaped tokens of a JSON pointer, with or without a leading ``#``."""
+    body = pointer.removeprefix("#")
+    if not body:
+        return
+    if not body.startswith("/"):
+        raise KeyError(pointer)
+    for raw in body[1:].split("/"):
+        yield raw.replace("~1", "/").replace("~0", "~")
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    """Read and parse one spec file. Raises :class:`LoadError` with a one-line reason."""
+    shown = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise LoadError(
+                shown, f"file is {size:,} bytes; a spec may be at most {MAX_SPEC_BYTES:,}"
+            )
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LoadError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise LoadError(shown, "is a directory, not a spec file") from None
+    except OSError as exc:
+        raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(shown, f"not UTF-8 text (byte {exc.start})") from None
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        document = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise LoadError(shown, f"invalid YAML: {reason}", line, column) from None
+    except YAMLError as exc:
+        raise LoadError(shown, f"invalid YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise LoadError(shown, "nesting too deep to parse") from None
+    if not isinstance(document, CommentedMap):
+        kind = "empty" if document is None else f"a {type(document).__name__}"
+        raise LoadError(shown, f"the top level is {kind}; an OpenAPI document is a mapping")
+    positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+    try:
+        data = _Plain(shown, positions).convert(document, "")
+    except RecursionError:
+        raise LoadError(shown, "nesting too deep to load") from None
+    return LoadedSpec(shown, data, hashlib.sha256(raw).hexdigest(), positions)
+
+
+class _Plain:
+    """Turns ruamel's round-trip nodes into plain data, recording each node's position."""
+
+    def __init__(self, path: str, positions: dict[str, tuple[int, int]]) -> None:
+        self.path = path
+        self.positions = positions
+        self.nodes = 0
+
+    def convert(self, node: Any, pointer: str) -> Any:
+        self.nodes += 1
+        if self.nodes > _MAX_NODES:
+            raise LoadError(self.path, f"more than {_MAX_NODES:,} nodes (YAML alias expansion?)")
+        if isinstance(node, CommentedMap):
+            result: dict[str, Any] = {}
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    line, column = node.lc.key(key)
+                    raise LoadError(
+                        self.path,
+                        f"mapping key {key!r} is a {type(key).__name__}; keys must be strings",
+                        line + 1,
+                        column + 1,
+                    )
+                child = f"{pointer}/{escape_pointer_token(key)}"
+                line, column = node.lc.key(key)
+                self.positions[child] = (line + 1, column + 1)
+                result[key] = self.convert(value, child)
+            return result
+        if isinstance(node, CommentedSeq):
+            items: list[Any] = []
+            for index, value in enumerate(node):
+                child = f"{pointer}/{index}"
+                line, column = node.lc.item(index)
+                self.positions[child] = (line + 1, column + 1)
+                items.append(self.convert(value, child))
+            return items
+        return _scalar(node, self.path, self.positions.get(pointer, (0, 0)))
+
+
+def _scalar(node: Any, path: str, where: tuple[int, int]) -> Any:
+    """Map a ruamel scalar to its plain JSON counterpart."""
+    if node is None or isinstance(node, bool):
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        if not math.isfinite(node):
+            raise LoadError(path, f"{node!r} is not a JSON number", *where)
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    # Timestamps, dates and binary scalars have no JSON counterpart; a spec that
+    # means a string must quote it.
+    raise LoadError(
+        path,
+        f"unquoted {type(node).__name__} value {str(node)!r}; quote it to make it a string",
+        *where,
+    )
