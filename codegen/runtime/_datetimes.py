@@ -1,0 +1,54 @@
+"""RFC 3339 date-times: parsed the same way on every supported Python."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["format_datetime", "parse_datetime"]
+
+# RFC 3339 section 5.6 `date-time`: a full date, `T` (any case; RFC 3339 allows a
+# space only by agreement, and JSON Schema does not), a time with optional fraction,
+# and a mandatory offset. `datetime.fromisoformat` is both looser (no offset, dates
+# only) and, before Python 3.11, stricter (no `Z`, fractions of 3 or 6 digits only).
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse an RFC 3339 date-time into an aware ``datetime``; ``ValueError`` otherwise.
+
+    Fractions beyond microseconds are truncated. A leap second (``:60``) is
+    clamped to ``:59.999999``, the nearest instant ``datetime`` can hold.
+    """
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 date-time: {text[:80]!r}")
+    year, month, day, hour, minute, second = (int(part) for part in match.group(1, 2, 3, 4, 5, 6))
+    fraction = match.group(7) or ""
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    if match.group(8):
+        zone = timezone.utc
+    else:
+        offset_hours, offset_minutes = int(match.group(10)), int(match.group(11))
+        if offset_hours > 23 or offset_minutes > 59:
+            raise ValueError(f"offset out of range in date-time: {text[:80]!r}")
+        offset = timedelta(hours=offset_hours, minutes=offset_minutes)
+        zone = timezone(-offset if match.group(9) == "-" else offset)
+    if second == 60:
+        second, micro = 59, 999_999
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
+
+
+def format_datetime(value: datetime) -> str:
+    """Format an aware ``datetime`` as RFC 3339 (``Z`` for UTC); ``ValueError`` if naive."""
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(f"naive datetime {value!r} has no offset; RFC 3339 needs one")
+    text = value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
+    if offset == timedelta(0):
+        return text[: -len("+00:00")] + "Z"
+    return text

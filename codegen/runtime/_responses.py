@@ -1,0 +1,73 @@
+"""Turning a raw answer into a model, or into the error the spec documents for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+import attrs
+from cattrs import Converter
+
+from ._errors import ApiError, ResponseDecodeError
+from ._http import RawResponse, decode_json, raise_for_status
+
+__all__ = ["ApiResponse", "structure_response"]
+
+_T = TypeVar("_T")
+
+
+@attrs.frozen
+class ApiResponse(Generic[_T]):
+    """A successful answer: the parsed model with the status, headers and raw body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = attrs.field(repr=False)
+    parsed: _T
+
+
+def structure_response(
+    raw: RawResponse,
+    *,
+    method: str,
+    model: type[_T],
+    converter: Converter,
+    error_models: Mapping[int | str, type[Any]],
+    error_class_for: Callable[[int], type[ApiError]],
+) -> ApiResponse[_T]:
+    """Return the parsed 2xx answer, or raise the ``ApiError`` for any other status."""
+    if not 200 <= raw.status < 300:
+        parsers = {
+            status: _parser(converter, error_model) for status, error_model in error_models.items()
+        }
+        raise_for_status(raw, method=method, error_models=parsers, error_class_for=error_class_for)
+    data = decode_json(raw, method=method)
+    try:
+        parsed = converter.structure(data, model)
+    except Exception as exc:
+        # Whatever cattrs raises (a validation group, KeyError, TypeError), the
+        # caller gets one documented error that keeps the body.
+        raise ResponseDecodeError(
+            status=raw.status,
+            headers=raw.headers,
+            body=raw.body,
+            method=method,
+            url=raw.url,
+            reason=f"the body is not a valid {model.__name__}: {_summary(exc)}",
+        ) from exc
+    return ApiResponse(status=raw.status, headers=raw.headers, body=raw.body, parsed=parsed)
+
+
+def _parser(converter: Converter, error_model: type[Any]) -> Callable[[Any], object]:
+    return lambda data: converter.structure(data, error_model)
+
+
+def _summary(exc: BaseException) -> str:
+    from cattrs import transform_error
+
+    try:
+        messages = transform_error(exc)
+    except Exception:  # noqa: BLE001 - a summary must never hide the original error
+        messages = [str(exc)]
+    text = "; ".join(messages[:3])
+    return text if len(messages) <= 3 else f"{text}; and {len(messages) - 3} more"
