@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 from codegen._load import LoadedSpec, escape_pointer_token
 
@@ -36,7 +37,11 @@ _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)
 _TEMPLATE_PARAMETER = re.compile(r"\{([^{}/]+)\}")
 _IDEMPOTENT = frozenset({"get", "head", "options", "put", "delete", "trace"})
-_INT_FORMATS = {"int16": (-(2**15), 2**15 - 1), "int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_INT_FORMATS = {
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
 
 
 class CompileError(Exception):
@@ -104,6 +109,7 @@ class Parameter:
     location: str
     required: bool
     python_type: str
+    accepts_uuid: bool
     checks: tuple[CheckCall, ...]
     description: str | None
 
@@ -215,6 +221,18 @@ def snake_case(name: str) -> str:
     if keyword.iskeyword(result) or keyword.issoftkeyword(result):
         result = f"{result}_"
     return result
+
+
+def _accepts_uuid_text(schema: Mapping[str, Any]) -> bool:
+    """Whether a string schema admits the canonical text of a UUID, so a ``UUID`` can be passed."""
+    if schema.get("type") != "string" or "pattern" not in schema:
+        return False
+    sample = str(UUID(int=0x0123456789ABCDEF0123456789ABCDEF))
+    if len(sample) < int(schema.get("minLength", 0)) or len(sample) > int(
+        schema.get("maxLength", 36)
+    ):
+        return False
+    return re.search(str(schema["pattern"]), sample) is not None
 
 
 def _error_class(status: int) -> ErrorClass:
@@ -393,9 +411,8 @@ class _Builder:
         api_key_header = None
         for scheme in schemes.values():
             kind = scheme.get("type")
-            if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-                bearer = True
-            elif kind == "oauth2":
+            http_bearer = kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+            if http_bearer or kind == "oauth2":
                 bearer = True
             elif kind == "apiKey" and scheme.get("in") == "header":
                 api_key_header = str(scheme["name"])
@@ -470,6 +487,7 @@ class _Builder:
             location=str(parameter["in"]),
             required=bool(parameter.get("required", False)),
             python_type=python_type,
+            accepts_uuid=python_type == "UUID" or _accepts_uuid_text(schema),
             checks=self._checks(schema),
             description=parameter.get("description"),
         )

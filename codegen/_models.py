@@ -13,9 +13,11 @@ with every spec string already rendered by :func:`codegen._render.literal`.
 from __future__ import annotations
 
 import warnings
+from collections import defaultdict
 from typing import Any
 
 import datamodel_code_generator as dmcg
+from datamodel_code_generator.enums import DataModelType, InputFileType
 
 from codegen._ir import Api, CheckCall, CompileError
 from codegen._render import TEMPLATES, docstring, literal
@@ -46,11 +48,11 @@ def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
         warnings.simplefilter("ignore")
         output = dmcg.generate(
             spec_data,
-            input_file_type=dmcg.InputFileType.OpenAPI,
+            input_file_type=InputFileType.OpenAPI,
             input_filename=f"{api.name}.yaml",
-            output_model_type=dmcg.DataModelType.DataclassesDataclass,
+            output_model_type=DataModelType.DataclassesDataclass,
             custom_template_dir=TEMPLATES / "models",
-            extra_template_data={"#all#": {"specbind": _template_data(api)}},
+            extra_template_data=defaultdict(dict, {"#all#": {"specbind": _template_data(api)}}),
             model_name_map=api.class_names(),
             additional_imports=list(_RUNTIME_IMPORTS),
             custom_file_header=header.rstrip("\n"),

@@ -8,6 +8,20 @@ from ._checks import ConstraintViolation
 from ._converter import EXTRA_FIELD, TaggedUnion, make_converter
 from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenStrEnum, SpecStrEnum, is_known
+from ._errors import (
+    ApiError,
+    RedirectRefused,
+    RequestTimeout,
+    ResponseDecodeError,
+    ResponseTooLarge,
+    SpecbindError,
+    TransportError,
+)
+from ._http import DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
+from ._locate import error_locations
+from ._params import check_parameter
+from ._paths import header_value, path_segment, query_value
+from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
 
 # Underscored names are for generated class bodies, where a property name could
@@ -16,20 +30,37 @@ _UNSET = UNSET
 _EXTRA_METADATA = {"additional_properties": True}
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
     "UNSET",
+    "ApiError",
+    "ApiResponse",
     "ConstraintViolation",
     "OpenStrEnum",
+    "RawResponse",
+    "RedirectRefused",
+    "RequestTimeout",
+    "ResponseDecodeError",
+    "ResponseTooLarge",
     "SpecStrEnum",
+    "SpecbindError",
     "TaggedUnion",
+    "Transport",
+    "TransportError",
     "Unset",
     "_EXTRA_METADATA",
     "_UNSET",
     "_checks",
     "_field",
     "_model",
+    "check_parameter",
+    "error_locations",
     "format_datetime",
+    "header_value",
     "is_known",
     "make_converter",
     "parse_datetime",
+    "path_segment",
+    "query_value",
+    "structure_response",
 ]

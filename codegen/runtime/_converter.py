@@ -76,7 +76,9 @@ def make_converter(*, strict: bool, tagged_unions: Sequence[TaggedUnion] = ()) -
     _register_scalars(converter, strict=strict)
     unions = {union.members(): union for union in tagged_unions}
     converter.register_structure_hook_factory(_is_list, lambda t: _list_hook(converter, t))
-    converter.register_structure_hook_factory(_is_union, lambda t: _union_hook(converter, t, unions))
+    converter.register_structure_hook_factory(
+        _is_union, lambda t: _union_hook(converter, t, unions)
+    )
     converter.register_structure_hook_factory(attrs.has, lambda cls: _model_hook(converter, cls))
     converter.register_unstructure_hook_factory(
         attrs.has, lambda cls: _model_unstructure_hook(converter, cls)
@@ -102,7 +104,7 @@ def _exact(kind: type[_T], described: str) -> Callable[[Any, Any], _T]:
     def structure(value: Any, _: Any) -> _T:
         if type(value) is not kind:
             raise TypeError(f"expected {described}, found {_describe(value)}")
-        return typing.cast(_T, value)
+        return value
 
     return structure
 
@@ -158,7 +160,8 @@ def _list_hook(converter: Converter, type_: Any) -> Callable[[Any, Any], list[An
         # of characters.
         if type(value) is not list:
             raise TypeError(f"expected an array, found {_describe(value)}")
-        return build(value, type_)
+        structured: list[Any] = build(value, type_)
+        return structured
 
     return structure
 
@@ -189,7 +192,9 @@ def _union_hook(
     return _tagged_hook(converter, union, nullable)
 
 
-def _tagged_hook(converter: Converter, union: TaggedUnion, nullable: bool) -> Callable[[Any, Any], Any]:
+def _tagged_hook(
+    converter: Converter, union: TaggedUnion, nullable: bool
+) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
         if value is None and nullable:
             return None
@@ -208,8 +213,8 @@ def _tagged_hook(converter: Converter, union: TaggedUnion, nullable: bool) -> Ca
 
 
 def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]:
-    fields = attrs.fields(cls)
-    renames = {
+    fields = attrs.fields(typing.cast(Any, cls))
+    renames: dict[str, Any] = {
         field.name: override(rename=field.metadata["wire"])
         for field in fields
         if "wire" in field.metadata
@@ -236,9 +241,11 @@ def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]
     return structure
 
 
-def _model_unstructure_hook(converter: Converter, cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+def _model_unstructure_hook(
+    converter: Converter, cls: type[Any]
+) -> Callable[[Any], dict[str, Any]]:
     fields = attrs.fields(cls)
-    overrides = {
+    overrides: dict[str, Any] = {
         field.name: override(rename=field.metadata["wire"], omit_if_default=field.default is UNSET)
         for field in fields
         if "wire" in field.metadata
