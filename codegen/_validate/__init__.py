@@ -1,0 +1,15 @@
+"""``specbind validate``: offline contract checks of captured JSON, JSON Lines and HAR traffic.
+
+The modules, in the order data flows through them:
+
+- ``_inputs`` reads each input, detects its kind and cuts it into units (one per body,
+  line or HAR entry), reading JSON Lines line by line with a bounded line length;
+- ``_har`` turns one HAR entry into an exchange (request and response);
+- ``_operations`` indexes the spec: which operation a request is, its parameters and
+  responses;
+- ``_json`` parses one payload safely; ``_schema`` and ``_unknown`` are the JSON Schema
+  layer; ``_models`` is the generated-model layer;
+- ``_check`` turns one unit into a result with all its findings;
+- ``_run`` drives the units through one or more processes, in order;
+- ``_drift`` and ``_report`` summarise and print.
+"""

@@ -1,0 +1,377 @@
+"""Check one unit (a body, a HAR entry, or a problem standing in for one) into a result."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from codegen._load import LoadedSpec, escape_pointer_token, iter_pointer
+from codegen._validate._finding import Finding, Result, Severity, preview
+from codegen._validate._har import Exchange, HarError, parse_entry
+from codegen._validate._inputs import Body, Broken, HarEntry, Unit, Unreadable
+from codegen._validate._json import NotJson, parse_json
+from codegen._validate._models import ModelLayer
+from codegen._validate._operations import Match, Parameter, index_spec, is_json_media
+from codegen._validate._redact import REDACTED, is_secret_header, is_secret_name, redact_url
+from codegen._validate._schema import Issue, SchemaLayer, show_value
+from codegen._validate._unknown import UnknownFields
+
+__all__ = ["Checker", "Options"]
+
+# OpenAPI: header parameters with these names are ignored (content negotiation, auth).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,3999})")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,300})(?:\.[0-9]{1,300})?(?:[eE][-+]?[0-9]{1,3})?")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to check and how; picklable, so worker processes can build their own checker.
+
+    ``operation`` and ``status`` name the response that JSON and JSON Lines bodies are;
+    with HAR, ``operation`` keeps only that operation's entries ("" keeps all).
+    """
+
+    spec: str
+    operation: str
+    status: str
+    strict: bool
+    servers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What every finding about one payload shares: input, operation, status."""
+
+    label: str
+    operation: str = ""
+    status: str = ""
+
+    def finding(
+        self,
+        pointer: str,
+        severity: Severity,
+        rule: str,
+        message: str,
+        *,
+        expected: str = "",
+        found: str = "",
+        keyword: str = "",
+    ) -> Finding:
+        return Finding(
+            self.label,
+            self.operation,
+            self.status,
+            pointer,
+            severity,
+            rule,
+            expected,
+            found,
+            message,
+            keyword,
+        )
+
+    def result(self, findings: list[Finding]) -> Result:
+        return Result(self.label, self.operation, self.status, tuple(findings))
+
+    def skipped(self, reason: str, detail: str) -> Result:
+        return Result(self.label, self.operation, self.status, skipped=reason, detail=detail)
+
+
+class Checker:
+    """Checks units against one spec: the JSON Schema layer and, if usable, the model layer."""
+
+    def __init__(self, spec: LoadedSpec, options: Options, models: ModelLayer | None) -> None:
+        self.options = options
+        self.index = index_spec(spec, options.servers)
+        self.schemas = SchemaLayer(spec)
+        self.unknown = UnknownFields(spec)
+        self.models = models
+
+    def check(self, unit: Unit) -> Result:
+        """All findings for one unit."""
+        if isinstance(unit, Unreadable):
+            return Result(unit.label, unreadable=unit.reason)
+        if isinstance(unit, Broken):
+            where = _Where(unit.label)
+            if unit.body:
+                where = _Where(unit.label, self.options.operation, self.options.status)
+            return where.result([where.finding("", "error", unit.rule, unit.message)])
+        if isinstance(unit, Body):
+            return self._body_unit(unit)
+        return self._entry(unit)
+
+    def _drift(self) -> Severity:
+        """The severity of drift (open enums, unknown fields, undeclared statuses)."""
+        return "error" if self.options.strict else "warning"
+
+    def _body_unit(self, unit: Body) -> Result:
+        """A JSON or JSON Lines body, checked as the response the command line names."""
+        operation = self.index.operations[self.options.operation]
+        response = operation.response_for(self.options.status)
+        schema = response.json_schema() if response is not None else None
+        if response is None or schema is None:
+            raise ValueError("the command line checks the operation and status first")
+        where = _Where(unit.label, operation.id, self.options.status)
+        return where.result(self._body(where, response.key, schema, unit.raw))
+
+    def _entry(self, unit: HarEntry) -> Result:
+        """A HAR entry: match its operation, then check request and response."""
+        try:
+            exchange = parse_entry(unit.entry)
+        except HarError as exc:
+            where = _Where(unit.label)
+            finding = where.finding(
+                exc.pointer, "error", "not-har", str(exc), expected="a HAR 1.2 entry"
+            )
+            return where.result([finding])
+        if exchange.status == 0:
+            return _Where(unit.label).skipped("no response", "status 0: no answer was recorded")
+        match = self.index.match(exchange.method, exchange.url)
+        if isinstance(match, tuple):
+            return _Where(unit.label).skipped(*match)
+        operation = match.operation
+        where = _Where(unit.label, operation.id, str(exchange.status))
+        if self.options.operation and operation.id != self.options.operation:
+            return where.skipped("other operation", f"not {self.options.operation}")
+        response = operation.response_for(where.status)
+        if response is None and 300 <= exchange.status < 400:
+            location = exchange.response_header("location")
+            target = redact_url(location[0]) if location else "(no Location header)"
+            return where.skipped("redirect", f"{where.status} to {target}")
+        findings = self._request(where, exchange, match)
+        if response is None:
+            findings.append(
+                where.finding(
+                    "",
+                    self._drift(),
+                    "undeclared-status",
+                    "status the spec does not declare",
+                    expected=f"one of {', '.join(operation.responses)}",
+                    found=where.status,
+                )
+            )
+        else:
+            findings += self._response(where, response.key, exchange)
+        return where.result(findings)
+
+    def _response(self, where: _Where, key: str, exchange: Exchange) -> list[Finding]:
+        """Content type and body of a response whose status the spec declares."""
+        response = self.index.operations[where.operation].responses[key]
+        content_type = exchange.content_type
+        if not response.media:
+            if exchange.body and exchange.body.strip():
+                shown = preview(exchange.body[:200].decode("utf-8", "replace"))
+                message = "body sent where the spec declares none"
+                return [
+                    where.finding(
+                        "", "error", "content-type", message, expected="no body", found=shown
+                    )
+                ]
+            return []
+        schema = response.schema_for(content_type)
+        if schema is None:
+            message = "content type the spec does not declare for this status"
+            declared = ", ".join(response.media)
+            found = content_type or "(none)"
+            return [
+                where.finding("", "error", "content-type", message, expected=declared, found=found)
+            ]
+        if not schema or not is_json_media(content_type):
+            return []
+        if exchange.body is None:
+            message = "the HAR holds no response body; it was not checked"
+            return [
+                where.finding(
+                    "", "warning", "no-body", message, expected="a JSON body", found="(absent)"
+                )
+            ]
+        return self._body(where, key, schema, exchange.body)
+
+    def _request(self, where: _Where, exchange: Exchange, match: Match) -> list[Finding]:
+        """Path, query and header parameters (cookies are not checked)."""
+        query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True):
+            query.setdefault(name, []).append(value)
+        findings = []
+        for parameter in match.operation.parameters:
+            if parameter.location == "path":
+                given = (
+                    [match.path_values[parameter.name]]
+                    if parameter.name in match.path_values
+                    else []
+                )
+            elif parameter.location == "query":
+                given = query.get(parameter.name, [])
+            elif parameter.location == "header" and parameter.name.lower() not in _IGNORED_HEADERS:
+                given = exchange.request_header(parameter.name)
+            else:
+                continue
+            pointer = f"/{parameter.location}/{escape_pointer_token(parameter.name)}"
+            if not given:
+                if parameter.required:
+                    message = "required request parameter missing"
+                    expected = f"a {parameter.location} parameter {parameter.name}"
+                    findings.append(
+                        where.finding(
+                            pointer,
+                            "error",
+                            "request-param",
+                            message,
+                            expected=expected,
+                            found="(missing)",
+                        )
+                    )
+                continue
+            if not parameter.schema:
+                continue
+            secret = is_secret_name(parameter.name) or (
+                parameter.location == "header" and is_secret_header(parameter.name)
+            )
+            for issue in self.schemas.issues(parameter.schema, _read_parameter(parameter, given)):
+                findings.append(
+                    self._from_issue(
+                        where,
+                        issue,
+                        pointer + issue.pointer,
+                        rule="request-param" if issue.rule == "schema" else issue.rule,
+                        found=REDACTED if secret else issue.found,
+                    )
+                )
+        return findings
+
+    def _body(self, where: _Where, key: str, schema: str, raw: bytes) -> list[Finding]:
+        """Both layers on one response body."""
+        try:
+            parsed = parse_json(raw)
+        except NotJson as exc:
+            shown = preview(raw[:200].decode("utf-8", "replace"))
+            return [
+                where.finding(
+                    "", "error", "not-json", str(exc), expected="a JSON value", found=shown
+                )
+            ]
+        findings = [
+            where.finding(
+                pointer,
+                "warning",
+                "duplicate-key",
+                "key repeated; the last value wins",
+                expected="each key once",
+                found=show_value(pointer, pointer.rsplit("/", 1)[-1]),
+            )
+            for pointer in parsed.duplicate_keys
+        ]
+        try:
+            issues = self.schemas.issues(schema, parsed.value)
+            issues += [
+                Issue(
+                    pointer,
+                    "unknown-field",
+                    "",
+                    "only the properties the spec declares",
+                    show_value(pointer, value),
+                    "field not in the spec",
+                    soft=True,
+                )
+                for pointer, value in self.unknown.find(schema, parsed.value).items()
+            ]
+            findings += [self._from_issue(where, issue, issue.pointer) for issue in issues]
+            findings += self._models(where, key, parsed.value, issues)
+        except RecursionError:
+            findings.append(where.finding("", "error", "too-deep", "nested too deeply to check"))
+        return findings
+
+    def _models(self, where: _Where, key: str, value: Any, issues: list[Issue]) -> list[Finding]:
+        """The model layer, and whether it agrees with the schema layer."""
+        model = self.models.model_for(where.operation, key) if self.models else None
+        if self.models is None or model is None:
+            return []
+        errors = self.models.errors(model, value)
+        hard = [issue for issue in issues if not issue.soft]
+        expected = f"a value {model.__name__} accepts"
+        if errors and hard:
+            return [
+                where.finding(
+                    e.pointer,
+                    "error",
+                    "model",
+                    e.message,
+                    expected=expected,
+                    found=_shown_at(value, e.pointer),
+                )
+                for e in errors
+            ]
+        if errors:
+            prefix = "the schema accepts it but the model rejects it (a generator bug): "
+            return [
+                where.finding(
+                    e.pointer,
+                    "error",
+                    "layer-disagreement",
+                    prefix + e.message,
+                    expected=expected,
+                    found=_shown_at(value, e.pointer),
+                )
+                for e in errors
+            ]
+        if hard:
+            message = f"the schema rejects it but {model.__name__} accepts it (a generator bug)"
+            first = hard[0]
+            return [
+                where.finding(
+                    first.pointer,
+                    "error",
+                    "layer-disagreement",
+                    message,
+                    expected=first.expected,
+                    found=first.found,
+                )
+            ]
+        return []
+
+    def _from_issue(
+        self, where: _Where, issue: Issue, pointer: str, *, rule: str = "", found: str = ""
+    ) -> Finding:
+        return where.finding(
+            pointer,
+            self._drift() if issue.soft else "error",
+            rule or issue.rule,
+            issue.message,
+            expected=issue.expected,
+            found=found or issue.found,
+            keyword=issue.keyword,
+        )
+
+
+def _read_parameter(parameter: Parameter, given: list[str]) -> Any:
+    """A parameter's text as the JSON value its schema expects (``"7"`` → 7 for integers)."""
+    if "array" in parameter.types:
+        items = given if parameter.location == "query" else given[0].split(",")
+        return [_read_text(item, parameter.item_types) for item in items]
+    return _read_text(given[0], parameter.types)
+
+
+def _read_text(text: str, types: frozenset[str]) -> Any:
+    if "integer" in types and _INTEGER.fullmatch(text):
+        return int(text)
+    if "number" in types and _NUMBER.fullmatch(text):
+        number = float(text)
+        if math.isfinite(number):
+            return int(text) if _INTEGER.fullmatch(text) else number
+    if "boolean" in types and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _shown_at(value: Any, pointer: str) -> str:
+    """The value at a pointer as findings show it, or ``(missing)``."""
+    try:
+        for token in iter_pointer(pointer):
+            value = value[int(token)] if isinstance(value, list) else value[token]
+    except (KeyError, IndexError, ValueError, TypeError):
+        return "(missing)"
+    return show_value(pointer, value)

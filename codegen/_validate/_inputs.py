@@ -1,0 +1,284 @@
+"""Read inputs: detect each one's kind from its content and cut it into units to check.
+
+A unit is one JSON body (a JSON file or one JSON Lines line), one HAR entry, or a
+problem that stands in for the payload it prevented (a broken line, a file that is not
+HAR, an input that cannot be read).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from codegen._validate._json import NotJson, parse_json
+from codegen._validate._redact import redact_url
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MAX_LINE_BYTES",
+    "Body",
+    "Broken",
+    "HarEntry",
+    "Input",
+    "Kind",
+    "Unit",
+    "Unreadable",
+    "UnreadableInput",
+    "open_input",
+]
+
+#: A JSON Lines line longer than this is reported, not parsed (nor held in memory).
+MAX_LINE_BYTES = 16 * 1024 * 1024
+#: A JSON or HAR document larger than this is reported, not parsed.
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+_SKIP_CHUNK = 1024 * 1024
+#: How many lines after an unparseable first line are tried when telling JSON Lines
+#: from pretty-printed JSON.
+_SNIFF_LINES = 10
+
+Kind = Literal["json", "jsonl", "har"]
+_SUFFIXES: dict[str, Kind] = {".har": "har", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@dataclass(frozen=True)
+class Body:
+    """One response body to check against the operation named on the command line."""
+
+    label: str
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class HarEntry:
+    """One entry of a HAR file, still as parsed JSON."""
+
+    label: str
+    entry: Any
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A payload that could not even be cut out: ``rule`` is e.g. ``not-har``."""
+
+    label: str
+    rule: str
+    message: str
+    body: bool
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An input that cannot be read at all (missing, a directory, no permission)."""
+
+    label: str
+    reason: str
+
+
+Unit = Body | HarEntry | Broken | Unreadable
+
+
+class Input:
+    """One opened input, its kind already detected. Use as a context manager."""
+
+    def __init__(self, label: str, stream: BinaryIO, kind: Kind) -> None:
+        self.label = label
+        self.kind = kind
+        self._stream = stream
+
+    def __enter__(self) -> Input:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stream.close()
+
+    def units(self) -> Iterator[Unit]:
+        """Yield the input's units in order; a read error ends them with :class:`Unreadable`."""
+        try:
+            if self.kind == "jsonl":
+                yield from _json_lines(self._stream, self.label)
+            else:
+                yield from _document(self._stream, self.label, self.kind)
+        except OSError as exc:
+            yield Unreadable(self.label, f"read failed: {exc.strerror or exc}")
+
+
+class UnreadableInput(Exception):
+    """Raised by :func:`open_input`; ``str()`` says why, in one line."""
+
+
+def open_input(name: str) -> Input:
+    """Open a file (``-`` is standard input) and detect its kind. Raises UnreadableInput."""
+    if name == "-":
+        return _open_stdin()
+    path = Path(name)
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise UnreadableInput("no such file") from None
+    except IsADirectoryError:
+        raise UnreadableInput("is a directory") from None
+    except PermissionError:
+        raise UnreadableInput("permission denied") from None
+    except OSError as exc:
+        raise UnreadableInput(f"cannot open: {exc.strerror or exc}") from None
+    try:
+        if not path.is_file():
+            stream.close()
+            raise UnreadableInput("not a regular file")
+        kind = _SUFFIXES.get(path.suffix.lower()) or _sniff(stream)
+        stream.seek(0)
+    except OSError as exc:
+        stream.close()
+        raise UnreadableInput(f"read failed: {exc.strerror or exc}") from None
+    return Input(name, stream, kind)
+
+
+def _open_stdin() -> Input:
+    """Spool standard input to a temporary file: sniffing needs to read it twice."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by Input.__exit__
+    try:
+        shutil.copyfileobj(sys.stdin.buffer, spool, _SKIP_CHUNK)
+        spool.seek(0)
+        kind = _sniff(spool)
+        spool.seek(0)
+    except OSError as exc:
+        spool.close()
+        raise UnreadableInput(f"read failed: {exc.strerror or exc}") from None
+    return Input("<stdin>", spool, kind)
+
+
+def _sniff(stream: BinaryIO) -> Kind:
+    """Tell JSON Lines from one JSON (or HAR) document by content.
+
+    Several non-blank lines of which the first parses on its own mean JSON Lines. When the
+    first does not parse alone (a broken line, or pretty-printed JSON), a later line that
+    parses alone as an object still means JSON Lines. Anything else is one document; HAR
+    is recognised when that document is parsed.
+    """
+    first: bytes | None = None
+    tried = 0
+    while tried <= _SNIFF_LINES:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            break
+        if len(line) > MAX_LINE_BYTES:
+            # A line this long is no pretty-printed document line: a stream of records.
+            return "jsonl"
+        if not line.strip():
+            continue
+        if first is None:
+            first = line
+            if _parses_alone(line) is not None:
+                return "jsonl" if _more_content(stream) else "json"
+            continue
+        tried += 1
+        if isinstance(_parses_alone(line), dict):
+            return "jsonl"
+    return "json"
+
+
+def _parses_alone(line: bytes) -> Any:
+    """The line's JSON value, or None when it is not a complete JSON value by itself."""
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _more_content(stream: BinaryIO) -> bool:
+    while line := stream.readline(_SKIP_CHUNK):
+        if line.strip():
+            return True
+    return False
+
+
+def _json_lines(stream: BinaryIO, label: str) -> Iterator[Unit]:
+    """One unit per non-blank line, labelled ``file:line``; never holds a long line whole."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            length = len(line)
+            while chunk := stream.readline(_SKIP_CHUNK):
+                length += len(chunk)
+                if chunk.endswith(b"\n"):
+                    break
+            yield Broken(
+                f"{label}:{number}",
+                "line-too-long",
+                f"line is {length:,} bytes, longer than the {MAX_LINE_BYTES:,} read; not checked",
+                body=True,
+            )
+            continue
+        if line.strip():
+            yield Body(f"{label}:{number}", line)
+
+
+def _document(stream: BinaryIO, label: str, kind: Kind) -> Iterator[Unit]:
+    """A whole JSON document: one body, or the entries of a HAR file."""
+    size = os.fstat(stream.fileno()).st_size
+    if size > MAX_DOCUMENT_BYTES:
+        yield Broken(
+            label,
+            "too-large",
+            f"document is {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} read as one "
+            "document; not checked",
+            body=kind != "har",
+        )
+        return
+    raw = stream.read()
+    try:
+        document = parse_json(raw).value
+    except NotJson as exc:
+        if kind == "har":
+            yield Broken(label, "not-har", f"not a HAR file: {exc}", body=False)
+        else:
+            # The checker reports why, as for any body that is not JSON.
+            yield Body(label, raw)
+        return
+    if kind == "har" or _is_har(document):
+        yield from _har_entries(document, label)
+    else:
+        yield Body(label, raw)
+
+
+def _is_har(document: Any) -> bool:
+    """A JSON object whose ``log`` holds ``entries``: how HAR is told from a body."""
+    return (
+        isinstance(document, dict)
+        and isinstance(document.get("log"), dict)
+        and "entries" in document["log"]
+    )
+
+
+def _har_entries(document: Any, label: str) -> Iterator[Unit]:
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        where = "log" if not isinstance(log, dict) else "log.entries"
+        yield Broken(label, "not-har", f"not a HAR file: no {where} list", body=False)
+        return
+    for index, entry in enumerate(entries):
+        yield HarEntry(_entry_label(label, index, entry), entry)
+
+
+def _entry_label(label: str, index: int, entry: Any) -> str:
+    """``file#entry N METHOD URL``, the URL's secrets redacted; N counts from 0."""
+    request = entry.get("request") if isinstance(entry, dict) else None
+    if not isinstance(request, dict):
+        return f"{label}#entry {index}"
+    method = request.get("method")
+    url = request.get("url")
+    shown = [f"{label}#entry {index}"]
+    if isinstance(method, str):
+        shown.append(method[:16])
+    if isinstance(url, str):
+        shown.append(redact_url(url[:2048]))
+    return " ".join(shown)

@@ -1,0 +1,116 @@
+"""Drive inputs through the checks, in one process or several, always in input order."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from codegen._load import load_spec
+from codegen._validate._check import Checker, Options
+from codegen._validate._finding import Result
+from codegen._validate._inputs import (
+    Body,
+    Unit,
+    Unreadable,
+    UnreadableInput,
+    open_input,
+)
+from codegen._validate._models import load_model_layer
+
+__all__ = ["RunError", "build_checker", "check_inputs"]
+
+#: Units per batch sent to a worker, and raw bytes per batch: enough to amortise the
+#: hand-off, small enough to keep memory flat and all workers busy.
+_BATCH_UNITS = 256
+_BATCH_BYTES = 8 * 1024 * 1024
+
+_worker: Checker | None = None
+
+
+class RunError(Exception):
+    """The run could not go on (a worker process died). ``str()`` is one line."""
+
+
+def build_checker(options: Options) -> Checker:
+    """Load the spec and the model layer and build a checker (each worker builds its own)."""
+    spec = load_spec(options.spec)
+    models = load_model_layer(spec)
+    return Checker(spec, options, None if isinstance(models, str) else models)
+
+
+def check_inputs(checker: Checker, inputs: Sequence[str], jobs: int) -> Iterator[Result]:
+    """Results for every unit of every input, in order, whatever ``jobs`` is."""
+    units = _units(checker, inputs)
+    if jobs <= 1:
+        yield from map(checker.check, units)
+        return
+    try:
+        yield from _in_workers(checker.options, units, jobs)
+    except BrokenProcessPool as exc:
+        raise RunError(f"a worker process died: {exc}") from None
+
+
+def _units(checker: Checker, inputs: Iterable[str]) -> Iterator[Unit]:
+    operations = checker.index.operations
+    for name in inputs:
+        label = "<stdin>" if name == "-" else name
+        try:
+            opened = open_input(name)
+        except UnreadableInput as exc:
+            yield Unreadable(label, str(exc))
+            continue
+        with opened:
+            if opened.kind != "har" and not checker.options.operation:
+                yield Unreadable(
+                    label,
+                    f"a {opened.kind.upper()} body needs --operation: the spec has "
+                    f"{', '.join(sorted(operations))}",
+                )
+                continue
+            yield from opened.units()
+
+
+def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
+    batch: list[Unit] = []
+    size = 0
+    for unit in units:
+        batch.append(unit)
+        size += len(unit.raw) if isinstance(unit, Body) else 1024
+        if len(batch) >= _BATCH_UNITS or size >= _BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _in_workers(options: Options, units: Iterable[Unit], jobs: int) -> Iterator[Result]:
+    """Check batches in ``jobs`` processes, yielding results in submission order.
+
+    At most two batches per worker are in flight, so a huge input is never read ahead
+    into memory.
+    """
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options,)) as pool:
+        pending: deque[Future[list[Result]]] = deque()
+        try:
+            for batch in _batches(units):
+                pending.append(pool.submit(_check_batch, batch))
+                if len(pending) >= 2 * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _start_worker(options: Options) -> None:
+    global _worker  # noqa: PLW0603 -- one checker per worker process, built once
+    _worker = build_checker(options)
+
+
+def _check_batch(batch: list[Unit]) -> list[Result]:
+    if _worker is None:
+        raise RunError("worker used before it was started")
+    return [_worker.check(unit) for unit in batch]

@@ -1,0 +1,273 @@
+"""``specbind validate``: its arguments, and running it from them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from codegen._load import LoadedSpec, LoadError, load_spec
+from codegen._validate._check import Checker, Options
+from codegen._validate._drift import Drift
+from codegen._validate._models import ModelLayer, load_model_layer
+from codegen._validate._operations import SpecError
+from codegen._validate._report import FORMATS, RunInfo, Summary, make_report
+from codegen._validate._run import RunError, check_inputs
+
+__all__ = ["add_validate_parser", "run_validate"]
+
+_EXIT_OK, _EXIT_INVALID, _EXIT_USAGE = 0, 1, 2
+_STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_HELP = """\
+Check captured traffic against a spec, offline. Each INPUT is a JSON file (one response
+body), a JSON Lines file (one body per line; blank lines skipped) or a HAR 1.2 file
+(a browser or proxy export); the kind is detected from the content. `-` reads standard
+input.
+
+JSON and JSON Lines bodies are checked as the response --operation and --status name
+(--operation may be left out when the spec has a single operation). In a HAR, each entry
+is matched to its operation by method, path (after the server's base path) and status;
+its request parameters, response status, content type and body are checked. Entries for
+other hosts, undocumented paths and redirects are listed as skipped. --operation then
+keeps only that operation's entries.
+
+Every body is checked twice: against the spec's JSON Schema (OpenAPI 3.1, formats
+checked), and by strict structuring into the generated models (generated.<spec name>,
+when it was generated from this very spec). The two must agree; a disagreement is
+reported as a generator bug (layer-disagreement).
+
+Values an open enum (x-specbind-enum: open) does not list, fields the spec does not
+declare and undeclared statuses are warnings: the vendor drifted. --strict makes them
+errors. A drift summary per operation ends the report.
+
+Each finding names the input (FILE, FILE:LINE for JSON Lines, FILE#entry N METHOD URL
+for HAR with N counted from 0), the operation and status, the JSON pointer, what was
+expected and what was found. Credentials (Authorization, x-api-key, cookies, token-like
+query parameters) are never shown.
+
+exit status: 0 every payload valid (warnings allowed), 1 some payload invalid,
+2 bad arguments or an input that cannot be read (the other inputs are still checked).
+
+examples:
+  specbind validate --spec prunner tests/fixtures/prunner/*.json
+  specbind validate --spec veryfront --operation getJob --status 200 captured.jsonl
+  specbind validate --spec vectara --strict --format junit trace.har > report.xml
+  specbind validate --spec specs/veryfront.yaml --jobs 4 --format json big.jsonl
+  curl -s "$URL" | specbind validate --spec prunner -
+"""
+
+
+def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``validate`` command to the ``specbind`` parser."""
+    parser = commands.add_parser(
+        "validate",
+        help="check captured JSON, JSON Lines and HAR traffic against a spec",
+        description=_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--spec",
+        required=True,
+        metavar="NAME|PATH",
+        help="a spec name (specs/NAME.yaml here, else in the project) or a .yaml/.json path",
+    )
+    parser.add_argument(
+        "--operation",
+        metavar="OPID",
+        default="",
+        help="the operationId that JSON and JSON Lines bodies answer; with HAR, a filter",
+    )
+    parser.add_argument(
+        "--status",
+        metavar="CODE",
+        default="200",
+        help="the response status of JSON and JSON Lines bodies: 200, 4XX, default (default: 200)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for people (default), one json document, or junit XML for CI",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="make drift an error: open-enum values, unknown fields, undeclared statuses",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="check in N processes; the output is the same as with one (default: 1)",
+    )
+    parser.add_argument(
+        "--server",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also accept HAR entries for this server URL (e.g. a self-hosted Prunner); repeatable",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to check; - is stdin")
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
+    return number
+
+
+class _UsageError(Exception):
+    """Wrong arguments; ``str()`` is the one line that says which and why."""
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Run ``specbind validate`` from parsed arguments; return the exit status."""
+    # A report must never die on an unprintable character in a file name or payload.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        spec = _load(args.spec)
+        options = Options(
+            spec=spec.path,
+            operation=args.operation,
+            status=args.status.upper() if args.status.lower().endswith("xx") else args.status,
+            strict=args.strict,
+            servers=tuple(args.server),
+        )
+        models = load_model_layer(spec)
+        checker = Checker(spec, options, None if isinstance(models, str) else models)
+        options = _check_operation(checker, options)
+    except (_UsageError, LoadError, SpecError) as exc:
+        print(f"specbind validate: error: {exc}", file=sys.stderr)
+        return _EXIT_USAGE
+    checker.options = options
+    info = RunInfo(spec.name, spec.path, spec.sha256, args.strict, tuple(_notes(checker, models)))
+    return _report(checker, args, info)
+
+
+def _load(name: str) -> LoadedSpec:
+    """``--spec``: a path, or a name looked up in ./specs, then in the project's specs/."""
+    if name.endswith((".yaml", ".yml", ".json")) or os.sep in name or "/" in name:
+        return load_spec(name)
+    candidates = [Path("specs", f"{name}.yaml"), _PROJECT_ROOT / "specs" / f"{name}.yaml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return load_spec(candidate)
+    known = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")})
+    listed = ", ".join(known) if known else "none"
+    raise _UsageError(
+        f"--spec {name}: no specs/{name}.yaml here or in {_PROJECT_ROOT} (known: {listed})"
+    )
+
+
+def _check_operation(checker: Checker, options: Options) -> Options:
+    """Check --operation and --status; default the operation of a one-operation spec."""
+    operations = checker.index.operations
+    if not _STATUS.fullmatch(options.status):
+        raise _UsageError(f"--status {options.status}: not a status (e.g. 200, 4XX, default)")
+    name = options.operation
+    if not name:
+        if len(operations) != 1:
+            return options
+        name = next(iter(operations))
+    operation = operations.get(name)
+    if operation is None:
+        raise _UsageError(
+            f"--operation {name}: not in the spec (known: {', '.join(sorted(operations))})"
+        )
+    response = operation.response_for(options.status)
+    if response is None:
+        raise _UsageError(
+            f"--status {options.status}: {name} declares no such response "
+            f"(declared: {', '.join(operation.responses)})"
+        )
+    if response.json_schema() is None:
+        raise _UsageError(f"--status {options.status}: {name} declares no JSON body schema for it")
+    return Options(options.spec, name, options.status, options.strict, options.servers)
+
+
+def _notes(checker: Checker, models: ModelLayer | str) -> list[str]:
+    """What the summary must say about the model layer: skipped, or missing models."""
+    if isinstance(models, str):
+        return [models]
+    return [
+        f"model layer: {models.package} has no model for {operation.id} {key}; "
+        "those bodies get the schema layer only"
+        for operation in checker.index.operations.values()
+        for key, response in operation.responses.items()
+        if response.json_schema() is not None and models.model_for(operation.id, key) is None
+    ]
+
+
+def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    report = make_report(args.format, sys.stdout, info, colour)
+    summary = Summary()
+    drift = Drift()
+    progress = _Progress(sys.stderr)
+    try:
+        for result in check_inputs(checker, args.inputs, args.jobs):
+            if result.unreadable:
+                print(
+                    f"specbind validate: cannot read {result.input}: {result.unreadable}",
+                    file=sys.stderr,
+                )
+            summary.add(result)
+            drift.add(result)
+            report.add(result)
+            progress.update(summary)
+    except RunError as exc:
+        progress.clear()
+        print(f"specbind validate: error: {exc}", file=sys.stderr)
+        return _EXIT_USAGE
+    progress.clear()
+    report.finish(summary, drift)
+    sys.stdout.flush()
+    if summary.unreadable:
+        return _EXIT_USAGE
+    return _EXIT_INVALID if summary.invalid else _EXIT_OK
+
+
+class _Progress:
+    """A one-line progress count on a terminal's stderr, once a run takes over a second."""
+
+    _DELAY = 1.0
+    _EVERY = 0.1
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def update(self, summary: Summary) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.started < self._DELAY or now - self.last < self._EVERY:
+            return
+        self.last = now
+        self.shown = True
+        skipped = sum(summary.skipped.values())
+        self.stream.write(
+            f"\rchecked {summary.checked:,} ({summary.invalid:,} invalid, {skipped:,} skipped)"
+        )
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
