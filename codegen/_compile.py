@@ -29,7 +29,9 @@ def compile_project(
     for module in sorted(_RUNTIME.glob("*.py")):
         header = _header(f"codegen/runtime/{module.name}", None, versions)
         source = render("runtime.py.jinja2", header=header, source=module.read_text("utf-8"))
-        files[f"_runtime/{module.name}"] = format_source(source, f"generated/_runtime/{module.name}")
+        files[f"_runtime/{module.name}"] = format_source(
+            source, f"generated/_runtime/{module.name}"
+        )
     top_header = _header("specs/*.yaml", None, versions)
     files["__init__.py"] = format_source(
         render("package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]),

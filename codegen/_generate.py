@@ -42,7 +42,9 @@ def build_tree(project: Path) -> dict[str, str]:
         problems = lint_spec(spec)
         if problems:
             listed = "\n".join(str(problem) for problem in problems)
-            raise CompileError(f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first")
+            raise CompileError(
+                f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first"
+            )
         specs.append(spec)
     tree: dict[str, str] = {}
     for relative, content in compile_project(specs, versions, progress=_say).items():

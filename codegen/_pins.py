@@ -27,7 +27,9 @@ class ToolVersions:
 
 def _pinned(requirements: list[str], name: str) -> str:
     for requirement in requirements:
-        match = re.fullmatch(rf"{re.escape(name)}\s*==\s*([\w.]+)", requirement.split(";")[0].strip())
+        match = re.fullmatch(
+            rf"{re.escape(name)}\s*==\s*([\w.]+)", requirement.split(";")[0].strip()
+        )
         if match:
             return match.group(1)
     raise PinError(f"specbind does not pin {name} with == in pyproject.toml")

@@ -17,16 +17,16 @@ import attrs
 __all__ = [
     "ConstraintViolation",
     "each",
-    "maximum",
-    "max_items",
-    "max_length",
-    "minimum",
-    "min_items",
-    "min_length",
-    "pattern",
-    "lenient",
     "exclusive_maximum",
     "exclusive_minimum",
+    "lenient",
+    "max_items",
+    "max_length",
+    "maximum",
+    "min_items",
+    "min_length",
+    "minimum",
+    "pattern",
 ]
 
 # Strict by default, so a model built by hand is checked; the lenient converter
@@ -146,9 +146,7 @@ class _Each:
                 for check in self.checks:
                     check(instance, attribute, item)
             except ConstraintViolation as exc:
-                raise ConstraintViolation(
-                    exc.wire_name, f"item {index}: {exc.reason}"
-                ) from None
+                raise ConstraintViolation(exc.wire_name, f"item {index}: {exc.reason}") from None
 
 
 def each(*checks: Check) -> _Each:

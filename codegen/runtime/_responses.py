@@ -67,7 +67,7 @@ def _summary(exc: BaseException) -> str:
 
     try:
         messages = transform_error(exc)
-    except Exception:  # noqa: BLE001 - a summary must never hide the original error
+    except Exception:
         messages = [str(exc)]
     text = "; ".join(messages[:3])
     return text if len(messages) <= 3 else f"{text}; and {len(messages) - 3} more"
