@@ -66,6 +66,8 @@ class FieldInfo:
     nullable: bool
     checks: tuple[CheckCall, ...]
     description: str | None
+    #: The schema's ``default``, as data: ``{"default": value}``, or empty.
+    default: Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -355,6 +357,7 @@ class _Builder:
                 nullable=self._nullable(prop),
                 checks=self._checks(prop),
                 description=prop.get("description"),
+                default={"default": prop["default"]} if "default" in prop else {},
             )
             for wire, prop in schema["properties"].items()
         }

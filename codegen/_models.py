@@ -47,7 +47,7 @@ def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
         # ranges those formats imply are enforced by our checks instead.
         warnings.simplefilter("ignore")
         output = dmcg.generate(
-            spec_data,
+            _without_discriminators(spec_data),
             input_file_type=InputFileType.OpenAPI,
             input_filename=f"{api.name}.yaml",
             output_model_type=DataModelType.DataclassesDataclass,
@@ -75,14 +75,36 @@ def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
     return output
 
 
+def _without_discriminators(node: Any) -> Any:
+    """A copy of the spec without ``discriminator`` objects.
+
+    Our converter tells union members apart (see TaggedUnion). Given a
+    discriminator, datamodel-code-generator would instead retype each member's
+    tag as a Literal and invent one (the class name) for the unmapped fallback
+    member, which would then reject every real tag value.
+    """
+    if isinstance(node, dict):
+        return {k: _without_discriminators(v) for k, v in node.items() if k != "discriminator"}
+    if isinstance(node, list):
+        return [_without_discriminators(item) for item in node]
+    return node
+
+
 def _template_data(api: Api) -> dict[str, Any]:
     models = {
         model.pointer: {
             "doc": _doc(model.description),
             "fields": {
                 wire: {
+                    # A default documents what the server assumes; the model keeps
+                    # an absent field absent, so the default is only recorded.
                     "metadata": literal(
-                        {"wire": wire, "required": info.required, "nullable": info.nullable}
+                        {
+                            "wire": wire,
+                            "required": info.required,
+                            "nullable": info.nullable,
+                            **info.default,
+                        }
                     ),
                     "checks": [_check_data(check) for check in info.checks],
                     "doc": _doc(info.description),

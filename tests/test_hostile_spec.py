@@ -108,6 +108,11 @@ def test_spec_strings_survive_as_data(files: dict[str, str]) -> None:
                     call = next(c for c in ast.walk(node.value) if isinstance(c, ast.Call) and ast.unparse(c.func) == check)
                     assert ast.literal_eval(call.args[0]) == THING["properties"]['x"y']["pattern"]
     assert wire_names == list(THING["properties"])
+    init = next(
+        node for node in thing.body if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "field__init__"
+    )
+    assert isinstance(init.value, ast.Call)
+    assert _keyword(init.value, "metadata")["default"] == THING["properties"]["__init__"]["default"]
     state = _class(tree, "State")
     values = [
         ast.literal_eval(node.value)

@@ -40,7 +40,7 @@ def _round_trip(converter: Any, data: Any, cls: type) -> Any:
 @pytest.mark.parametrize("mode", ["converter", "strict_converter"])
 def test_real_prunner_responses_round_trip(path: Path, mode: str) -> None:
     data = json.loads(path.read_bytes())
-    cls = generated.prunner.models.Error if "error" in path.name else generated.prunner.models.Job
+    cls = generated.prunner.models.Error if path.name.startswith("error_") else generated.prunner.models.Job
     converter = getattr(generated.prunner, mode)
     assert as_instants(_round_trip(converter, data, cls)) == as_instants(data)
 

@@ -8,6 +8,7 @@ names, keep unknown keys and unknown open-enum values, and keep an absent field
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -22,6 +23,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from ._checks import lenient
 from ._datetimes import format_datetime, parse_datetime
+from ._enums import SpecStrEnum
 from ._unset import UNSET, Unset
 
 __all__ = ["EXTRA_FIELD", "TaggedUnion", "make_converter"]
@@ -91,12 +93,24 @@ def _register_scalars(converter: Converter, *, strict: bool) -> None:
     converter.register_structure_hook(bool, _exact(bool, "a boolean"))
     converter.register_structure_hook(int, _exact(int, "an integer"))
     converter.register_structure_hook(float, _structure_number)
+    # cattrs dispatches a hook registered for a class to its subclasses, and a
+    # string enum is a str: its own hook must be registered on a class that comes
+    # before str in the enums' MRO.
+    converter.register_structure_hook(SpecStrEnum, _structure_enum)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook(UUID, _structure_uuid if strict else _structure_uuid_lenient)
     converter.register_structure_hook_func(_is_free_form, _structure_free_form)
     converter.register_structure_hook_func(lambda t: t is Any, lambda value, _: value)
     converter.register_unstructure_hook(datetime, format_datetime)
     converter.register_unstructure_hook(UUID, str)
+
+
+def _structure_enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
+    # Only the JSON type of the values: `Status(1)` must not find a member by
+    # accident, nor `Status(True)`.
+    if type(value) is not str:
+        raise TypeError(f"expected a string, found {_describe(value)}")
+    return enum_type(value)
 
 
 def _exact(kind: type[_T], described: str) -> Callable[[Any, Any], _T]:
@@ -230,12 +244,11 @@ def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]
         if type(value) is not dict:
             raise TypeError(f"expected an object for {name}, found {_describe(value)}")
         instance = build(value, cls)
-        if keeps_extra and len(value) > len(known):
+        if keeps_extra and not known.issuperset(value):
             extra = {key: item for key, item in value.items() if key not in known}
-            if extra:
-                # Models are frozen; the extras are not constructor arguments of
-                # cattrs' generated function, so they are set once, here.
-                object.__setattr__(instance, EXTRA_FIELD, extra)
+            # Models are frozen, and the extras are not an argument of cattrs'
+            # generated function, so they are set once, here.
+            object.__setattr__(instance, EXTRA_FIELD, extra)
         return instance
 
     return structure
