@@ -23,7 +23,8 @@ class Exchange:
     """What a HAR entry recorded. Header names keep their case; look them up with
     :meth:`request_header` and :meth:`response_header`.
 
-    ``body`` is None when the HAR did not capture the response body.
+    ``text`` is None when the HAR did not capture the response body; ``base64`` says
+    whether it is encoded. :meth:`body` decodes it.
     """
 
     method: str
@@ -32,7 +33,8 @@ class Exchange:
     status: int
     response_headers: tuple[tuple[str, str], ...]
     mime_type: str
-    body: bytes | None
+    text: str | None
+    base64: bool
 
     def request_header(self, name: str) -> list[str]:
         """Every value of a request header, matched without regard to case."""
@@ -41,6 +43,20 @@ class Exchange:
     def response_header(self, name: str) -> list[str]:
         """Every value of a response header, matched without regard to case."""
         return _values(self.response_headers, name)
+
+    def body(self) -> bytes | None:
+        """The response body as bytes (None if not captured). Raises :class:`HarError`."""
+        if self.text is None:
+            return None
+        if self.base64:
+            try:
+                return base64.b64decode(self.text, validate=True)
+            except (binascii.Error, ValueError):
+                raise HarError(
+                    "/response/content/text", "content.text is not valid base64"
+                ) from None
+        # Lone surrogates survive JSON decoding; keep them so the body check reports bad UTF-8.
+        return self.text.encode("utf-8", "surrogatepass")
 
     @property
     def content_type(self) -> str:
@@ -75,7 +91,8 @@ def parse_entry(entry: Any) -> Exchange:
         status=status,
         response_headers=_headers(response, "/response"),
         mime_type=mime_type if isinstance(mime_type, str) else "",
-        body=_body(content),
+        text=_text(content),
+        base64=content.get("encoding") == "base64",
     )
 
 
@@ -111,16 +128,8 @@ def _headers(message: dict[str, Any], pointer: str) -> tuple[tuple[str, str], ..
     return tuple(pairs)
 
 
-def _body(content: dict[str, Any]) -> bytes | None:
+def _text(content: dict[str, Any]) -> str | None:
     text = content.get("text")
-    if text is None:
-        return None
-    if not isinstance(text, str):
+    if text is not None and not isinstance(text, str):
         raise HarError("/response/content/text", "response.content.text must be a string")
-    if content.get("encoding") == "base64":
-        try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise HarError("/response/content/text", "content.text is not valid base64") from None
-    # Lone surrogates survive JSON decoding; keep them so the body check reports bad UTF-8.
-    return text.encode("utf-8", "surrogatepass")
+    return text

@@ -218,7 +218,7 @@ def _json_lines(stream: BinaryIO, label: str) -> Iterator[Unit]:
             )
             continue
         if line.strip():
-            yield Body(f"{label}:{number}", line)
+            yield Body(f"{label}:{number}", line.rstrip(b"\r\n"))
 
 
 def _document(stream: BinaryIO, label: str, kind: Kind) -> Iterator[Unit]:

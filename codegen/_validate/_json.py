@@ -67,7 +67,8 @@ def parse_json(raw: bytes) -> Parsed:
         )
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
-        raise NotJson(f"not valid JSON: {exc.msg} at {where}") from None
+        reason = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        raise NotJson(f"not valid JSON: {reason} at {where}") from None
     except _Rejected as exc:
         raise NotJson(f"not valid JSON: {exc}") from None
     except RecursionError:

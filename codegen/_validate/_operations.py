@@ -87,6 +87,10 @@ class Operation:
     parameters: tuple[Parameter, ...]
     responses: dict[str, Response]
 
+    def declares(self, status: str) -> bool:
+        """Whether a status is declared by itself or by its range (not by ``default``)."""
+        return status in self.responses or f"{status[0]}XX" in self.responses
+
     def response_for(self, status: str) -> Response | None:
         """The declared response for a status: exact, then ``NXX``, then ``default``."""
         exact = self.responses.get(status)
