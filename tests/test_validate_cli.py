@@ -573,3 +573,11 @@ _PLAIN = Checker(
     Options("specs/prunner.yaml", "getJobDetail", "200", strict=False),
     None,
 )
+
+
+def test_a_broken_spec_schema_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    body = tmp_path / "x.json"
+    body.write_text('{"a": "x", "b": 1}')
+    code, report = validate_json("--spec", HERE / "broken_schema.yaml", body)
+    assert code == 1
+    assert [f["rule"] for f in findings(report)] == ["spec-error"]

@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from codegen._load import LoadedSpec, escape_pointer_token
@@ -101,8 +102,13 @@ class SchemaLayer:
     def issues(self, schema: str, value: Any) -> list[Issue]:
         """Every problem of ``value`` against the schema at a pointer, in document order."""
         found: list[Issue] = []
-        for error in self.validator(schema).iter_errors(value):
-            found.extend(_issues(error))
+        try:
+            for error in self.validator(schema).iter_errors(value):
+                found.extend(_issues(error))
+        except (Unresolvable, re.error) as exc:
+            # A broken spec (lint reports it too) must not end the run with a traceback.
+            message = cut(f"the spec's schema cannot be used: {exc}", 160)
+            found.append(Issue("", "spec-error", "", f"a usable schema at {schema}", "", message))
         return found
 
 
