@@ -219,6 +219,9 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
     progress = _Progress(sys.stderr)
     try:
         for result in check_inputs(checker, args.inputs, args.jobs):
+            if result.findings or result.skipped or result.unreadable:
+                # Lines are about to be printed: take the progress line off first.
+                progress.clear()
             if result.unreadable:
                 print(
                     f"specbind validate: cannot read {result.input}: {result.unreadable}",
@@ -271,3 +274,4 @@ class _Progress:
         if self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+            self.shown = False
