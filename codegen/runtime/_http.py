@@ -1,0 +1,763 @@
+"""The HTTP transport under every generated client, and the helpers that read its answers.
+
+``Transport.request`` sends one call and returns the final answer whatever its status;
+``raise_for_status`` turns a non-2xx answer into an ``ApiError`` and ``decode_json`` reads
+a 2xx body. The transport drives urllib3 one request at a time (urllib3's own retries
+and redirects are off) so that it can decide, log and count every attempt itself.
+
+Retries, precisely:
+
+- An idempotent call (``idempotent=True``) follows the client's policy: ``DEFAULT_RETRY``
+  (3 retries on connection errors, broken connections and 429, 502, 503, 504, with
+  exponential backoff, jitter and Retry-After honoured up to 30 s), or
+  ``DEFAULT_RETRY`` with another ``total`` when the client was given an int, or the
+  ``Retry`` the client was given.
+- A non-idempotent call is sent once, unless its own ``retries`` argument says
+  otherwise, or the client was given a ``Retry`` whose ``allowed_methods`` admits its
+  method (``None`` admits every method).
+- The ``retries`` argument of one call wins over the client's: ``False`` sends once;
+  ``True`` or an int applies ``DEFAULT_RETRY`` (with that ``total``) whatever the method;
+  a ``Retry`` is used as it is, with urllib3's meaning of its fields.
+- A read timeout is never retried: the server has the request and is slow, and
+  sending it again would multiply the wait the timeout was meant to bound.
+- When status retries run out, the last answer is returned (the caller raises
+  ``ApiError`` with its real status and body): ``Retry.raise_on_status`` is ignored,
+  and so are ``Retry.redirect`` and ``remove_headers_on_redirect``, since redirects are
+  handled here.
+
+Redirects: up to 5 are followed, for GET and HEAD only, and only within the origin
+(scheme, host, port) of ``base_url``; any other redirect raises ``RedirectRefused``
+before anything is sent to its target, so credentials never leave the origin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote, unquote_plus, urlencode, urljoin
+
+import attrs
+import urllib3
+from urllib3 import HTTPHeaderDict
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    LocationParseError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
+from urllib3.response import BaseHTTPResponse
+from urllib3.util import Retry, Timeout, parse_url
+
+from ._errors import (
+    ApiError,
+    RedirectRefused,
+    RequestTimeout,
+    ResponseDecodeError,
+    ResponseTooLarge,
+    TransportError,
+)
+from ._paths import check_path, header_name, header_value
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_RETRY",
+    "DEFAULT_TIMEOUT",
+    "RawResponse",
+    "Transport",
+    "decode_json",
+    "raise_for_status",
+]
+
+#: The largest body, after decompression, that a transport accepts unless told otherwise.
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+
+#: The timeout of every call that sets none: without one, urllib3 waits forever.
+DEFAULT_TIMEOUT = Timeout(connect=10.0, read=60.0)
+
+#: The retry policy of idempotent calls. urllib3 sleeps nothing before the first retry,
+#: then ``backoff_factor * 2 ** (retries - 1)`` plus up to ``backoff_jitter`` seconds,
+#: at most ``backoff_max``; a Retry-After header replaces that sleep, up to
+#: ``retry_after_max`` seconds. ``other=0``: TLS and decoding errors are final.
+DEFAULT_RETRY = Retry(
+    total=3,
+    other=0,
+    allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,
+    status_forcelist=frozenset({429, 502, 503, 504}),
+    backoff_factor=0.5,
+    backoff_jitter=0.5,
+    backoff_max=30.0,
+    respect_retry_after_header=True,
+    retry_after_max=30,
+)
+
+_NO_RETRY = Retry(total=0)
+_MAX_REDIRECTS = 5
+_REDIRECTED_METHODS = frozenset({"GET", "HEAD"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Bodies are read in chunks of this many (decompressed) bytes, so a gzip bomb never
+# inflates past the limit by more than one chunk.
+_CHUNK_SIZE = 64 * 1024
+# A redirect or retried answer whose body is longer than this is not worth reading to
+# keep its connection: the connection is closed instead.
+_DRAIN_LIMIT = 64 * 1024
+# Connections kept per host: one per thread for typical thread pools.
+_POOL_MAXSIZE = 10
+# Response headers that carry credentials whatever the API.
+_HIDDEN_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+# Query parameters whose value is redacted wherever a URL is shown.
+_SECRET_QUERY_NAME = re.compile(
+    r"token|key|secret|passw|pwd|auth|sig|credential|jwt|session|code", re.IGNORECASE
+)
+_REDACTED = "REDACTED"
+_JSON_MEDIA_TYPE = "application/json"
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+# Where error bodies usually say what went wrong, in order of preference.
+_DETAIL_KEYS = ("message", "messages", "error", "errors", "detail", "title", "error_description")
+
+
+@attrs.frozen
+class RawResponse:
+    """The final answer to one call.
+
+    ``headers`` is case-insensitive and holds no credential; ``body`` is decompressed;
+    ``url`` is the URL that answered, secret-looking query values redacted; ``elapsed``
+    counts seconds from the first send to the end of the body, retries and redirects
+    included.
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = attrs.field(repr=lambda body: f"<{len(body)} bytes>")
+    url: str
+    elapsed: float
+
+
+@attrs.frozen
+class _Call:
+    """What one ``request`` sends, fixed before the first attempt."""
+
+    method: str
+    headers: HTTPHeaderDict = attrs.field(repr=False)
+    timeout: Timeout
+    started: float
+
+
+class Transport:
+    """Sends the requests of one generated client to one API; safe to share between threads.
+
+    ``credentials`` maps header names to secret values (``{"x-api-key": "..."}``); they
+    never show in ``repr``, errors or log records. ``headers`` go with every request;
+    ``credentials`` override them, and the headers of one call override both. ``timeout`` and
+    ``retries`` are the client-wide defaults (see the module docstring); ``pool`` is
+    used as it is and left open by ``close``; ``ca_certs`` sets the CA bundle of the
+    pool made here, which always verifies certificates. Bodies longer than
+    ``max_body_bytes`` after decompression raise ``ResponseTooLarge``.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Mapping[str, str],
+        user_agent: str,
+        logger_name: str,
+        timeout: float | Timeout | None = None,
+        retries: int | Retry | None = None,
+        headers: Mapping[str, str] | None = None,
+        pool: urllib3.PoolManager | None = None,
+        ca_certs: str | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        if pool is not None and ca_certs is not None:
+            raise ValueError("ca_certs configures the pool made here: set it on your pool")
+        if max_body_bytes <= 0:
+            raise ValueError("max_body_bytes must be positive")
+        self._base_url = _base_url(base_url)
+        self._origin = _origin(self._base_url)
+        fixed = _checked_headers({"User-Agent": user_agent})
+        fixed.update(_checked_headers(headers or {}))
+        fixed.update(_checked_headers(credentials))
+        self._headers = fixed
+        self._secrets = _secret_strings(credentials.values())
+        self._hidden_headers = _HIDDEN_HEADERS | {name.lower() for name in credentials}
+        self._credential_names = tuple(sorted(credentials))
+        self._logger = logging.getLogger(logger_name)
+        self._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
+        self._retry = _client_retry(retries)
+        self._retry_is_explicit = isinstance(retries, Retry)
+        self._owns_pool = pool is None
+        self._pool = (
+            pool
+            if pool is not None
+            else urllib3.PoolManager(
+                maxsize=_POOL_MAXSIZE, cert_reqs="CERT_REQUIRED", ca_certs=ca_certs
+            )
+        )
+        self._max_body_bytes = max_body_bytes
+
+    def __repr__(self) -> str:
+        names = ", ".join(self._credential_names) or "none"
+        return f"Transport(base_url={self._base_url!r}, credentials=<{names}: hidden>)"
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections, unless the pool was given by the caller."""
+        if self._owns_pool:
+            self._pool.clear()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | Timeout | None = None,
+        retries: int | Retry | bool | None = None,
+        idempotent: bool,
+    ) -> RawResponse:
+        """Send ``method`` to ``path`` (already percent-encoded, under the base URL's path).
+
+        Returns the final answer whatever its status. Raises ``TransportError`` (or
+        its ``RequestTimeout``) when no answer came, ``ResponseTooLarge``,
+        ``RedirectRefused``, and ``ValueError`` for a bad path or header before
+        anything is sent.
+        """
+        method = method.upper()
+        url = self._base_url + check_path(path) + _query_string(query)
+        call_headers = HTTPHeaderDict(self._headers)
+        call_headers.update(_checked_headers(headers or {}))
+        call = _Call(
+            method=method,
+            headers=call_headers,
+            timeout=_timeout(timeout, self._timeout),
+            started=time.monotonic(),
+        )
+        return self._run(call, url, self._policy(method, retries, idempotent=idempotent))
+
+    def _policy(
+        self, method: str, retries: int | Retry | bool | None, *, idempotent: bool
+    ) -> Retry:
+        if retries is None:
+            if idempotent or (self._retry_is_explicit and _admits(self._retry, method)):
+                return self._retry
+            return _NO_RETRY
+        if retries is False:
+            return _NO_RETRY
+        if isinstance(retries, Retry):
+            return retries
+        # True or an int, given for this very call: the caller knows this call may be
+        # repeated, whatever its method.
+        total = DEFAULT_RETRY.total if retries is True else retries
+        return DEFAULT_RETRY.new(total=total, allowed_methods=None)
+
+    def _run(self, call: _Call, url: str, policy: Retry) -> RawResponse:
+        redirects = 0
+        while True:
+            sent = time.monotonic()
+            try:
+                response = self._pool.urlopen(
+                    call.method,
+                    url,
+                    headers=call.headers,
+                    timeout=call.timeout,
+                    retries=False,
+                    redirect=False,
+                    preload_content=False,
+                    decode_content=True,
+                )
+                target = self._redirect_target(call, url, response, redirects)
+                if target is not None:
+                    self._log(
+                        call,
+                        url,
+                        outcome=response.status,
+                        sent=sent,
+                        policy=policy,
+                        then="redirected",
+                    )
+                    _discard(response)
+                    url, redirects = target, redirects + 1
+                    continue
+                retry = self._status_retry(call, url, response, policy)
+                if retry is not None:
+                    delay = _delay(retry, response)
+                    then = f"retrying in {delay:.2f} s"
+                    self._log(
+                        call, url, outcome=response.status, sent=sent, policy=policy, then=then
+                    )
+                    _discard(response)
+                    time.sleep(delay)
+                    policy = retry
+                    continue
+                body = self._read_body(call, url, response)
+            except HTTPError as error:
+                policy = self._error_retry(call, url, error, sent, policy)
+                continue
+            except (RedirectRefused, ResponseTooLarge) as refusal:
+                then = f"refused ({type(refusal).__name__})"
+                self._log(call, url, outcome=response.status, sent=sent, policy=policy, then=then)
+                raise
+            self._log(call, url, outcome=response.status, sent=sent, policy=policy, then="done")
+            return RawResponse(
+                status=response.status,
+                headers=self._public_headers(response.headers),
+                body=body,
+                url=self._shown(url),
+                elapsed=time.monotonic() - call.started,
+            )
+
+    def _redirect_target(
+        self, call: _Call, url: str, response: BaseHTTPResponse, redirects: int
+    ) -> str | None:
+        """Where a redirect we follow leads; ``None`` for an answer that is not a redirect."""
+        location = response.get_redirect_location()
+        if not location:
+            return None
+        target = urljoin(url, location)
+        # The origin is read with urllib3's own parser, the one that picks where the
+        # next request goes: Python's urlsplit disagrees on URLs like
+        # "http://evil\@origin/", and such a disagreement would leak credentials.
+        origin = _origin_or_none(target)
+        if origin != self._origin:
+            reason = "it leads to another origin"
+        elif call.method not in _REDIRECTED_METHODS:
+            reason = f"{call.method} requests are not redirected"
+        elif redirects >= _MAX_REDIRECTS:
+            reason = f"more than {_MAX_REDIRECTS} redirects"
+        else:
+            return target
+        _discard(response)
+        raise RedirectRefused(
+            status=response.status,
+            location=_shown_origin(origin),
+            method=call.method,
+            url=self._shown(url),
+            reason=reason,
+        )
+
+    def _status_retry(
+        self, call: _Call, url: str, response: BaseHTTPResponse, policy: Retry
+    ) -> Retry | None:
+        """The policy for the next attempt when ``response`` is worth retrying, else ``None``."""
+        has_retry_after = bool(response.headers.get("Retry-After"))
+        if not policy.is_retry(call.method, response.status, has_retry_after):
+            return None
+        try:
+            return policy.increment(call.method, self._shown(url), response=response)
+        except HTTPError:
+            # MaxRetryError: no retries left, so this answer is the final one.
+            return None
+
+    def _error_retry(
+        self, call: _Call, url: str, error: HTTPError, sent: float, policy: Retry
+    ) -> Retry:
+        """The policy for the next attempt after ``error``; raises when there is none."""
+        retry = None
+        if not isinstance(error, ReadTimeoutError):
+            # increment() raises MaxRetryError when retries are used up, and re-raises
+            # ``error`` itself when the policy does not retry this kind of error.
+            with contextlib.suppress(HTTPError):
+                retry = policy.increment(call.method, self._shown(url), error=error)
+        reason = self._scrub(f"{type(error).__name__}: {error}")
+        if retry is None:
+            self._log(call, url, outcome=reason, sent=sent, policy=policy, then="giving up")
+            error_class = RequestTimeout if _is_timeout(error) else TransportError
+            raise error_class(
+                method=call.method,
+                url=self._shown(url),
+                reason=reason,
+                attempts=len(policy.history) + 1,
+            ) from error
+        delay = _delay(retry, None)
+        then = f"retrying in {delay:.2f} s"
+        self._log(call, url, outcome=reason, sent=sent, policy=policy, then=then)
+        time.sleep(delay)
+        return retry
+
+    def _read_body(self, call: _Call, url: str, response: BaseHTTPResponse) -> bytes:
+        declared = None if call.method == "HEAD" else _content_length(response.headers)
+        body = None
+        if declared is None or declared <= self._max_body_bytes:
+            body = _read_at_most(response, self._max_body_bytes)
+        else:
+            _close(response)
+        if body is None:
+            raise ResponseTooLarge(
+                limit=self._max_body_bytes, method=call.method, url=self._shown(url)
+            )
+        return body
+
+    def _public_headers(self, headers: HTTPHeaderDict) -> HTTPHeaderDict:
+        """A copy of ``headers`` without any that carries or echoes a credential."""
+        kept = HTTPHeaderDict()
+        for name, value in headers.iteritems():
+            if name.lower() in self._hidden_headers or self._scrub(value) != value:
+                continue
+            kept.add(name, value)
+        return kept
+
+    def _shown(self, url: str) -> str:
+        """``url`` as errors and logs show it: no userinfo, no fragment, secrets redacted."""
+        parsed = parse_url(url)
+        query = _redacted_query(parsed.query) if parsed.query else parsed.query
+        return self._scrub(parsed._replace(auth=None, query=query, fragment=None).url)
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, _REDACTED)
+        return text
+
+    def _log(
+        self, call: _Call, url: str, *, outcome: int | str, sent: float, policy: Retry, then: str
+    ) -> None:
+        """One DEBUG record per attempt: never a header value, never a secret."""
+        if not self._logger.isEnabledFor(logging.DEBUG):
+            return
+        shown = self._shown(url)
+        elapsed_ms = (time.monotonic() - sent) * 1000
+        attempt = len(policy.history) + 1
+        self._logger.debug(
+            "%s %s -> %s in %.1f ms (attempt %d): %s",
+            call.method,
+            shown,
+            outcome,
+            elapsed_ms,
+            attempt,
+            then,
+            extra={
+                "http_method": call.method,
+                "http_url": shown,
+                "http_status": outcome if isinstance(outcome, int) else None,
+                "elapsed_ms": elapsed_ms,
+                "attempt": attempt,
+            },
+        )
+
+
+def raise_for_status(
+    response: RawResponse,
+    *,
+    method: str,
+    error_models: Mapping[int | str, Callable[[Any], object]],
+    error_class_for: Callable[[int], type[ApiError]],
+) -> None:
+    """Raise the ``ApiError`` for a non-2xx ``response``; return for a 2xx one.
+
+    ``error_models`` maps a status, an OpenAPI range like ``"4XX"`` or ``"default"`` to
+    a callable that builds the error model from the parsed JSON body. Whatever the body
+    holds (plain text, HTML, invalid JSON, binary, nothing) and whatever the callable
+    raises, the result is the ``ApiError``, with ``error_model`` left ``None`` when the
+    body does not fit.
+    """
+    if 200 <= response.status < 300:
+        return
+    data = _error_json(response)
+    raise error_class_for(response.status)(
+        status=response.status,
+        headers=response.headers,
+        body=response.body,
+        method=method,
+        url=response.url,
+        error_model=_error_model(error_models, response.status, data),
+        request_id=_request_id(response.headers, data),
+        detail=_detail(response, data),
+    )
+
+
+def decode_json(response: RawResponse, *, method: str) -> Any:
+    """The parsed JSON body of a 2xx ``response``; ``ResponseDecodeError`` when it is not JSON.
+
+    The content type must be JSON (``application/json`` or ``+json``) or absent. The
+    body must be UTF-8 and strict JSON: ``NaN``, ``Infinity`` and numbers that overflow
+    a float are refused, as are nesting too deep and integers too long for Python.
+    """
+    media_type = _media_type(response.headers)
+    if media_type is not None and not _is_json(media_type):
+        raise _decode_error(response, method, f"the content type {media_type!r} is not JSON")
+    if not response.body:
+        raise _decode_error(response, method, "the body is empty")
+    try:
+        return _loads(response.body)
+    except RecursionError:
+        raise _decode_error(response, method, "the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise _decode_error(response, method, f"the body is not valid JSON: {exc}") from None
+
+
+def _base_url(base_url: str) -> str:
+    try:
+        parsed = parse_url(base_url)
+    except LocationParseError:
+        raise ValueError(f"base_url {base_url!r} is not a URL") from None
+    if parsed.scheme not in _DEFAULT_PORTS or not parsed.host:
+        raise ValueError(f"base_url {base_url!r} must be an http or https URL with a host")
+    if parsed.auth or parsed.query is not None or parsed.fragment is not None:
+        raise ValueError("base_url may not hold credentials, a query or a fragment")
+    return parsed.url.rstrip("/")
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parsed = parse_url(url)
+    scheme = (parsed.scheme or "").lower()
+    return scheme, (parsed.host or "").lower(), parsed.port or _DEFAULT_PORTS.get(scheme, 0)
+
+
+def _origin_or_none(url: str) -> tuple[str, str, int] | None:
+    try:
+        return _origin(url)
+    except LocationParseError:
+        return None
+
+
+def _shown_origin(origin: tuple[str, str, int] | None) -> str:
+    if origin is None:
+        return "an unparsable URL"
+    scheme, host, port = origin
+    return f"{scheme}://{host}:{port}"
+
+
+def _checked_headers(headers: Mapping[str, str]) -> HTTPHeaderDict:
+    checked = HTTPHeaderDict()
+    for name, value in headers.items():
+        checked[header_name(name)] = header_value(value, name=name)
+    return checked
+
+
+def _secret_strings(values: Iterable[str]) -> tuple[str, ...]:
+    """The strings to hide: each credential value, and its token without the scheme."""
+    secrets = set()
+    for value in values:
+        secrets.add(value)
+        _scheme, _space, token = value.partition(" ")
+        secrets.add(token.strip())
+    # Longest first, so that hiding a token does not leave part of a longer secret.
+    return tuple(sorted((secret for secret in secrets if secret), key=len, reverse=True))
+
+
+def _client_retry(retries: int | Retry | None) -> Retry:
+    if retries is None:
+        return DEFAULT_RETRY
+    if isinstance(retries, Retry):
+        return retries
+    return DEFAULT_RETRY.new(total=retries)
+
+
+def _admits(policy: Retry, method: str) -> bool:
+    return policy.allowed_methods is None or method in policy.allowed_methods
+
+
+def _timeout(timeout: float | Timeout | None, default: Timeout) -> Timeout:
+    if timeout is None:
+        return default
+    if isinstance(timeout, Timeout):
+        return timeout
+    return Timeout(connect=timeout, read=timeout)
+
+
+def _query_string(query: Mapping[str, str] | None) -> str:
+    if not query:
+        return ""
+    return "?" + urlencode(list(query.items()), quote_via=quote)
+
+
+def _redacted_query(query: str) -> str:
+    pairs = []
+    for pair in query.split("&"):
+        name, equals, _value = pair.partition("=")
+        secret = equals and _SECRET_QUERY_NAME.search(unquote_plus(name))
+        pairs.append(f"{name}={_REDACTED}" if secret else pair)
+    return "&".join(pairs)
+
+
+def _delay(policy: Retry, response: BaseHTTPResponse | None) -> float:
+    """Seconds before the next attempt: Retry-After if the policy honours it, else backoff."""
+    if response is not None and policy.respect_retry_after_header:
+        # urllib3 raises InvalidHeader for a Retry-After it cannot parse; a server's
+        # garbled hint should fall back to backoff, not fail the call.
+        with contextlib.suppress(HTTPError):
+            retry_after = policy.get_retry_after(response)
+            if retry_after:
+                return retry_after
+    return policy.get_backoff_time()
+
+
+def _is_timeout(error: HTTPError) -> bool:
+    # NewConnectionError (connection refused, DNS) subclasses ConnectTimeoutError in
+    # urllib3 2.x for backward compatibility, but is no timeout.
+    if isinstance(error, NewConnectionError):
+        return False
+    return isinstance(error, (ConnectTimeoutError, ReadTimeoutError))
+
+
+def _content_length(headers: HTTPHeaderDict) -> int | None:
+    value = headers.get("Content-Length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _read_at_most(response: BaseHTTPResponse, limit: int) -> bytes | None:
+    """The whole decompressed body, or ``None`` as soon as it proves longer than ``limit``.
+
+    Either way the connection goes back to the pool: reusable after a complete body,
+    closed otherwise, since the rest of the body would still be on the wire.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    complete = False
+    try:
+        for chunk in response.stream(_CHUNK_SIZE, decode_content=True):
+            size += len(chunk)
+            if size > limit:
+                break
+            chunks.append(chunk)
+        else:
+            complete = True
+    finally:
+        if not complete:
+            _close(response)
+        response.release_conn()
+    return b"".join(chunks) if complete else None
+
+
+def _discard(response: BaseHTTPResponse) -> None:
+    """Throw away an answer that will not be returned, keeping its connection if cheap."""
+    with contextlib.suppress(HTTPError):
+        _read_at_most(response, _DRAIN_LIMIT)
+
+
+def _close(response: BaseHTTPResponse) -> None:
+    response.close()
+    response.release_conn()
+
+
+def _media_type(headers: Mapping[str, str]) -> str | None:
+    content_type = headers.get("Content-Type")
+    if content_type is None:
+        return None
+    return content_type.partition(";")[0].strip().lower()
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == _JSON_MEDIA_TYPE or media_type.endswith("+json")
+
+
+def _loads(body: bytes) -> Any:
+    # json, not orjson: orjson turns integers past 2**64 into floats. Decoding the
+    # bytes first keeps json.loads from guessing UTF-16 or UTF-32.
+    return json.loads(
+        body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _error_json(response: RawResponse) -> Any:
+    """The parsed JSON of an error body, or ``None`` when it is not JSON."""
+    media_type = _media_type(response.headers)
+    if not response.body or (media_type is not None and not _is_json(media_type)):
+        return None
+    try:
+        return _loads(response.body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _error_model(
+    error_models: Mapping[int | str, Callable[[Any], object]], status: int, data: Any
+) -> object | None:
+    if data is None:
+        return None
+    build = (
+        error_models.get(status)
+        or error_models.get(f"{status // 100}XX")
+        or error_models.get("default")
+    )
+    if build is None:
+        return None
+    try:
+        return build(data)
+    except Exception:
+        # The error model is a convenience: a body that does not fit it must not hide
+        # the ApiError, which keeps the raw body anyway.
+        return None
+
+
+def _request_id(headers: Mapping[str, str], data: Any) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    if isinstance(data, dict):
+        value = data.get("request_id")
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return None
+
+
+def _detail(response: RawResponse, data: Any) -> str | None:
+    """The server's own words for the message: from a JSON or plain-text body only."""
+    media_type = _media_type(response.headers)
+    if data is not None:
+        found = _words(data, depth=3)
+        if found:
+            return found
+    elif media_type != "text/plain" and not (media_type and _is_json(media_type)):
+        return None
+    return response.body.decode("utf-8", errors="replace") or None
+
+
+def _words(value: Any, *, depth: int) -> str | None:
+    """Text under a message-like key of a parsed JSON error body, looked for ``depth`` deep."""
+    if isinstance(value, str):
+        return value or None
+    if depth == 0:
+        return None
+    if isinstance(value, list):
+        texts = [text for text in (_words(item, depth=depth - 1) for item in value[:5]) if text]
+        return "; ".join(texts) or None
+    if isinstance(value, dict):
+        for key in _DETAIL_KEYS:
+            found = _words(value.get(key), depth=depth - 1)
+            if found:
+                return found
+    return None
+
+
+def _decode_error(response: RawResponse, method: str, reason: str) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        status=response.status,
+        headers=response.headers,
+        body=response.body,
+        method=method,
+        url=response.url,
+        reason=reason,
+    )
