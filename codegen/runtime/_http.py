@@ -566,6 +566,8 @@ def _admits(policy: Retry, method: str) -> bool:
 
 
 def _timeout(timeout: float | Timeout | None, default: Timeout) -> Timeout:
+    # A Timeout given by the caller is used as it is: a part it leaves unset falls back
+    # to socket.getdefaulttimeout(), normally "wait forever", as urllib3 documents.
     if timeout is None:
         return default
     if isinstance(timeout, Timeout):
