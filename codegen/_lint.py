@@ -1,0 +1,296 @@
+"""Lint stage: find every problem in a loaded spec, each at the line it is about.
+
+The rules (ids as printed):
+
+- ``openapi``: the document is OpenAPI 3.1, and openapi-spec-validator accepts it;
+- ``operation-id``, ``operation-id-unique``: every operation has an operationId, used once;
+- ``response-schema``: every response documents a schema, or says why it has none;
+- ``example``: every example and schema default validates against its schema;
+- ``ref``, ``ref-remote``, ``ref-cycle``: every ``$ref`` is a local pointer that resolves,
+  and no schema reaches itself (the generator makes no recursive models);
+- ``path-parameter``: path templates and ``in: path`` parameters agree;
+- ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
+- ``response-additional-properties``: response schemas do not forbid fields a server adds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from codegen._lint_examples import check_examples
+from codegen._lint_openapi import check_openapi, check_version
+from codegen._lint_refs import check_refs
+from codegen._lint_walk import (
+    METHODS,
+    Labelled,
+    SpecIndex,
+    child,
+    follow,
+    index_spec,
+    resolve_local,
+    subschemas,
+)
+from codegen._load import LoadedSpec
+from codegen._problems import Problem
+
+__all__ = ["lint_spec"]
+
+_ENUM_MODES = ("open", "closed")
+_WHY_NO_SCHEMA = "x-specbind-why-no-schema"
+_ENUM_MODE = "x-specbind-enum"
+_MESSAGE_LIMIT = 300
+_TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
+
+
+def lint_spec(spec: LoadedSpec) -> list[Problem]:
+    """Every problem in ``spec``, sorted by position; empty when the spec is clean."""
+    wrong_version = check_version(spec)
+    if wrong_version is not None:
+        # The other rules would only restate, at length, that this is not OpenAPI 3.1.
+        return [_one_line(wrong_version)]
+    index = index_spec(spec)
+    problems: set[Problem] = set()
+    for rule, check in _RULES:
+        try:
+            problems.update(_one_line(found) for found in check(spec, index))
+        except RecursionError:
+            problems.add(Problem(spec.path, 1, 1, rule, "the spec nests too deeply to check"))
+    return sorted(problems)
+
+
+def _one_line(problem: Problem) -> Problem:
+    """The problem with its message as one short printable line.
+
+    Messages quote the spec's own names and values, which may hold newlines or terminal
+    escapes, and validator messages may quote a whole object.
+    """
+    flat = " ".join(problem.message.split())
+    shown = "".join(char if char.isprintable() else repr(char)[1:-1] for char in flat)
+    if len(shown) > _MESSAGE_LIMIT:
+        shown = shown[: _MESSAGE_LIMIT - 3] + "..."
+    return replace(problem, message=shown)
+
+
+def _problem(spec: LoadedSpec, pointer: str, rule: str, message: str) -> Problem:
+    line, column = spec.locate(pointer)
+    return Problem(spec.path, line, column, rule, message)
+
+
+def _check_operation_ids(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[operation-id] and [operation-id-unique]."""
+    first: dict[str, Labelled] = {}
+    for operation in sorted(index.operations, key=lambda found: spec.locate(found.pointer)):
+        operation_id = operation.node.get("operationId")
+        if operation_id is None or (isinstance(operation_id, str) and not operation_id.strip()):
+            message = f"{operation.label} has no operationId"
+            yield _problem(spec, operation.pointer, "operation-id", message)
+        elif isinstance(operation_id, str) and operation_id in first:
+            earlier = first[operation_id]
+            line, _ = spec.locate(earlier.pointer)
+            yield _problem(
+                spec,
+                child(operation.pointer, "operationId"),
+                "operation-id-unique",
+                f"operationId {operation_id!r} of {operation.label} is already used by "
+                f"{earlier.label} (line {line})",
+            )
+        elif isinstance(operation_id, str):
+            first[operation_id] = operation
+
+
+def _check_response_schemas(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[response-schema]."""
+    for response in index.responses:
+        content = response.node.get("content")
+        if isinstance(content, dict) and content:
+            for media_type, media in content.items():
+                if isinstance(media, dict) and "schema" not in media:
+                    yield _problem(
+                        spec,
+                        child(child(response.pointer, "content"), media_type),
+                        "response-schema",
+                        f"response {response.label}: {media_type} has no schema",
+                    )
+        elif content in (None, {}) and _WHY_NO_SCHEMA not in response.node:
+            yield _problem(
+                spec,
+                response.pointer,
+                "response-schema",
+                f"response {response.label} has no content schema: document one, or say why "
+                f"with {_WHY_NO_SCHEMA}: <reason>",
+            )
+        why = response.node.get(_WHY_NO_SCHEMA, "why")
+        if not (isinstance(why, str) and why.strip()):
+            yield _problem(
+                spec,
+                child(response.pointer, _WHY_NO_SCHEMA),
+                "response-schema",
+                f"{_WHY_NO_SCHEMA} must say why, as a non-empty string",
+            )
+
+
+def _check_path_parameters(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[path-parameter]: each ``{name}`` declared ``in: path`` with required, and no extras."""
+    paths = spec.data.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for template, item in paths.items():
+        found = follow(spec, child("/paths", template), item)
+        if template.startswith("x-") or found is None or not isinstance(found[1], dict):
+            continue
+        pointer, node = found
+        names = set(_TEMPLATE_NAME.findall(template))
+        shared = _path_parameters(spec, pointer, node)
+        yield from _check_declared(spec, template, names, shared)
+        for method in METHODS:
+            operation = node.get(method)
+            if not isinstance(operation, dict):
+                continue
+            at = child(pointer, method)
+            own = _path_parameters(spec, at, operation)
+            yield from _check_declared(spec, template, names, own)
+            for name in sorted(names - shared.keys() - own.keys()):
+                yield _problem(
+                    spec,
+                    at,
+                    "path-parameter",
+                    f"{method.upper()} {template}: {{{name}}} is not declared as a parameter "
+                    "with in: path and required: true",
+                )
+
+
+def _path_parameters(
+    spec: LoadedSpec, pointer: str, node: dict[str, Any]
+) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """The ``in: path`` parameters of a path item or operation, by name.
+
+    Each maps to (where it is listed, where it is written, the parameter): a ``$ref``'d
+    parameter is listed in one place and written in another.
+    """
+    listed = node.get("parameters")
+    if not isinstance(listed, list):
+        return {}
+    result: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for number, parameter in enumerate(listed):
+        at = child(child(pointer, "parameters"), number)
+        found = follow(spec, at, parameter)
+        if found is None or not isinstance(found[1], dict) or found[1].get("in") != "path":
+            continue
+        name = found[1].get("name")
+        if isinstance(name, str):
+            result[name] = (at, found[0], found[1])
+    return result
+
+
+def _check_declared(
+    spec: LoadedSpec,
+    template: str,
+    names: set[str],
+    declared: dict[str, tuple[str, str, dict[str, Any]]],
+) -> Iterator[Problem]:
+    for name, (listed, written, parameter) in sorted(declared.items()):
+        if name not in names:
+            yield _problem(
+                spec,
+                listed,
+                "path-parameter",
+                f"path parameter {name!r} is not in the path template {template!r}",
+            )
+        if parameter.get("required") is not True:
+            at = child(written, "required") if "required" in parameter else written
+            message = f"path parameter {name!r} must have required: true"
+            yield _problem(spec, at, "path-parameter", message)
+
+
+def _check_enums(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[enum-open-closed]."""
+    for pointer, schema in index.schemas:
+        if _ENUM_MODE in schema and schema[_ENUM_MODE] not in _ENUM_MODES:
+            yield _problem(
+                spec,
+                child(pointer, _ENUM_MODE),
+                "enum-open-closed",
+                f"{_ENUM_MODE} is {schema[_ENUM_MODE]!r}; it must be 'open' or 'closed'",
+            )
+        elif "enum" in schema and _ENUM_MODE not in schema:
+            yield _problem(
+                spec,
+                child(pointer, "enum"),
+                "enum-open-closed",
+                f"enum without {_ENUM_MODE}: say open (values the spec does not list are kept) "
+                "or closed (they are errors)",
+            )
+
+
+def _check_closed_responses(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[response-additional-properties]: named after the first response that reaches it."""
+    reached: dict[str, str] = {}
+    for response in sorted(index.responses, key=lambda found: spec.locate(found.pointer)):
+        for pointer in _closed_schemas(spec, _response_schemas(spec, response)):
+            reached.setdefault(pointer, response.label)
+    for pointer, label in reached.items():
+        keyword = pointer.rsplit("/", 1)[1]
+        yield _problem(
+            spec,
+            pointer,
+            "response-additional-properties",
+            f"{keyword}: false in a schema of response {label}: a server may add fields, "
+            "and specbind keeps them",
+        )
+
+
+def _response_schemas(spec: LoadedSpec, response: Labelled) -> Iterator[tuple[str, Any]]:
+    """The schemas a response object holds: its content's and its headers'."""
+    holders: list[tuple[str, Any]] = []
+    headers = response.node.get("headers")
+    if isinstance(headers, dict):
+        for name, header in headers.items():
+            found = follow(spec, child(child(response.pointer, "headers"), name), header)
+            if found is not None:
+                holders.append(found)
+    holders.append((response.pointer, response.node))
+    for pointer, holder in holders:
+        if not isinstance(holder, dict):
+            continue
+        if "schema" in holder:
+            yield child(pointer, "schema"), holder["schema"]
+        content = holder.get("content")
+        if isinstance(content, dict):
+            for media_type, media in content.items():
+                if isinstance(media, dict) and "schema" in media:
+                    at = child(child(child(pointer, "content"), media_type), "schema")
+                    yield at, media["schema"]
+
+
+def _closed_schemas(spec: LoadedSpec, roots: Iterable[tuple[str, Any]]) -> Iterator[str]:
+    """Pointers to each ``additionalProperties: false`` (or unevaluated) the roots reach."""
+    stack = list(roots)
+    seen: set[str] = set()
+    while stack:
+        pointer, schema = stack.pop()
+        if pointer in seen or not isinstance(schema, dict):
+            continue
+        seen.add(pointer)
+        for keyword in ("additionalProperties", "unevaluatedProperties"):
+            if schema.get(keyword) is False:
+                yield child(pointer, keyword)
+        ref = schema.get("$ref")
+        target = resolve_local(spec, ref) if isinstance(ref, str) else None
+        if target is not None:
+            stack.append(target)
+        stack.extend(subschemas(pointer, schema))
+
+
+_RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] = [
+    ("openapi", check_openapi),
+    ("operation-id", _check_operation_ids),
+    ("response-schema", _check_response_schemas),
+    ("example", check_examples),
+    ("ref", check_refs),
+    ("path-parameter", _check_path_parameters),
+    ("enum-open-closed", _check_enums),
+    ("response-additional-properties", _check_closed_responses),
+]

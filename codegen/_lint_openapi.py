@@ -1,0 +1,149 @@
+"""The ``openapi`` rule: the document is OpenAPI 3.1, and openapi-spec-validator accepts it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, NoReturn
+
+from jsonschema_path import SchemaPath
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
+
+from codegen._lint_refs import has_broken_refs
+from codegen._lint_walk import SpecIndex, child, follow
+from codegen._load import LoadedSpec
+from codegen._problems import Problem
+
+__all__ = ["check_openapi", "check_version"]
+
+RULE = "openapi"
+#: The pattern OpenAPI 3.1's own schema requires of the `openapi` field.
+_VERSION_31 = re.compile(r"3\.1\.\d+(-.+)?")
+#: Marks an error that already knows where it was found (see `_located`).
+_LOCATED = "_specbind_located"
+
+
+def check_version(spec: LoadedSpec) -> Problem | None:
+    """The one problem of a document that is not OpenAPI 3.1, else None."""
+    version = spec.data.get("openapi")
+    if isinstance(version, str) and _VERSION_31.fullmatch(version):
+        return None
+    if "openapi" in spec.data:
+        written = repr(version) if isinstance(version, str) else f"{version!r} (not a string)"
+        found, pointer = f"it says openapi: {written}", "/openapi"
+    elif "swagger" in spec.data:
+        found, pointer = f"it is Swagger {spec.data['swagger']!r}", "/swagger"
+    else:
+        found, pointer = "it has no openapi field", ""
+    line, column = spec.locate(pointer)
+    return Problem(
+        spec.path, line, column, RULE, f"specbind needs OpenAPI 3.1 (openapi: '3.1.x'); {found}"
+    )
+
+
+def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """Every error openapi-spec-validator finds, at the node it is about."""
+    # Resolver handlers that refuse every scheme: no $ref may reach a file or the network.
+    validator = _LocatingValidator(SchemaPath.from_dict(spec.data, handlers=_EveryScheme()))
+    shape_errors = 0
+    for error in validator.schema_validator.iter_errors(spec.data):
+        shape_errors += 1
+        yield _problem(spec, _pointer(error.absolute_path), error.message)
+    if has_broken_refs(spec, index):
+        # Its semantic checks stop at the first $ref they cannot follow; the ref rules
+        # report those, and the checks run once they resolve.
+        return
+    try:
+        for error in validator.root_validator(validator.schema_path):
+            yield _problem(spec, _physical(spec, error.absolute_path), error.message)
+    except Exception as exc:
+        # The semantic checks assume a well-shaped document and may fail on one that is
+        # not; the shape errors above already say what is wrong with it.
+        if isinstance(exc, RecursionError):
+            yield _problem(spec, "", "the spec nests too deeply for openapi-spec-validator")
+        elif not shape_errors:
+            yield _problem(spec, "", f"openapi-spec-validator stopped: {type(exc).__name__}: {exc}")
+
+
+def _problem(spec: LoadedSpec, pointer: str, message: str) -> Problem:
+    line, column = spec.locate(pointer)
+    return Problem(spec.path, line, column, RULE, message)
+
+
+def _pointer(parts: Iterable[Hashable]) -> str:
+    pointer = ""
+    for part in parts:
+        pointer = child(pointer, str(part))
+    return pointer
+
+
+def _physical(spec: LoadedSpec, parts: Iterable[Hashable]) -> str:
+    """Where a path the validator walked (through $refs) is written in the document."""
+    pointer: str = ""
+    node: Any = spec.data
+    for part in parts:
+        if isinstance(node, dict) and part not in node:
+            pointer, node = follow(spec, pointer, node) or (pointer, node)
+        pointer = child(pointer, str(part))
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return (follow(spec, pointer, node) or (pointer, node))[0]
+
+
+def _refuse(uri: str) -> NoReturn:
+    raise ValueError(f"specbind resolves no $ref outside the spec: {uri}")
+
+
+class _EveryScheme(Mapping[str, Callable[[str], NoReturn]]):
+    """Resolver handlers that claim every URI scheme, and refuse each.
+
+    jsonschema-path falls back to urlopen (or requests) for a scheme with no handler, so an
+    empty mapping would still let a remote or file `$ref` out.
+    """
+
+    def __getitem__(self, scheme: str) -> Callable[[str], NoReturn]:
+        return _refuse
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _located(cls: type[KeywordValidator]) -> type[KeywordValidator]:
+    """Subclass a keyword validator so each error it yields carries the path it is about.
+
+    The semantic checks build errors without a path; the innermost validator that sees one
+    knows the node (its first ``SchemaPath`` argument) and prefixes the node's path.
+    """
+    suffix: tuple[str, ...] = ("default",) if issubclass(cls, ValueValidator) else ()
+
+    def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        node = next((arg for arg in args if isinstance(arg, SchemaPath)), None)
+        for error in cls.__call__(self, *args, **kwargs):
+            if node is not None and not getattr(error, _LOCATED, False):
+                error.relative_path.extendleft(reversed((*node.parts, *suffix)))
+                setattr(error, _LOCATED, True)
+            yield error
+
+    return type(cls.__name__, (cls,), {"__call__": __call__})
+
+
+_LOCATING_KEYWORD_VALIDATORS = {
+    name: _located(cls) for name, cls in OpenAPIV31SpecValidator.keyword_validators.items()
+}
+
+
+class _LocatingValidator(OpenAPIV31SpecValidator):
+    """openapi-spec-validator for 3.1, with keyword validators that locate their errors."""
+
+    keyword_validators = _LOCATING_KEYWORD_VALIDATORS

@@ -1,0 +1,290 @@
+"""``specbind lint``, run as users run it: a subprocess, its output and its exit status."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BAD_SPECS = Path(__file__).parent / "bad_specs"
+BAD_SPEC_FILES = sorted(path for path in BAD_SPECS.iterdir() if path.suffix != ".expected")
+#: `FILE:LINE:COL: RULE: ` or, for a file that cannot be loaded at all, `FILE: load: `.
+PREFIX = re.compile(r"(?P<file>[^:]+)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<rule>[a-z-]+): ")
+
+#: The smallest spec every rule is happy with.
+CLEAN_SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "clean", "version": "1"},
+    "paths": {
+        "/jobs/{job_id}": {
+            "get": {
+                "operationId": "getJob",
+                "parameters": [
+                    {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The job.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Job"},
+                                "examples": {"done": {"value": {"id": "j-1", "status": "done"}}},
+                            }
+                        },
+                    },
+                    "204": {"description": "None.", "x-specbind-why-no-schema": "No body."},
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Job": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "status": {
+                        "type": "string",
+                        "enum": ["queued", "done"],
+                        "x-specbind-enum": "open",
+                        "default": "queued",
+                    },
+                    "started_at": {"type": "string", "format": "date-time"},
+                },
+            }
+        }
+    },
+}
+
+
+def lint(*args: str | Path, cwd: Path = BAD_SPECS) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m codegen lint ARGS`` and return what it did."""
+    done = subprocess.run(
+        [sys.executable, "-m", "codegen", "lint", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    summary = done.stderr.splitlines()
+    assert len(summary) == 1, done.stderr
+    assert summary[0].startswith("specbind lint: "), done.stderr
+    return done
+
+
+def prefixes(lines: list[str]) -> list[tuple[str | None, ...]]:
+    """The ``file:line:col: rule`` of each output line; the messages may be reworded."""
+    found = []
+    for line in lines:
+        match = PREFIX.match(line)
+        assert match is not None, f"not a problem line: {line!r}"
+        found.append(match.group("file", "line", "column", "rule"))
+    return found
+
+
+def expected(spec: Path) -> tuple[int, list[str]]:
+    """The exit status (first line, ``# exit N``) and lines a bad spec's .expected lists."""
+    first, *lines = spec.with_name(spec.name + ".expected").read_text("utf-8").splitlines()
+    status = re.fullmatch(r"# exit (\d)", first)
+    assert status is not None, f"{spec.name}.expected must start with '# exit N'"
+    return int(status.group(1)), lines
+
+
+def write_spec(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, indent=1), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("spec", BAD_SPEC_FILES, ids=lambda path: path.name)
+def test_bad_spec_gives_its_expected_problems(spec: Path) -> None:
+    status, lines = expected(spec)
+    done = lint(spec.name)
+    assert prefixes(done.stdout.splitlines()) == prefixes(lines)
+    assert done.returncode == status
+
+
+def test_every_expected_file_has_its_spec() -> None:
+    orphans = [
+        path.name
+        for path in BAD_SPECS.glob("*.expected")
+        if not path.with_name(path.name.removesuffix(".expected")).exists()
+    ]
+    assert orphans == []
+
+
+def test_all_bad_specs_are_reported_in_one_run() -> None:
+    done = lint(*(spec.name for spec in BAD_SPEC_FILES))
+    every = [line for spec in BAD_SPEC_FILES for line in expected(spec)[1]]
+    assert prefixes(done.stdout.splitlines()) == prefixes(every)
+    unloadable = sum(expected(spec)[0] == 2 for spec in BAD_SPEC_FILES)
+    flagged = len(BAD_SPEC_FILES) - unloadable
+    total = len(BAD_SPEC_FILES)
+    assert done.stderr == (
+        f"specbind lint: {len(every) - unloadable} problems in {flagged} of {total} specs; "
+        f"{unloadable} of {total} specs could not be loaded\n"
+    )
+    assert done.returncode == 2
+
+
+def test_a_clean_spec_prints_nothing_and_exits_0(tmp_path: Path) -> None:
+    write_spec(tmp_path / "clean.yaml", CLEAN_SPEC)
+    done = lint("clean.yaml", cwd=tmp_path)
+    assert done.stdout == ""
+    assert done.stderr == "specbind lint: 1 spec clean\n"
+    assert done.returncode == 0
+
+
+def test_default_is_every_yaml_under_project_specs(tmp_path: Path) -> None:
+    specs = tmp_path / "project" / "specs"
+    specs.mkdir(parents=True)
+    write_spec(specs / "a.yaml", CLEAN_SPEC)
+    no_operation_id = copy.deepcopy(CLEAN_SPEC)
+    del no_operation_id["paths"]["/jobs/{job_id}"]["get"]["operationId"]
+    write_spec(specs / "b.yaml", no_operation_id)
+    (specs / "notes.txt").write_text("not a spec", "utf-8")
+    done = lint("--project", "project", cwd=tmp_path)
+    assert prefixes(done.stdout.splitlines()) == [
+        ("project/specs/b.yaml", "9", "4", "operation-id")
+    ]
+    assert done.stderr == "specbind lint: 1 problem in 1 of 2 specs\n"
+    assert done.returncode == 1
+
+
+def test_a_project_without_specs_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "codegen", "lint", "--project", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "no specs" in done.stderr
+    assert done.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: None, "no such file"),
+        (lambda path: path.mkdir(), "is a directory"),
+        (lambda path: _sparse(path, 50 * 1024 * 1024), "bytes"),
+    ],
+    ids=["missing", "directory", "50MB"],
+)
+def test_an_unloadable_path_is_one_line_and_the_others_are_still_linted(
+    tmp_path: Path, make: Any, reason: str
+) -> None:
+    make(tmp_path / "bad.yaml")
+    write_spec(tmp_path / "clean.yaml", CLEAN_SPEC)
+    done = lint("bad.yaml", "clean.yaml", BAD_SPECS / "enum-not-declared.yaml", cwd=tmp_path)
+    first, *rest = done.stdout.splitlines()
+    assert first.startswith("bad.yaml: load: ")
+    assert reason in first
+    assert len(rest) == len(expected(BAD_SPECS / "enum-not-declared.yaml")[1])
+    assert done.stderr == (
+        "specbind lint: 3 problems in 1 of 3 specs; 1 of 3 specs could not be loaded\n"
+    )
+    assert done.returncode == 2
+
+
+def _sparse(path: Path, size: int) -> None:
+    """A file of ``size`` bytes that takes no disk space."""
+    with path.open("wb") as file:
+        file.truncate(size)
+
+
+def test_no_ref_is_ever_fetched(tmp_path: Path) -> None:
+    """Remote and file $refs are refused without a connection or a read.
+
+    A read of the FIFO would block until the timeout; a connection would be waiting on the
+    listening socket.
+    """
+    os.mkfifo(tmp_path / "common.yaml")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.setblocking(False)
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        spec = copy.deepcopy(CLEAN_SPEC)
+        properties = spec["components"]["schemas"]["Job"]["properties"]
+        properties["owner"] = {"$ref": f"{url}/common.yaml#/User"}
+        properties["project"] = {"$ref": f"file://{tmp_path}/common.yaml#/Project"}
+        properties["task"] = {"$ref": "common.yaml#/Task"}
+        # A base URI of its own would make even a '#/...' pointer remote to a naive resolver.
+        properties["batch"] = {
+            "$id": f"{url}/batch.json",
+            "type": "object",
+            "properties": {"job": {"$ref": "#/components/schemas/Job/properties/id"}},
+        }
+        write_spec(tmp_path / "remote.yaml", spec)
+        done = lint("remote.yaml", cwd=tmp_path)
+        with pytest.raises(BlockingIOError):
+            server.accept()
+    assert [rule for *_, rule in prefixes(done.stdout.splitlines())] == ["ref-remote"] * 3
+    assert done.returncode == 1
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    spec = copy.deepcopy(CLEAN_SPEC)
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(80):
+        schema = {"type": "object", "properties": {"child": schema}}
+    spec["components"]["schemas"]["Deep"] = schema
+    write_spec(tmp_path / "deep.yaml", spec)
+    done = lint("deep.yaml", cwd=tmp_path)
+    assert prefixes(done.stdout.splitlines()) == [("deep.yaml", "1", "1", "openapi")]
+    assert "too deeply" in done.stdout
+    assert done.returncode == 1
+
+
+def test_nesting_too_deep_to_load_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "deeper.yaml").write_text("openapi: " + "[" * 400 + "]" * 400, "utf-8")
+    done = lint("deeper.yaml", cwd=tmp_path)
+    assert done.stdout == "deeper.yaml: load: nesting too deep to parse\n"
+    assert done.returncode == 2
+
+
+def test_any_node_of_the_wrong_type_gives_problems_not_a_crash(tmp_path: Path) -> None:
+    """Replace each node of the clean spec, in turn, by a value of another type."""
+    clean = tmp_path / "clean.json"
+    write_spec(clean, CLEAN_SPEC)
+    others: list[Any] = ["x", [], {}, 7, None, {"$ref": "#/components"}, [{"$ref": 5}]]
+    mutants = []
+    for number, (parents, key) in enumerate(_nodes(CLEAN_SPEC)):
+        mutant = copy.deepcopy(CLEAN_SPEC)
+        node = mutant
+        for step in parents:
+            node = node[step]
+        node[key] = others[number % len(others)]
+        mutants.append(write_spec(tmp_path / f"mutant-{number:03}.json", mutant))
+    done = lint(clean, *mutants, cwd=tmp_path)
+    assert done.returncode == 1
+    assert all(line.startswith(str(tmp_path)) for line in done.stdout.splitlines())
+
+
+def _nodes(data: Any, parents: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """(path to the parent, key) of every node under ``data``."""
+    if isinstance(data, dict):
+        keys: list[Any] = list(data)
+    elif isinstance(data, list):
+        keys = list(range(len(data)))
+    else:
+        return []
+    found = []
+    for key in keys:
+        found.append((parents, key))
+        found.extend(_nodes(data[key], (*parents, key)))
+    return found
