@@ -12,4 +12,7 @@ The modules, in the order data flows through them:
 - ``_check`` turns one unit into a result with all its findings;
 - ``_run`` drives the units through one or more processes, in order;
 - ``_drift`` and ``_report`` summarise and print.
+
+``_finding`` holds the shape of findings and results and how values are shown in them;
+``_redact`` keeps credentials out of every report.
 """
