@@ -77,7 +77,12 @@ def test_no_injected_statement(files: dict[str, str]) -> None:
         assert set(_calls(tree)) <= ALLOWED_CALLS, relative
         imported = {
             node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-        } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        } | {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
         assert imported <= ALLOWED_IMPORTS, relative
         names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         assert not names & {"exec", "eval", "os", "__import__", "compile", "system"}, relative
@@ -105,20 +110,22 @@ def test_spec_strings_survive_as_data(files: dict[str, str]) -> None:
                 wire_names.append(ast.literal_eval(metadata)["wire"])
             for check in _calls(node.value):
                 if check == "_checks.pattern":
-                    call = next(c for c in ast.walk(node.value) if isinstance(c, ast.Call) and ast.unparse(c.func) == check)
+                    call = next(
+                        c
+                        for c in ast.walk(node.value)
+                        if isinstance(c, ast.Call) and ast.unparse(c.func) == check
+                    )
                     assert ast.literal_eval(call.args[0]) == THING["properties"]['x"y']["pattern"]
     assert wire_names == list(THING["properties"])
     init = next(
-        node for node in thing.body if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "field__init__"
+        node
+        for node in thing.body
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "field__init__"
     )
     assert isinstance(init.value, ast.Call)
     assert _keyword(init.value, "metadata")["default"] == THING["properties"]["__init__"]["default"]
     state = _class(tree, "State")
-    values = [
-        ast.literal_eval(node.value)
-        for node in state.body
-        if isinstance(node, ast.Assign)
-    ]
+    values = [ast.literal_eval(node.value) for node in state.body if isinstance(node, ast.Assign)]
     assert values == STATE["enum"]
 
 
@@ -146,4 +153,4 @@ def test_hostile_package_imports_and_round_trips(hostile: Any) -> None:
     assert thing.def_ == 1
     assert thing.field__init__ == "i"
     assert as_instants(hostile.converter.unstructure(thing)) == as_instants(example)
-    assert hostile.client.DEFAULT_BASE_URL == SPEC.data["servers"][0]["url"]
+    assert SPEC.data["servers"][0]["url"] == hostile.client.DEFAULT_BASE_URL

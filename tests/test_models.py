@@ -28,7 +28,9 @@ PRUNNER_FILES = sorted((FIXTURES / "prunner").glob("*.json"))
 EXAMPLES = [
     pytest.param(name, op, status, value, id=f"{name}-{op}-{status}-{example}")
     for name in SPEC_NAMES
-    for op, status, example, value in iter_response_examples(load_spec(ROOT / "specs" / f"{name}.yaml"))
+    for op, status, example, value in iter_response_examples(
+        load_spec(ROOT / "specs" / f"{name}.yaml")
+    )
 ]
 
 
@@ -40,7 +42,11 @@ def _round_trip(converter: Any, data: Any, cls: type) -> Any:
 @pytest.mark.parametrize("mode", ["converter", "strict_converter"])
 def test_real_prunner_responses_round_trip(path: Path, mode: str) -> None:
     data = json.loads(path.read_bytes())
-    cls = generated.prunner.models.Error if path.name.startswith("error_") else generated.prunner.models.Job
+    cls = (
+        generated.prunner.models.Error
+        if path.name.startswith("error_")
+        else generated.prunner.models.Job
+    )
     converter = getattr(generated.prunner, mode)
     assert as_instants(_round_trip(converter, data, cls)) == as_instants(data)
 
@@ -58,7 +64,9 @@ def test_spec_examples_round_trip(
 
 def test_every_json_response_has_a_model_and_an_example() -> None:
     for name in SPEC_NAMES:
-        examples = {(op, status) for _, op, status, _ in (e.values for e in EXAMPLES if e.values[0] == name)}
+        examples = {
+            (op, status) for _, op, status, _ in (e.values for e in EXAMPLES if e.values[0] == name)
+        }
         assert set(BINDINGS[name].RESPONSE_MODELS) == examples, name
 
 
@@ -98,11 +106,15 @@ def test_wire_names_and_snake_case_attributes() -> None:
     ],
 )
 def test_date_times_parse_on_every_python(text: str, iso: str) -> None:
-    job = generated.prunner.strict_converter.structure(_prunner_job(created=text), generated.prunner.models.Job)
+    job = generated.prunner.strict_converter.structure(
+        _prunner_job(created=text), generated.prunner.models.Job
+    )
     assert job.created.isoformat() == iso
 
 
-@pytest.mark.parametrize("text", ["2026-11-23", "2026-11-23T07:28:20", "2026-11-23 07:28:20Z", "now"])
+@pytest.mark.parametrize(
+    "text", ["2026-11-23", "2026-11-23T07:28:20", "2026-11-23 07:28:20Z", "now"]
+)
 def test_date_times_without_an_offset_are_rejected(text: str) -> None:
     for converter in (generated.prunner.converter, generated.prunner.strict_converter):
         with pytest.raises((BaseValidationError, ValueError)):
@@ -174,7 +186,11 @@ def test_unknown_fields_are_kept_and_written_back() -> None:
 
 
 def _vectara_job(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": "job_42", "state": "queued", "created_at": "2026-11-23T07:28:20.123Z"}
+    data: dict[str, Any] = {
+        "id": "job_42",
+        "state": "queued",
+        "created_at": "2026-11-23T07:28:20.123Z",
+    }
     data.update(changes)
     return data
 
@@ -214,8 +230,12 @@ def test_strict_mode_enforces_patterns_and_lengths() -> None:
 def test_uuid_forms_strict_and_lenient() -> None:
     braced = "{" + _prunner_job()["id"] + "}"
     with pytest.raises(BaseValidationError):
-        generated.prunner.strict_converter.structure(_prunner_job(id=braced), generated.prunner.models.Job)
-    job = generated.prunner.converter.structure(_prunner_job(id=braced.upper()), generated.prunner.models.Job)
+        generated.prunner.strict_converter.structure(
+            _prunner_job(id=braced), generated.prunner.models.Job
+        )
+    job = generated.prunner.converter.structure(
+        _prunner_job(id=braced.upper()), generated.prunner.models.Job
+    )
     assert str(job.id) == _prunner_job()["id"]
 
 

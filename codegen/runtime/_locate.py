@@ -31,11 +31,11 @@ def _walk(error: BaseException, pointer: str, found: list[tuple[str, str]]) -> N
         for inner in without:
             _walk(inner, pointer, found)
     elif isinstance(error, IterableValidationError):
-        with_index, without = error.group_exceptions()
-        for inner, note in with_index:
-            _walk(inner, f"{pointer}/{note.index}", found)
-        for inner in without:
-            _walk(inner, pointer, found)
+        with_index, rest = error.group_exceptions()
+        for item, index_note in with_index:
+            _walk(item, f"{pointer}/{index_note.index}", found)
+        for item in rest:
+            _walk(item, pointer, found)
     elif isinstance(error, ConstraintViolation):
         found.append((f"{pointer}/{escape_token(error.wire_name)}", error.reason))
     elif isinstance(error, KeyError):
@@ -49,9 +49,7 @@ def _walk(error: BaseException, pointer: str, found: list[tuple[str, str]]) -> N
 def _wire_names(cls: type[Any]) -> dict[str, str]:
     if not attrs.has(cls):
         return {}
-    return {
-        field.name: str(field.metadata.get("wire", field.name)) for field in attrs.fields(cls)
-    }
+    return {field.name: str(field.metadata.get("wire", field.name)) for field in attrs.fields(cls)}
 
 
 def escape_token(token: str) -> str:

@@ -5,10 +5,10 @@
 
 'cattrs converters for the models of Hostile """ API\'; import os #.\n\n``converter`` is lenient: it checks JSON types and required keys, keeps unknown\nkeys and unknown values of open enums, and does not check the spec\'s patterns,\nlengths and ranges; the client uses it. ``strict_converter`` checks every rule of\nthe spec and reports all errors with their paths.'
 
-from generated._runtime import make_converter
+from generated._runtime import TaggedUnion, make_converter
 from generated.hostile import models
 
-_TAGGED_UNIONS = []
+_TAGGED_UNIONS: list[TaggedUnion] = []
 
 converter = make_converter(strict=False, tagged_unions=_TAGGED_UNIONS)
 strict_converter = make_converter(strict=True, tagged_unions=_TAGGED_UNIONS)

@@ -42,7 +42,7 @@ class Thing:
     field_123abc: str | Unset = _field(
         default=_UNSET, metadata={"wire": "123abc", "required": False, "nullable": False}
     )
-    a_b: str | None | Unset = _field(
+    a_b: str | Unset | None = _field(
         default=_UNSET, metadata={"wire": "a-b", "required": False, "nullable": True}
     )
     field__init__: str | Unset = _field(
