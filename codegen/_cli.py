@@ -75,6 +75,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from codegen._validate_cli import add_validate_parser
 
     add_validate_parser(commands)
+
+    from codegen._diff_cli import add_diff_parser
+
+    add_diff_parser(commands)
     return parser
 
 
@@ -100,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from codegen._generate import run_generate
 
             return run_generate(args.project, check=args.check)
+        if args.command == "diff":
+            from codegen._diff_cli import run_diff
+
+            return run_diff(args)
         from codegen._validate_cli import run_validate
 
         return run_validate(args)
