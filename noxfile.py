@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import nox
@@ -57,9 +58,29 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def generate(session: nox.Session) -> None:
-    """Lint the specs, then regenerate generated/."""
+    """Lint the specs, show what each spec changed since HEAD breaks, then regenerate."""
     session.install("-e", ".")
     session.run("specbind", "lint")
+    # Show what each spec changed since the last commit breaks, before the bindings move
+    # with it. Without git or a HEAD there is nothing to compare with: say so, go on.
+    try:
+        found = subprocess.run(
+            ["git", "diff", "--name-only", "--relative", "HEAD", "--", "specs/"],  # noqa: S607 (PATH)
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        found = subprocess.CompletedProcess([], 1, "", f"cannot run git: {exc.strerror}")
+    if found.returncode != 0:
+        reason = (found.stderr.strip().splitlines() or ["git failed"])[0]
+        session.log(f"note: not comparing the specs with HEAD: {reason}")
+    else:
+        for spec in found.stdout.splitlines():
+            if spec.endswith(".yaml") and (ROOT / spec).is_file():
+                # Exit 2 (e.g. the HEAD version does not load) must not stop regenerating.
+                session.run("specbind", "diff", spec, "--fail-on", "never", success_codes=[0, 2])
     session.run("specbind", "generate")
 
 
