@@ -53,7 +53,7 @@ def structure_response(
             body=raw.body,
             method=method,
             url=raw.url,
-            reason=f"the body is not a valid {model.__name__}: {_summary(exc)}",
+            reason=raw.redact(f"the body is not a valid {model.__name__}: {_summary(exc)}"),
         ) from exc
     return ApiResponse(status=raw.status, headers=raw.headers, body=raw.body, parsed=parsed)
 

@@ -127,6 +127,10 @@ _REQUEST_ID_HEADERS = ("x-request-id", "request-id")
 _DETAIL_KEYS = ("message", "messages", "error", "errors", "detail", "title", "error_description")
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 @attrs.frozen
 class RawResponse:
     """The final answer to one call.
@@ -134,7 +138,9 @@ class RawResponse:
     ``headers`` is case-insensitive and holds no credential; ``body`` is decompressed;
     ``url`` is the URL that answered, secret-looking query values redacted; ``elapsed``
     counts seconds from the first send to the end of the body, retries and redirects
-    included.
+    included. ``redact`` hides the call's credentials in a text: every error message
+    that quotes the server's words goes through it, since a server may echo a
+    credential back (``invalid token: Bearer ...``).
     """
 
     status: int
@@ -142,6 +148,7 @@ class RawResponse:
     body: bytes = attrs.field(repr=lambda body: f"<{len(body)} bytes>")
     url: str
     elapsed: float
+    redact: Callable[[str], str] = attrs.field(default=_unchanged, repr=False, eq=False)
 
 
 @attrs.frozen
@@ -327,6 +334,7 @@ class Transport:
                 body=body,
                 url=self._shown(url),
                 elapsed=time.monotonic() - call.started,
+                redact=self._scrub,
             )
 
     def _redirect_target(
@@ -470,11 +478,14 @@ def raise_for_status(
     a callable that builds the error model from the parsed JSON body. Whatever the body
     holds (plain text, HTML, invalid JSON, binary, nothing) and whatever the callable
     raises, the result is the ``ApiError``, with ``error_model`` left ``None`` when the
-    body does not fit.
+    body does not fit. The request id and the detail that its message quotes go through
+    ``response.redact``; ``body`` and ``error_model`` stay as the server sent them.
     """
     if 200 <= response.status < 300:
         return
     data = _error_json(response)
+    request_id = _request_id(response.headers, data)
+    detail = _detail(response, data)
     raise error_class_for(response.status)(
         status=response.status,
         headers=response.headers,
@@ -482,8 +493,8 @@ def raise_for_status(
         method=method,
         url=response.url,
         error_model=_error_model(error_models, response.status, data),
-        request_id=_request_id(response.headers, data),
-        detail=_detail(response, data),
+        request_id=None if request_id is None else response.redact(request_id),
+        detail=None if detail is None else response.redact(detail),
     )
 
 
@@ -765,5 +776,5 @@ def _decode_error(response: RawResponse, method: str, reason: str) -> ResponseDe
         body=response.body,
         method=method,
         url=response.url,
-        reason=reason,
+        reason=response.redact(reason),
     )
