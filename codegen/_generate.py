@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from codegen._compile import compile_project
+from codegen._format import FormatError
 from codegen._ir import CompileError
 from codegen._lint import lint_spec
 from codegen._load import LoadedSpec, LoadError, load_spec
@@ -119,8 +120,15 @@ def run_generate(project: Path, *, check: bool) -> int:
             # a file system round trip gives.
             _write_tree(Path(scratch), tree)
             wanted = _read_tree(Path(scratch) / _OUTPUT)
-    except (LoadError, CompileError, PinError) as exc:
+    except (LoadError, CompileError, PinError, FormatError) as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except Exception as exc:  # a generator bug still gets one clear line, not a traceback
+        print(
+            f"specbind generate: internal error ({type(exc).__name__}: {exc}); "
+            "this is a specbind bug, please report it with the spec that caused it",
+            file=sys.stderr,
+        )
         return 2
     current = _read_tree(project / _OUTPUT)
     if check:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -225,6 +225,45 @@ def snake_case(name: str) -> str:
     return result
 
 
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMAS = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
+
+
+def _schema_nodes(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every schema object in a spec with its pointer: components, parameters, bodies."""
+    roots: list[tuple[str, Any]] = [
+        (_SCHEMAS + escape_pointer_token(name), schema)
+        for name, schema in data.get("components", {}).get("schemas", {}).items()
+    ]
+    for path, item in data.get("paths", {}).items():
+        base = f"#/paths/{escape_pointer_token(path)}"
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for index, parameter in enumerate(operation.get("parameters", [])):
+                roots.append(
+                    (f"{base}/{method}/parameters/{index}/schema", parameter.get("schema"))
+                )
+            for status, response in operation.get("responses", {}).items():
+                content = f"{base}/{method}/responses/{status}/content"
+                for media_type, media in response.get("content", {}).items():
+                    pointer = f"{content}/{escape_pointer_token(media_type)}/schema"
+                    roots.append((pointer, media.get("schema")))
+    stack = list(reversed(roots))
+    while stack:
+        pointer, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield pointer, node
+        for name, child in node.get("properties", {}).items():
+            stack.append((f"{pointer}/properties/{escape_pointer_token(name)}", child))
+        for key in _SUBSCHEMA_LISTS:
+            for index, child in enumerate(node.get(key, [])):
+                stack.append((f"{pointer}/{key}/{index}", child))
+        for key in _SUBSCHEMAS:
+            stack.append((f"{pointer}/{key}", node.get(key)))
+
+
 def _accepts_uuid_text(schema: Mapping[str, Any]) -> bool:
     """Whether a string schema admits the canonical text of a UUID, so a ``UUID`` can be passed."""
     if schema.get("type") != "string" or "pattern" not in schema:
@@ -273,6 +312,7 @@ class _Builder:
         name = self.spec.name
         if not _PACKAGE_NAME.fullmatch(name) or keyword.iskeyword(name):
             raise self.fail("", f"spec file name {name!r} must be a lower-case Python identifier")
+        self._refuse_inline_shapes()
         info = self.spec.data.get("info", {})
         servers = self.spec.data.get("servers") or [{"url": ""}]
         models: list[ModelInfo] = []
@@ -301,6 +341,28 @@ class _Builder:
             unions=tuple(unions),
             operations=self._operations(),
         )
+
+    def _refuse_inline_shapes(self) -> None:
+        """Refuse enums and objects with properties written inline.
+
+        Their classes are named after components, so each must be one; lint
+        accepts them, as they are valid OpenAPI.
+        """
+        for pointer, node in _schema_nodes(self.spec.data):
+            top_level = pointer.startswith(_SCHEMAS) and pointer.count("/") == 3
+            if top_level:
+                continue
+            if "enum" in node:
+                kind = "an enum"
+            elif "properties" in node:
+                kind = "an object with properties"
+            else:
+                continue
+            raise self.fail(
+                pointer,
+                f"{kind} is written inline at {pointer}; move it to components/schemas "
+                "and use a $ref (generated classes are named after components)",
+            )
 
     def _assign_class_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -456,6 +518,12 @@ class _Builder:
             for status, response in sorted(operation.get("responses", {}).items())
         )
         operation_id = str(operation["operationId"])
+        if not any(response.is_success and response.model for response in responses):
+            raise self.fail(
+                pointer,
+                f"{operation_id} has no 2xx JSON response whose schema is a $ref to a "
+                "component; the client needs one to return",
+            )
         return Operation(
             operation_id=operation_id,
             method_name=snake_case(operation_id),

@@ -62,13 +62,13 @@ class LoadedSpec:
         A pointer to a node that was not written (or was synthesised) falls back to
         its nearest written ancestor.
         """
-        while True:
+        pointer = pointer.removeprefix("#")
+        while pointer:
             found = self.positions.get(pointer)
             if found is not None:
                 return found
-            if not pointer:
-                return (1, 1)
-            pointer = pointer.rsplit("/", 1)[0]
+            pointer = pointer.rpartition("/")[0]
+        return (1, 1)
 
     def resolve(self, pointer: str) -> Any:
         """Return the node at a local JSON pointer (``#/a/b`` or ``/a/b``); KeyError if absent."""

@@ -85,6 +85,38 @@ def test_a_spec_with_lint_problems_is_not_compiled(project: Path) -> None:
     assert (project / "generated" / "prunner" / "client.py").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "        state:\n          $ref: '#/components/schemas/JobState'\n",
+            "        state:\n          type: string\n          x-specbind-enum: closed\n"
+            "          enum: [unknown, queued, started, completed, failed,\n"
+            "                 failed_will_retry, aborted]\n",
+            "an enum is written inline at #/components/schemas/Job/properties/state",
+        ),
+        (
+            "                $ref: '#/components/schemas/Job'\n",
+            "                type: object\n",
+            "getJob has no 2xx JSON response whose schema is a $ref",
+        ),
+    ],
+    ids=["inline-enum", "inline-response-schema"],
+)
+def test_shapes_the_generator_does_not_support_are_refused_clearly(
+    project: Path, old: str, new: str, expected: str
+) -> None:
+    spec = project / "specs" / "vectara.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert old in text
+    spec.write_text(text.replace(old, new, 1), encoding="utf-8")
+    done = _specbind("generate", "--project", str(project))
+    assert done.returncode == 2, done.stderr
+    assert "vectara.yaml:" in done.stderr
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_broken_yaml_is_one_clear_line(project: Path) -> None:
     (project / "specs" / "prunner.yaml").write_text("openapi: [3.1\n", encoding="utf-8")
     done = _specbind("generate", "--project", str(project))

@@ -9,6 +9,7 @@ Open enums are open on both sides: the schema used for rejection drops their
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 import pytest
@@ -48,10 +49,26 @@ def _without_open_enum_lists(schema: Any) -> Any:
     return schema
 
 
+@functools.cache
+def _instances(name: str, key: tuple[str, str]) -> st.SearchStrategy[Any]:
+    """Instances of a response schema; built once per case, as building is slow."""
+    schema = _schema_of(name, BINDINGS[name].RESPONSE_MODELS[key])
+    return from_schema(schema, custom_formats=FORMATS)
+
+
+@functools.cache
 def _schema_of(name: str, model: type) -> dict[str, Any]:
     spec = load_spec(ROOT / "specs" / f"{name}.yaml")
     pointers = {cls: pointer for pointer, cls in build_api(spec).class_names().items()}
     return {"$ref": pointers[model.__name__], "components": spec.data["components"]}
+
+
+@functools.cache
+def _validator(name: str, key: tuple[str, str], *, open_enums: bool) -> Draft202012Validator:
+    schema = _schema_of(name, BINDINGS[name].RESPONSE_MODELS[key])
+    if open_enums:
+        schema = _without_open_enum_lists(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 CASES = [
@@ -77,18 +94,15 @@ def _pointer(path: tuple[Any, ...]) -> str:
 
 
 @pytest.mark.parametrize(("name", "key"), CASES)
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_what_the_schema_accepts_round_trips(
     name: str, key: tuple[str, str], data: st.DataObject
 ) -> None:
     binding = BINDINGS[name]
     model = binding.RESPONSE_MODELS[key]
-    schema = _schema_of(name, model)
-    instance = data.draw(from_schema(schema, custom_formats=FORMATS))
-    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
-        instance
-    )
+    instance = data.draw(_instances(name, key))
+    _validator(name, key, open_enums=False).validate(instance)
     structured = binding.strict_converter.structure(copy.deepcopy(instance), model)
     assert as_instants(binding.strict_converter.unstructure(structured)) == as_instants(instance)
     lenient = binding.converter.structure(copy.deepcopy(instance), model)
@@ -96,15 +110,14 @@ def test_what_the_schema_accepts_round_trips(
 
 
 @pytest.mark.parametrize(("name", "key"), CASES)
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_what_the_schema_rejects_strict_structuring_rejects_there(
     name: str, key: tuple[str, str], data: st.DataObject
 ) -> None:
     binding = BINDINGS[name]
     model = binding.RESPONSE_MODELS[key]
-    schema = _schema_of(name, model)
-    instance = data.draw(from_schema(schema, custom_formats=FORMATS))
+    instance = data.draw(_instances(name, key))
     paths = _paths(instance)
     assume(paths)
     path = data.draw(st.sampled_from(paths))
@@ -115,10 +128,7 @@ def test_what_the_schema_rejects_strict_structuring_rejects_there(
         del parent[path[-1]]
     else:
         parent[path[-1]] = data.draw(st.sampled_from(_WRONG_TYPES))
-    checker = Draft202012Validator(
-        _without_open_enum_lists(schema), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-    errors = list(checker.iter_errors(instance))
+    errors = list(_validator(name, key, open_enums=True).iter_errors(instance))
     assume(errors)
     with pytest.raises(BaseValidationError) as caught:
         binding.strict_converter.structure(instance, model)
