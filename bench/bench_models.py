@@ -1,0 +1,167 @@
+"""Structuring Prunner jobs into the generated models: payloads per second, same run.
+
+Each contestant turns the same raw JSON bodies (20-task jobs of 2.6 to 3.3 KB, see
+``_prunner_jobs``) into Python values:
+
+- ``orjson.loads`` and ``json.loads`` alone: the floor, parsing only;
+- specbind's lenient ``converter`` and ``strict_converter``, each after ``json.loads``
+  (what the generated client and ``specbind validate`` do);
+- the lenient converter on bodies parsed beforehand, to show structuring alone;
+- pydantic v2's ``model_validate_json`` on an equivalent hand-written model, the peer.
+
+Contestants run in interleaved rounds and each figure is the median over the rounds, so
+a burst of load from elsewhere on the machine hits them all alike. Ratios are to
+``orjson.loads`` (how many times slower). Results go to bench/results/models.json.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+import pydantic
+from _prunner_jobs import TASKS, job_bytes
+from pydantic import BaseModel, ConfigDict, Field
+
+import generated.prunner
+from generated.prunner.models import Job, TaskStatus
+
+RESULTS = Path(__file__).parent / "results" / "models.json"
+PAYLOADS = 200
+ROUNDS = 30
+ROUND_SECONDS = 0.08
+#: The issue's target: the lenient path within this factor of ``orjson.loads``.
+TARGET = 10.0
+
+
+class PydanticTask(BaseModel):
+    """A Prunner task, as a pydantic user would write it: JSON types only (strict)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="allow")
+
+    name: str
+    depends_on: list[str] | None = Field(default=None, alias="dependsOn")
+    status: TaskStatus
+    start: datetime | None
+    end: datetime | None
+    skipped: bool
+    exit_code: int = Field(alias="exitCode")
+    errored: bool
+    error: str | None = None
+
+
+class PydanticJob(BaseModel):
+    """A Prunner job: the same fields, types and extra-key handling as the generated Job."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="allow")
+
+    id: UUID
+    pipeline: str
+    tasks: list[PydanticTask] | None
+    completed: bool
+    canceled: bool
+    errored: bool
+    created: datetime
+    start: datetime | None
+    end: datetime | None
+    user: str
+    last_error: str | None = Field(default=None, alias="lastError")
+    variables: dict[str, Any] | None = None
+
+
+def _contestants(parsed: list[tuple[bytes, Any]]) -> dict[str, Callable[[bytes], object]]:
+    lenient = generated.prunner.converter.structure
+    strict = generated.prunner.strict_converter.structure
+    loads = json.loads
+    by_raw = {id(raw): value for raw, value in parsed}
+
+    return {
+        "orjson.loads": orjson.loads,
+        "json.loads": loads,
+        "specbind lenient (json.loads + structure)": lambda raw: lenient(loads(raw), Job),
+        "specbind strict (json.loads + structure)": lambda raw: strict(loads(raw), Job),
+        "specbind lenient, structure only": lambda raw: lenient(by_raw[id(raw)], Job),
+        "pydantic v2 model_validate_json": PydanticJob.model_validate_json,
+    }
+
+
+def _rate(run: Callable[[bytes], object], bodies: list[bytes], repeat: int) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for raw in bodies:
+            run(raw)
+    return repeat * len(bodies) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    bodies = [job_bytes(seed) for seed in range(PAYLOADS)]
+    parsed = [(raw, json.loads(raw)) for raw in bodies]
+    contestants = _contestants(parsed)
+    for run in contestants.values():
+        # Same answer from everyone before timing anyone: every body is a valid job.
+        for raw in bodies:
+            run(raw)
+    repeats = {
+        name: max(1, round(ROUND_SECONDS * _rate(run, bodies, 1) / len(bodies)))
+        for name, run in contestants.items()
+    }
+    rates: dict[str, list[float]] = {name: [] for name in contestants}
+    for _ in range(ROUNDS):
+        for name, run in contestants.items():
+            rates[name].append(_rate(run, bodies, repeats[name]))
+    medians = {name: statistics.median(found) for name, found in rates.items()}
+    floor = medians["orjson.loads"]
+    lenient = "specbind lenient (json.loads + structure)"
+    ratio = floor / medians[lenient]
+    sizes = [len(raw) for raw in bodies]
+    print(
+        f"{PAYLOADS} Prunner jobs of {TASKS} tasks, {min(sizes):,}-{max(sizes):,} bytes "
+        f"(mean {statistics.mean(sizes):,.0f}); median of {ROUNDS} interleaved rounds; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+    )
+    width = max(map(len, medians))
+    print(f"{'contestant':<{width}}  {'payloads/s':>11}  {'x orjson.loads':>14}")
+    for name, rate in medians.items():
+        print(f"{name:<{width}}  {rate:>11,.0f}  {floor / rate:>14.2f}")
+    verdict = "met" if ratio <= TARGET else "MISSED"
+    print(f"target: lenient within {TARGET:g}x of orjson.loads: {ratio:.2f}x, {verdict}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    report = {
+        "benchmark": "models",
+        "python": platform.python_version(),
+        "pydantic": pydantic.VERSION,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average_at_end": round(os.getloadavg()[0], 2),
+        "payloads": PAYLOADS,
+        "tasks_per_job": TASKS,
+        "bytes": {"min": min(sizes), "max": max(sizes), "mean": round(statistics.mean(sizes))},
+        "rounds": ROUNDS,
+        "results": {
+            name: {
+                "payloads_per_s": round(medians[name]),
+                "times_slower_than_orjson_loads": round(floor / medians[name], 2),
+                "per_round": [round(r) for r in rates[name]],
+            }
+            for name in medians
+        },
+        "target": {"lenient_within_x_of_orjson_loads": TARGET, "ratio": round(ratio, 2)},
+        "target_met": ratio <= TARGET,
+    }
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
