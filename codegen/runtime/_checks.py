@@ -7,8 +7,7 @@ JSON Schema does: a ``pattern`` says nothing about ``null`` or an absent field.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -19,13 +18,13 @@ __all__ = [
     "each",
     "exclusive_maximum",
     "exclusive_minimum",
-    "lenient",
     "max_items",
     "max_length",
     "maximum",
     "min_items",
     "min_length",
     "minimum",
+    "off_unless_strict",
     "pattern",
 ]
 
@@ -43,16 +42,6 @@ class ConstraintViolation(ValueError):
         super().__init__(f"{wire_name}: {message}")
         self.wire_name = wire_name
         self.reason = message
-
-
-@contextmanager
-def lenient() -> Iterator[None]:
-    """Within this block, spec constraints are not checked."""
-    token = _STRICT.set(False)
-    try:
-        yield
-    finally:
-        _STRICT.reset(token)
 
 
 def _wire_name(attribute: attrs.Attribute[Any]) -> str:
@@ -152,3 +141,13 @@ class _Each:
 def each(*checks: Check) -> _Each:
     """Every item of the array passes ``checks``."""
     return _Each(checks)
+
+
+def off_unless_strict(validator: object) -> bool:
+    """Whether an attrs validator is made of these checks only, so it does nothing when
+    checks are off. attrs composes a list of validators into one that keeps them in
+    ``_validators``."""
+    if validator is None or isinstance(validator, (_Check, _Each)):
+        return True
+    inner = getattr(validator, "_validators", None)
+    return isinstance(inner, tuple) and all(off_unless_strict(v) for v in inner)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 
 __all__ = ["format_datetime", "parse_datetime"]
@@ -20,6 +21,17 @@ _RFC3339 = re.compile(
     r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
     re.ASCII,
 )
+# What servers send nearly always: `T`, whole seconds, `Z`, and a time of day in range.
+# `fromisoformat` reads exactly this form the same way on every supported Python (3.10
+# needs the `Z` spelled as an offset), about eight times faster than the parse below.
+_COMMON = re.compile(r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ", re.ASCII)
+
+if sys.version_info >= (3, 11):
+    _from_common = datetime.fromisoformat
+else:
+
+    def _from_common(text: str) -> datetime:
+        return datetime.fromisoformat(text[:-1] + "+00:00")
 
 
 def parse_datetime(text: str) -> datetime:
@@ -28,10 +40,20 @@ def parse_datetime(text: str) -> datetime:
     Fractions beyond microseconds are truncated. A leap second (``:60``) is
     clamped to ``:59.999999``, the nearest instant ``datetime`` can hold.
     """
+    if _COMMON.fullmatch(text) is not None:
+        try:
+            return _from_common(text)
+        except ValueError:
+            pass  # a day the month lacks, or year 0: the full parse says which
+    return _parse_rfc3339(text)
+
+
+def _parse_rfc3339(text: str) -> datetime:
+    """Any RFC 3339 date-time, as :func:`parse_datetime` documents."""
     match = _RFC3339.fullmatch(text)
     if match is None:
         raise ValueError(f"not an RFC 3339 date-time: {text[:80]!r}")
-    year, month, day, hour, minute, second = (int(part) for part in match.group(1, 2, 3, 4, 5, 6))
+    year, month, day, hour, minute, second = map(int, match.group(1, 2, 3, 4, 5, 6))
     fraction = match.group(7) or ""
     micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     if match.group(8):
