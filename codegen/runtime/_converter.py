@@ -23,8 +23,8 @@ from cattrs import Converter
 from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._checks import _STRICT, off_unless_strict
-from ._datetimes import format_datetime, parse_datetime
+from ._checks import _STRICT, fails_source, off_unless_strict, validators_of
+from ._datetimes import _RECENT, format_datetime, parse_datetime
 from ._enums import SpecStrEnum
 from ._unset import UNSET, Unset
 
@@ -414,6 +414,7 @@ def _compile_model_hook(
         "cls": cls,
         "not_object": not_object,
         "checks_off": attrs.validators.get_disabled,
+        "checks_on": _STRICT.get,
     }
     optional: list[str] = []
     required: list[str] = []
@@ -429,10 +430,8 @@ def _compile_model_hook(
         else:
             namespace[f"d{n}"] = default
             fill = f"x{n} = d{n}"
-        if checked and field.validator is not None:
-            namespace[f"v{n}"] = field.validator
-            namespace[f"a{n}"] = field
-            validate.append(f"    v{n}(i, a{n}, x{n})")
+        if checked:
+            validate += _validate_field(field, n, namespace)
         if field.name == EXTRA_FIELD:
             extras = f"x{n} = {{key: item for key, item in o.items() if key not in known}}"
             keep_extra = ["if known.issuperset(o):", f"    {fill}", "else:", f"    {extras}"]
@@ -450,11 +449,30 @@ def _compile_model_hook(
     lines = ["if type(o) is not dict:", "    not_object(o)", "i = new(cls)"]
     lines += [*optional, *required, *keep_extra]
     if validate:
-        lines += ["if not checks_off():", *validate]
+        lines += ["if not checks_off():", "    on = checks_on()", *_indent(validate)]
     source = "\n".join(["def structure(o, _):", *_indent([*lines, "return i"])])
     # Compiled like cattrs' own structuring code; see the docstring for what goes in.
     exec(compile(source, "<specbind structure>", "exec"), namespace)  # noqa: S102
     return typing.cast(Callable[[Any, Any], _T], namespace["structure"])
+
+
+def _validate_field(field: attrs.Attribute[Any], n: int, namespace: dict[str, Any]) -> list[str]:
+    """Lines that run field ``n``'s validators on ``xn`` as ``__init__`` runs them.
+
+    A spec check is inlined, and called only to raise its error when it fails.
+    """
+    namespace[f"a{n}"] = field
+    lines = []
+    for j, validator in enumerate(validators_of(field.validator)):
+        namespace[f"v{n}_{j}"] = validator
+        call = f"v{n}_{j}(i, a{n}, x{n})"
+        inline = fails_source(validator, f"x{n}", f"c{n}_{j}")
+        if inline is None:
+            lines.append(call)
+        else:
+            fails, namespace[f"c{n}_{j}"] = inline
+            lines += [f"if on and {fails}:", f"    {call}"]
+    return lines
 
 
 def _read_field(converter: Converter, type_: Any, n: int, namespace: dict[str, Any]) -> list[str]:
@@ -470,13 +488,28 @@ def _read_field(converter: Converter, type_: Any, n: int, namespace: dict[str, A
     hook = _field_hook(converter, type_)
     namespace[f"h{n}"] = hook
     namespace[f"t{n}"] = type_
-    convert = [f"x{n} = h{n}(x{n}, t{n})"]
+    call = f"x{n} = h{n}(x{n}, t{n})"
+    convert = [call]
+    # The common cases inline, each calling the hook whenever it is not sure, which
+    # then takes its own course.
     passes = _PASSES.get(hook, ())
     if passes:
         for number, kind in enumerate(passes):
             namespace[f"k{n}_{number}"] = kind
         test = " and ".join(f"type(x{n}) is not k{n}_{number}" for number in range(len(passes)))
-        convert = [f"if {test}:", *_indent(convert)]
+        convert = [f"if {test}:", f"    {call}"]
+    elif hook is _structure_enum:
+        namespace[f"e{n}"] = _members_by_value(type_)
+        convert = [
+            f"m = e{n}.get(x{n}) if type(x{n}) is str else None",
+            f"x{n} = h{n}(x{n}, t{n}) if m is None else m",
+        ]
+    elif hook is _structure_datetime:
+        namespace["recent"] = _RECENT.get
+        convert = [
+            f"d = recent(x{n}) if type(x{n}) is str else None",
+            f"x{n} = h{n}(x{n}, t{n}) if d is None else d",
+        ]
     if nullable:
         convert = [f"if x{n} is not None:", *_indent(convert)]
     return [f"x{n} = o[w{n}]", *convert, f"s{n}(i, x{n})"]

@@ -30,12 +30,29 @@ else:
         return datetime.fromisoformat(text[:-1] + "+00:00")
 
 
+#: Texts parsed lately, and their datetimes: payloads repeat them (a task starts when the
+#: one before it ends), and a datetime is immutable, so one can stand for every equal
+#: text. Emptied when full.
+_RECENT: dict[str, datetime] = {}
+_RECENT_MAX = 1024
+
+
 def parse_datetime(text: str) -> datetime:
     """Parse an RFC 3339 date-time into an aware ``datetime``; ``ValueError`` otherwise.
 
     Fractions beyond microseconds are truncated. A leap second (``:60``) is
     clamped to ``:59.999999``, the nearest instant ``datetime`` can hold.
     """
+    found = _RECENT.get(text) if type(text) is str else None
+    if found is None:
+        found = _parse(text)
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.clear()
+        _RECENT[text] = found
+    return found
+
+
+def _parse(text: str) -> datetime:
     if _COMMON.fullmatch(text) is not None:
         try:
             return _from_common(text)
