@@ -8,7 +8,8 @@ The modules, in the order data flows through them:
 - ``_operations`` indexes the spec: which operation a request is, its parameters and
   responses;
 - ``_json`` parses one payload safely; ``_schema`` and ``_unknown`` are the JSON Schema
-  layer; ``_models`` is the generated-model layer;
+  layer, and ``_fast`` the first look (jsonschema-rs) that spares it the payloads it
+  would find nothing in; ``_models`` is the generated-model layer;
 - ``_check`` turns one unit into a result with all its findings;
 - ``_run`` drives the units through one or more processes, in order;
 - ``_drift`` and ``_report`` summarise and print.

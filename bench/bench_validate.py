@@ -1,0 +1,303 @@
+"""`specbind validate` on a large JSON Lines capture: payloads per second and peak memory.
+
+A JSON Lines file of 20,000 Prunner job bodies (see ``_prunner_jobs``; every 200th one
+made invalid) is written to a temporary directory, then, in interleaved rounds:
+
+- ``specbind validate --spec prunner --operation getJobDetail`` checks it end to end, in
+  a subprocess timed by wall clock (start-up, spec loading and report included), its
+  peak RSS read by the small process that starts it;
+- a subprocess merely reads the file and parses each line with ``orjson.loads``: the floor;
+- openapi-core 0.23.1, what a user would otherwise pick, validates a subset of the same
+  bodies as the response to ``GET /job/detail?id=...``. It pins openapi-spec-validator
+  below 0.9, so it cannot share specbind's environment: it is installed into its own
+  virtual environment under bench/results/ (once; later runs reuse it) and runs there.
+  Its rate is per payload, start-up and a first warm-up call excluded.
+
+Each figure is the median over the rounds. Then the same file, ten times over (200,000
+lines), is checked once more, and the peak RSS of both validate processes is compared:
+the input is streamed, so it should not grow. Results go to bench/results/validate.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from _prunner_jobs import job
+
+from codegen._load import load_spec
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+RESULTS = HERE / "results" / "validate.json"
+OPENAPI_CORE = "openapi-core==0.23.1"
+VENV = HERE / "results" / "openapi-core-0.23.1"
+LINES = 20_000
+INVALID_EVERY = 200
+ROUNDS = 3
+#: Payloads openapi-core validates per round, and unmarshals once: it is slow.
+OPENAPI_CORE_SUBSET = 300
+UNMARSHAL_SUBSET = 40
+#: The issue's target: specbind validate at least this many times openapi-core's rate.
+TARGET = 20.0
+
+_BREAKAGES = (
+    ("exitCode of the second task is a string", lambda body: body["tasks"][1].update(exitCode="3")),
+    ("user missing", lambda body: body.pop("user")),
+    ("created is not a date-time", lambda body: body.update(created="yesterday")),
+    ("status not in the enum", lambda body: body["tasks"][0].update(status="paused")),
+)
+
+_MEASURE = textwrap.dedent(
+    """
+    import json, resource, subprocess, sys, time
+    started = time.perf_counter()
+    status = subprocess.run(sys.argv[2:], check=False).returncode
+    seconds = time.perf_counter() - started
+    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(sys.argv[1], "w") as out:
+        json.dump({"seconds": seconds, "maxrss_kib": maxrss, "status": status}, out)
+    """
+)
+
+_OPENAPI_CORE_SCRIPT = textwrap.dedent(
+    """
+    import json, sys, time
+    from openapi_core import OpenAPI
+    from openapi_core.testing import MockRequest, MockResponse
+
+    spec_path, lines_path, count, unmarshal_count = sys.argv[1:5]
+    api = OpenAPI.from_dict(json.load(open(spec_path)))
+    bodies = []
+    with open(lines_path, "rb") as lines:
+        for line in lines:
+            bodies.append(line.rstrip(b"\\n"))
+            if len(bodies) == int(count):
+                break
+
+    def request(body):
+        return MockRequest(
+            "http://localhost:9009", "get", "/job/detail", args={"id": json.loads(body)["id"]}
+        )
+
+    requests = [request(body) for body in bodies]
+    # Warm up: openapi-core builds its validators on first use.
+    api.validate_response(requests[0], MockResponse(bodies[0]))
+    api.unmarshal_response(requests[0], MockResponse(bodies[0]))
+    invalid = 0
+    started = time.perf_counter()
+    for req, body in zip(requests, bodies):
+        try:
+            api.validate_response(req, MockResponse(body))
+        except Exception:
+            invalid += 1
+    validate_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for req, body in list(zip(requests, bodies))[: int(unmarshal_count)]:
+        api.unmarshal_response(req, MockResponse(body))
+    unmarshal_seconds = time.perf_counter() - started
+    print(json.dumps({
+        "validate_per_s": len(bodies) / validate_seconds,
+        "invalid": invalid,
+        "checked": len(bodies),
+        "unmarshal_per_s": int(unmarshal_count) / unmarshal_seconds,
+    }))
+    """
+)
+
+
+def write_lines(path: Path) -> tuple[int, list[int]]:
+    """Write the capture: ``LINES`` jobs, every ``INVALID_EVERY``-th one broken.
+
+    Returns how many are invalid, and the size of each line.
+    """
+    invalid = 0
+    sizes = []
+    with path.open("wb") as out:
+        for seed in range(LINES):
+            body = job(seed)
+            if seed % INVALID_EVERY == INVALID_EVERY - 1:
+                _BREAKAGES[invalid % len(_BREAKAGES)][1](body)
+                invalid += 1
+            line = json.dumps(body, separators=(",", ":")).encode()
+            sizes.append(len(line))
+            out.write(line + b"\n")
+    return invalid, sizes
+
+
+def timed(command: list[str], output: Path) -> tuple[float, int, int]:
+    """Run a command; its wall time, peak RSS in KiB and exit status.
+
+    A small Python process starts it and reads its ``ru_maxrss``: a child forked from
+    this process would count this process's memory as its own until it execs.
+    """
+    stats = output.with_suffix(".stats.json")
+    with output.open("wb") as out:
+        subprocess.run(  # noqa: S603 -- our own commands
+            [sys.executable, "-c", _MEASURE, str(stats), *command],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            check=True,
+        )
+    found = json.loads(stats.read_text())
+    return found["seconds"], found["maxrss_kib"], found["status"]
+
+
+def validate_command(lines: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "codegen", "validate", "--spec", "prunner",
+        "--operation", "getJobDetail", str(lines),
+    ]  # fmt: skip
+
+
+def summary_line(output: Path) -> str:
+    return next(line for line in output.read_text().splitlines() if line.startswith("checked "))
+
+
+def openapi_core_python() -> Path:
+    """openapi-core's own virtual environment, made on first use."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        print(f"installing {OPENAPI_CORE} into {VENV} (once)...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)  # noqa: S603
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", OPENAPI_CORE], check=True)  # noqa: S603
+    return python
+
+
+def run(python: Path, work: Path) -> dict[str, Any]:
+    """Every measurement, in a scratch directory; the figures as bench/results keeps them."""
+    lines = work / "jobs.jsonl"
+    invalid, sizes = write_lines(lines)
+    spec_json = work / "prunner.json"
+    spec_json.write_text(json.dumps(load_spec(ROOT / "specs" / "prunner.yaml").data))
+    script = work / "openapi_core_rate.py"
+    script.write_text(_OPENAPI_CORE_SCRIPT)
+    report = work / "report.txt"
+    floor = [
+        sys.executable, "-c",
+        "import orjson, sys\nfor line in open(sys.argv[1], 'rb'): orjson.loads(line)",
+        str(lines),
+    ]  # fmt: skip
+    core_command = [
+        str(python), str(script), str(spec_json), str(lines),
+        str(OPENAPI_CORE_SUBSET), str(UNMARSHAL_SUBSET),
+    ]  # fmt: skip
+    specbind: list[float] = []
+    parse: list[float] = []
+    core: list[dict[str, Any]] = []
+    rss_small = 0
+    for _ in range(ROUNDS):
+        seconds, rss_small, status = timed(validate_command(lines), report)
+        assert status == 1, report.read_text()[-2000:]
+        specbind.append(LINES / seconds)
+        seconds, _, status = timed(floor, work / "floor.txt")
+        assert status == 0, (work / "floor.txt").read_text()
+        parse.append(LINES / seconds)
+        done = subprocess.run(core_command, capture_output=True, text=True, check=True)  # noqa: S603
+        core.append(json.loads(done.stdout))
+    summary = summary_line(report)
+    expected = f"checked {LINES}: {LINES - invalid} valid, {invalid} invalid"
+    assert summary.startswith(expected), (summary, expected)
+    big = work / "jobs_x10.jsonl"
+    capture = lines.read_bytes()
+    with big.open("wb") as out:
+        for _ in range(10):
+            out.write(capture)
+    big_seconds, rss_big, status = timed(validate_command(big), report)
+    assert status == 1, report.read_text()[-2000:]
+    rate = statistics.median(specbind)
+    core_rate = statistics.median(c["validate_per_s"] for c in core)
+    return {
+        "benchmark": "validate",
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average_at_end": round(os.getloadavg()[0], 2),
+        "lines": LINES,
+        "bytes_per_line": {"min": min(sizes), "max": max(sizes)},
+        "invalid": invalid,
+        "rounds": ROUNDS,
+        "payloads_per_s": {
+            "specbind_validate_end_to_end": round(rate),
+            "orjson_parse_floor": round(statistics.median(parse)),
+            "openapi_core_validate_response": round(core_rate, 1),
+            "openapi_core_unmarshal_response": round(
+                statistics.median(c["unmarshal_per_s"] for c in core), 1
+            ),
+        },
+        "per_round": {
+            "specbind_validate_end_to_end": [round(r) for r in specbind],
+            "orjson_parse_floor": [round(r) for r in parse],
+            "openapi_core": core,
+        },
+        "specbind_x_openapi_core_validate": round(rate / core_rate, 1),
+        "orjson_floor_x_specbind": round(statistics.median(parse) / rate, 1),
+        "target": {"specbind_x_openapi_core_at_least": TARGET, "met": rate / core_rate >= TARGET},
+        "summary": summary,
+        "peak_rss_kib": {str(LINES): rss_small, str(LINES * 10): rss_big},
+        "big_run": {
+            "payloads_per_s": round(LINES * 10 / big_seconds),
+            "summary": summary_line(report),
+        },
+    }
+
+
+def show(found: dict[str, Any]) -> None:
+    rates = found["payloads_per_s"]
+    rate = rates["specbind_validate_end_to_end"]
+    size = found["bytes_per_line"]
+    print(
+        f"{LINES:,} Prunner jobs of {size['min']:,}-{size['max']:,} bytes, {found['invalid']} "
+        f"invalid; median of {ROUNDS} interleaved rounds; load average "
+        f"{found['load_average_at_end']:.2f} on {os.cpu_count()} cores"
+    )
+    rows = [
+        ("orjson.loads per line (floor, subprocess)", rates["orjson_parse_floor"]),
+        ("specbind validate, end to end", rate),
+        (
+            f"openapi-core validate_response ({OPENAPI_CORE_SUBSET} bodies)",
+            rates["openapi_core_validate_response"],
+        ),
+        (
+            f"openapi-core unmarshal_response ({UNMARSHAL_SUBSET} bodies)",
+            rates["openapi_core_unmarshal_response"],
+        ),
+    ]
+    width = max(len(name) for name, _ in rows)
+    print(f"{'':<{width}}  {'payloads/s':>11}  {'specbind is':>12}")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value:>11,.0f}  {rate / value:>11.2f}x")
+    ratio = found["specbind_x_openapi_core_validate"]
+    verdict = "met" if found["target"]["met"] else "MISSED"
+    print(f"target: specbind at least {TARGET:g}x openapi-core: {ratio:.1f}x, {verdict}")
+    print(f"the orjson floor is {found['orjson_floor_x_specbind']:.1f}x faster than specbind")
+    rss = found["peak_rss_kib"]
+    print(
+        f"peak RSS of specbind validate: {rss[str(LINES)] / 1024:.1f} MiB for {LINES:,} lines, "
+        f"{rss[str(LINES * 10)] / 1024:.1f} MiB for {LINES * 10:,} lines "
+        f"({found['big_run']['payloads_per_s']:,}/s)"
+    )
+    core = found["per_round"]["openapi_core"][0]
+    print(f"openapi-core found {core['invalid']} invalid in its {core['checked']} bodies")
+
+
+def main() -> None:
+    python = openapi_core_python()
+    with tempfile.TemporaryDirectory(prefix="specbind-bench-") as temp:
+        found = run(python, Path(temp))
+    show(found)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(found, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""A first look with jsonschema-rs: is a payload certainly free of schema findings?
+
+The schema layer (jsonschema) and the unknown-field walk cost milliseconds per payload;
+jsonschema-rs says in microseconds whether a value passes a schema. Its answer is used
+one way only. Each schema is rewritten to be at least as strict as what the Python
+layers check: integer formats become bounds, ``date-time`` a pattern narrower than the
+Python checker's, and every object that lists properties is closed. A payload that
+passes the rewritten schema has no schema issue and no unknown field, so the Python
+layers are skipped; any other payload goes through them, and they word every finding.
+
+Rewriting only ever narrows what passes, which is sound where every keyword is
+monotone (``allOf``, ``anyOf``, ``properties``, ``items``...). A schema that reaches
+``oneOf``, ``not`` or ``if`` (where narrowing a part can turn a failure into a pass),
+or where the two libraries could read it differently (regular expressions beyond a
+plain common subset, formats whose checkers differ, ``multipleOf``, ``uniqueItems``,
+dynamic or non-local references), gets no first look at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator
+
+from codegen._load import LoadedSpec, iter_pointer
+
+__all__ = ["FirstLook"]
+
+_URI = "urn:specbind:first-look"
+# The formats the schema layer checks (see _schema._format_checker) that jsonschema-rs
+# does not check the same way: what replaces each one, or nothing (no first look).
+_INT_BOUNDS = {"int32": 2**31, "int64": 2**63}
+_CHECKED_ELSEWHERE = set(Draft202012Validator.FORMAT_CHECKER.checkers) | set(_INT_BOUNDS)
+#: jsonschema-rs accepts no ``uuid`` the Python checker refuses; it is kept as it is.
+_SAME_FORMATS = {"uuid"}
+#: RFC 3339 date-times the Python checker (rfc3339-validator) accepts, minus a few it
+#: also accepts (29 February, leap seconds, a newline at the end): those get the full look.
+_DATE_TIME = (
+    r"^(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-"
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    r"|(?:0[13578]|1[02])-31)"
+    r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+# Regular expressions both libraries read alike: literals, escaped punctuation, `\d`,
+# classes of those (negated ones without `\d`), `(?:`, quantifiers, `|`, `^`, `$`, `.`.
+# Where they still differ (`$` before a final newline, `.` and line separators),
+# jsonschema-rs is the stricter one.
+_PLAIN_REGEX = re.compile(
+    r"(?:\\[^A-Za-z0-9]|\\d|\[(?!\^)(?:\\[^A-Za-z0-9]|\\d|[^\\\]])+\]"
+    r"|\[\^(?:\\[^A-Za-z0-9]|[^\\\]])+\]|\((?:\?:|(?!\?))|[^\\\[(])*"
+)
+# Keywords whose result a stricter subschema could turn from failure into success
+# (`oneOf` matching one branch instead of two, `not`, `if`), whose reading may differ
+# (float `multipleOf`, `uniqueItems` equality), or whose references are not plain.
+_UNSAFE_KEYWORDS = (
+    "oneOf", "not", "if", "then", "else", "maxContains", "unevaluatedProperties",
+    "unevaluatedItems", "multipleOf", "uniqueItems", "$id", "$anchor", "$dynamicRef",
+    "$dynamicAnchor", "$recursiveRef",
+)  # fmt: skip
+_SUBSCHEMA = ("additionalProperties", "items", "contains", "propertyNames")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
+
+
+class _NoFirstLook(Exception):
+    """The schema uses something the two libraries might read differently."""
+
+
+class FirstLook:
+    """One jsonschema-rs validator per schema pointer, built on first use."""
+
+    def __init__(self, spec: LoadedSpec) -> None:
+        self._document = spec.data
+        self._validators: dict[str, jsonschema_rs.Validator | None] = {}
+
+    def clean(self, schema: str, value: Any) -> bool:
+        """True only if the schema layer would find no issue and no unknown field."""
+        if schema not in self._validators:
+            self._validators[schema] = self._build(schema)
+        validator = self._validators[schema]
+        if validator is None:
+            return False
+        try:
+            return validator.is_valid(value)
+        except Exception:
+            # A value jsonschema-rs cannot take: the Python layers look at it.
+            return False
+
+    def _build(self, schema: str) -> jsonschema_rs.Validator | None:
+        document = copy.deepcopy(self._document)
+        try:
+            _tighten(document, _at(document, schema))
+            registry = jsonschema_rs.Registry(
+                [(_URI, document)], draft=jsonschema_rs.Draft202012, retriever=_refuse
+            )
+            return jsonschema_rs.Draft202012Validator(
+                # A URI fragment: `{` and the like are percent-encoded (RFC 6901, 6).
+                {"$ref": f"{_URI}#{quote(schema, safe='/~')}"},
+                registry=registry,
+                validate_formats=True,
+                retriever=_refuse,
+            )
+        except Exception:
+            # A schema jsonschema-rs cannot build (a bad pattern, a dangling reference)
+            # or should not judge: the schema layer reports on it as usual.
+            return None
+
+
+def _refuse(uri: str) -> Any:
+    raise _NoFirstLook(f"only references into the spec are followed, not {uri}")
+
+
+def _at(document: Any, pointer: str) -> Any:
+    node = document
+    for token in iter_pointer(pointer):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+def _tighten(document: Any, root: Any) -> None:
+    """Rewrite, in place, every schema reachable from ``root`` as the module says."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if any(keyword in node for keyword in _UNSAFE_KEYWORDS):
+            raise _NoFirstLook("a keyword whose reading may differ")
+        reference = node.get("$ref")
+        if reference is not None:
+            if not (isinstance(reference, str) and reference.startswith("#")):
+                raise _NoFirstLook("a reference out of the spec")
+            stack.append(_at(document, reference[1:]))
+        _check_patterns(node)
+        _replace_format(node)
+        if isinstance(node.get("properties"), dict) and node.get("additionalProperties", True) in (
+            True,
+            {},
+        ):
+            node["additionalProperties"] = False
+        stack.extend(_subschemas(node))
+
+
+def _subschemas(node: dict[str, Any]) -> Iterator[Any]:
+    for keyword in _SUBSCHEMA:
+        if keyword in node:
+            yield node[keyword]
+    for keyword in _SUBSCHEMA_LISTS:
+        if isinstance(node.get(keyword), list):
+            yield from node[keyword]
+    for keyword in _SUBSCHEMA_MAPS:
+        if isinstance(node.get(keyword), dict):
+            yield from node[keyword].values()
+
+
+def _check_patterns(node: dict[str, Any]) -> None:
+    patterns = (
+        list(node["patternProperties"]) if isinstance(node.get("patternProperties"), dict) else []
+    )
+    if "pattern" in node:
+        patterns.append(node["pattern"])
+    for pattern in patterns:
+        if not (isinstance(pattern, str) and _PLAIN_REGEX.fullmatch(pattern)):
+            raise _NoFirstLook(f"a pattern outside the common subset: {pattern!r}")
+        try:
+            re.compile(pattern)
+        except re.error:
+            raise _NoFirstLook("a pattern Python cannot compile") from None
+
+
+def _replace_format(node: dict[str, Any]) -> None:
+    name = node.get("format")
+    if name not in _CHECKED_ELSEWHERE or name in _SAME_FORMATS:
+        # Formats the schema layer does not check may only make jsonschema-rs stricter.
+        return
+    if name == "date-time":
+        narrower: dict[str, Any] = {"pattern": _DATE_TIME}
+    elif name in _INT_BOUNDS:
+        bound = _INT_BOUNDS[name]
+        narrower = {"minimum": -bound, "maximum": bound - 1}
+    else:
+        raise _NoFirstLook(f"format {name!r}, which the two libraries check differently")
+    all_of = node.get("allOf", [])
+    if not isinstance(all_of, list):
+        raise _NoFirstLook("allOf is not a list")
+    del node["format"]
+    node["allOf"] = [*all_of, narrower]
