@@ -45,11 +45,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote, unquote_plus, urlencode, urljoin
+from urllib.parse import quote, unquote_plus, urljoin
 
 import attrs
 import urllib3
 from urllib3 import HTTPHeaderDict
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -57,7 +58,7 @@ from urllib3.exceptions import (
     NewConnectionError,
     ReadTimeoutError,
 )
-from urllib3.response import BaseHTTPResponse
+from urllib3.response import BaseHTTPResponse, HTTPResponse
 from urllib3.util import Retry, Timeout, parse_url
 
 from ._errors import (
@@ -214,6 +215,9 @@ class Transport:
             )
         )
         self._max_body_bytes = max_body_bytes
+        # The path of base_url: the start of every request target sent to the origin pool.
+        self._base_path = parse_url(self._base_url).path or ""
+        self._origin_pool = self._own_origin_pool()
 
     def __repr__(self) -> str:
         names = ", ".join(self._credential_names) or "none"
@@ -234,6 +238,22 @@ class Transport:
         """Close the pooled connections, unless the pool was given by the caller."""
         if self._owns_pool:
             self._pool.clear()
+            # Its origin pool is closed now: a later call gets a fresh one, as it
+            # would from the PoolManager.
+            self._origin_pool = self._own_origin_pool()
+
+    def _own_origin_pool(self) -> HTTPConnectionPool | None:
+        """The connection pool of base_url's origin, used directly when the pool is ours.
+
+        A pool made here only ever reaches that origin, since redirects elsewhere are
+        refused: ``PoolManager.urlopen`` would parse the URL and look this pool up again
+        on every call, about a sixth of a fast call. A pool given by the caller may be
+        a ``ProxyManager``, or share its origins with other code, so it is always used
+        through its ``urlopen``.
+        """
+        if not self._owns_pool:
+            return None
+        return self._pool.connection_from_url(self._base_url)
 
     def request(
         self,
@@ -256,8 +276,10 @@ class Transport:
         method = method.upper()
         path = check_path(path)
         query_string = _query_string(query)
-        call_headers = HTTPHeaderDict(self._headers)
-        call_headers.update(_checked_headers(headers or {}))
+        call_headers = self._headers
+        if headers:
+            call_headers = HTTPHeaderDict(self._headers)
+            call_headers.update(_checked_headers(headers))
         # What _shown would make of the URL, built from its parts instead of parsing it
         # back (a tenth of a fast call): base_url has no userinfo, query or fragment,
         # and path and query are encoded already.
@@ -270,7 +292,8 @@ class Transport:
             shown_url=self._scrub(self._base_url + path + shown_query),
         )
         url = self._base_url + path + query_string
-        return self._run(call, url, self._policy(method, retries, idempotent=idempotent))
+        target = self._base_path + path + query_string
+        return self._run(call, url, target, self._policy(method, retries, idempotent=idempotent))
 
     def _policy(
         self, method: str, retries: int | Retry | bool | None, *, idempotent: bool
@@ -288,24 +311,17 @@ class Transport:
         total = DEFAULT_RETRY.total if retries is True else retries
         return DEFAULT_RETRY.new(total=total, allowed_methods=None)
 
-    def _run(self, call: _Call, url: str, policy: Retry) -> RawResponse:
+    def _run(self, call: _Call, url: str, target: str, policy: Retry) -> RawResponse:
+        """Send ``call`` to ``url`` (whose path and query are ``target``) until it is
+        answered, following redirects and retrying as ``policy`` says."""
         redirects = 0
         shown = call.shown_url
         while True:
             sent = time.monotonic()
             try:
-                response = self._pool.urlopen(
-                    call.method,
-                    url,
-                    headers=call.headers,
-                    timeout=call.timeout,
-                    retries=False,
-                    redirect=False,
-                    preload_content=False,
-                    decode_content=True,
-                )
-                target = self._redirect_target(call, url, response, redirects)
-                if target is not None:
+                response = self._send(call, url, target)
+                location = self._redirect_target(call, url, response, redirects)
+                if location is not None:
                     self._log(
                         call,
                         url,
@@ -315,7 +331,11 @@ class Transport:
                         then="redirected",
                     )
                     _discard(response)
-                    url, redirects = target, redirects + 1
+                    url, target, redirects = (
+                        location,
+                        parse_url(location).request_uri,
+                        redirects + 1,
+                    )
                     shown = self._shown(url)
                     continue
                 retry = self._status_retry(call, url, response, policy)
@@ -346,6 +366,20 @@ class Transport:
                 elapsed=time.monotonic() - call.started,
                 redact=self._scrub,
             )
+
+    def _send(self, call: _Call, url: str, target: str) -> BaseHTTPResponse:
+        """One attempt, its body left unread; urllib3's retries and redirects are off."""
+        options: dict[str, Any] = {
+            "headers": call.headers,
+            "timeout": call.timeout,
+            "retries": False,
+            "redirect": False,
+            "preload_content": False,
+            "decode_content": True,
+        }
+        if self._origin_pool is not None:
+            return self._origin_pool.urlopen(call.method, target, **options)
+        return self._pool.urlopen(call.method, url, **options)
 
     def _redirect_target(
         self, call: _Call, url: str, response: BaseHTTPResponse, redirects: int
@@ -380,7 +414,10 @@ class Transport:
         self, call: _Call, url: str, response: BaseHTTPResponse, policy: Retry
     ) -> Retry | None:
         """The policy for the next attempt when ``response`` is worth retrying, else ``None``."""
-        has_retry_after = bool(response.headers.get("Retry-After"))
+        # Retry reads Retry-After only for these statuses; a header lookup is not free.
+        has_retry_after = response.status in policy.RETRY_AFTER_STATUS_CODES and bool(
+            response.headers.get("Retry-After")
+        )
         if not policy.is_retry(call.method, response.status, has_retry_after):
             return None
         try:
@@ -418,10 +455,12 @@ class Transport:
     def _read_body(self, call: _Call, url: str, response: BaseHTTPResponse) -> bytes:
         declared = None if call.method == "HEAD" else _content_length(response.headers)
         body = None
-        if declared is None or declared <= self._max_body_bytes:
-            body = _read_at_most(response, self._max_body_bytes)
-        else:
+        if declared is not None and declared > self._max_body_bytes:
             _close(response)
+        elif declared is not None and _is_bounded(response, declared):
+            body = _read_whole(response)
+        else:
+            body = _read_at_most(response, self._max_body_bytes)
         if body is None:
             raise ResponseTooLarge(
                 limit=self._max_body_bytes, method=call.method, url=self._shown(url)
@@ -429,13 +468,19 @@ class Transport:
         return body
 
     def _public_headers(self, headers: HTTPHeaderDict) -> HTTPHeaderDict:
-        """A copy of ``headers`` without any that carries or echoes a credential."""
+        """``headers`` without any that carries or echoes a credential: a copy if one does."""
+        if not any(self._hides(name, value) for name, value in headers.iteritems()):
+            return headers
         kept = HTTPHeaderDict()
         for name, value in headers.iteritems():
-            if name.lower() in self._hidden_headers or self._scrub(value) != value:
-                continue
-            kept.add(name, value)
+            if not self._hides(name, value):
+                kept.add(name, value)
         return kept
+
+    def _hides(self, name: str, value: str) -> bool:
+        return name.lower() in self._hidden_headers or any(
+            secret in value for secret in self._secrets
+        )
 
     def _shown(self, url: str) -> str:
         """``url`` as errors and logs show it: no userinfo, no fragment, secrets redacted."""
@@ -603,7 +648,10 @@ def _timeout(timeout: float | Timeout | None, default: Timeout) -> Timeout:
 def _query_string(query: Mapping[str, str] | None) -> str:
     if not query:
         return ""
-    return "?" + urlencode(list(query.items()), quote_via=quote)
+    # What urlencode(query, quote_via=quote) makes, without its checks per pair.
+    return "?" + "&".join(
+        f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in query.items()
+    )
 
 
 def _redacted_query(query: str) -> str:
@@ -638,6 +686,35 @@ def _is_timeout(error: HTTPError) -> bool:
 def _content_length(headers: HTTPHeaderDict) -> int | None:
     value = headers.get("Content-Length", "").strip()
     return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _is_bounded(response: BaseHTTPResponse, declared: int) -> bool:
+    """Whether ``read()`` returns the ``declared`` Content-Length, no more.
+
+    Not so for a chunked body, whose Content-Length http.client ignores, nor for a
+    compressed one, which may inflate a thousandfold as it is read.
+    """
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    return (
+        isinstance(response, HTTPResponse)
+        and response.length_remaining == declared
+        and encoding in ("", "identity")
+    )
+
+
+def _read_whole(response: BaseHTTPResponse) -> bytes:
+    """A body known to be no longer than its Content-Length, in one read (a tenth of a
+    fast call less than streaming it); the connection goes back to the pool, or is
+    closed if the body was cut short."""
+    complete = False
+    try:
+        body = response.read()
+        complete = True
+    finally:
+        if not complete:
+            _close(response)
+        response.release_conn()
+    return body
 
 
 def _read_at_most(response: BaseHTTPResponse, limit: int) -> bytes | None:
@@ -686,14 +763,6 @@ def _is_json(media_type: str) -> bool:
     return media_type == _JSON_MEDIA_TYPE or media_type.endswith("+json")
 
 
-def _loads(body: bytes) -> Any:
-    # json, not orjson: orjson turns integers past 2**64 into floats. Decoding the
-    # bytes first keeps json.loads from guessing UTF-16 or UTF-32.
-    return json.loads(
-        body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
-    )
-
-
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -703,6 +772,16 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"the number {text[:40]} is out of range")
     return value
+
+
+# json, not orjson: orjson turns integers past 2**64 into floats. One decoder for every
+# call: json.loads with these hooks would build a new one each time.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def _loads(body: bytes) -> Any:
+    # Decoding the bytes first keeps the parser from guessing UTF-16 or UTF-32.
+    return _DECODER.decode(body.decode("utf-8"))
 
 
 def _error_json(response: RawResponse) -> Any:

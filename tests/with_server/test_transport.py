@@ -829,6 +829,46 @@ def test_body_limit_is_exact(
         assert get(transport).body == body
 
 
+def test_a_content_length_beside_chunked_encoding_is_not_trusted(
+    server: TestServer, make_transport: MakeTransport
+) -> None:
+    # http.client reads a chunked body to its end whatever Content-Length says, so the
+    # declared length must not stand in for the limit.
+    headers = [("Content-Length", "10")]
+    body = [b"z" * 600] * 4
+    server.serve(lambda exchange: exchange.stream(200, body, chunked=True, headers=headers))
+    transport = make_transport(max_body_bytes=1000)
+    assert isinstance(raised(lambda: get(transport)), ResponseTooLarge)
+
+
+def test_a_body_shorter_than_its_content_length_is_a_transport_error(
+    server: TestServer, make_transport: MakeTransport
+) -> None:
+    headers = [("Content-Length", "1000")]
+    server.serve(
+        lambda exchange: exchange.stream(200, [b"{}"], chunked=False, headers=headers), ok
+    )
+    transport = make_transport(retries=0)
+    error = raised(lambda: get(transport))
+    assert isinstance(error, TransportError)
+    assert "IncompleteRead" in error.reason
+    assert get(transport).status == 200  # the pool recovers
+
+
+def test_a_pool_given_is_used_and_left_open(
+    server: TestServer, make_transport: MakeTransport
+) -> None:
+    import urllib3
+
+    with urllib3.PoolManager() as pool:
+        transport = make_transport(pool=pool)
+        assert get(transport).status == 200
+        assert len(pool.pools) == 1
+        transport.close()
+        assert pool.request("GET", server.url + "/after").status == 200
+    assert [seen.target for seen in server.requests][-1] == "/after"
+
+
 # --- TLS --------------------------------------------------------------------------------
 
 
