@@ -510,6 +510,19 @@ def _read_field(converter: Converter, type_: Any, n: int, namespace: dict[str, A
             f"d = recent(x{n}) if type(x{n}) is str else None",
             f"x{n} = h{n}(x{n}, t{n}) if d is None else d",
         ]
+    elif _is_list(type_) and not converter.detailed_validation:
+        element = typing.get_args(type_)[0] if typing.get_args(type_) else Any
+        if element is not Any:
+            # What cattrs' list hook does without detailed validation, without the
+            # two calls into it.
+            namespace[f"g{n}"] = _field_hook(converter, element)
+            namespace[f"u{n}"] = element
+            convert = [
+                f"if type(x{n}) is list:",
+                f"    x{n} = [g{n}(e, u{n}) for e in x{n}]",
+                "else:",
+                f"    {call}",
+            ]
     if nullable:
         convert = [f"if x{n} is not None:", *_indent(convert)]
     return [f"x{n} = o[w{n}]", *convert, f"s{n}(i, x{n})"]
