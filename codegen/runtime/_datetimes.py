@@ -17,11 +17,11 @@ _RFC3339 = re.compile(
     r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
     re.ASCII,
 )
-# What servers send nearly always: `T`, whole seconds, `Z`, and a time of day in range.
-# `fromisoformat` reads exactly this form the same way on every supported Python (3.10
-# needs the `Z` spelled as an offset), about eight times faster than the parse below.
-_COMMON = re.compile(r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ", re.ASCII)
-
+# What servers send nearly always is `YYYY-MM-DDTHH:MM:SSZ`. Given its separators at
+# their places, `fromisoformat` reads the rest as ASCII digits and checks each field's
+# range, the same way on every supported Python (3.10 needs the `Z` spelled as an
+# offset), about eight times faster than the parse below. Anything else, a leap second
+# included, goes to that parse.
 if sys.version_info >= (3, 11):
     _from_common = datetime.fromisoformat
 else:
@@ -53,11 +53,17 @@ def parse_datetime(text: str) -> datetime:
 
 
 def _parse(text: str) -> datetime:
-    if _COMMON.fullmatch(text) is not None:
+    if (
+        len(text) == 20
+        and text[19] == "Z"
+        and text[10] == "T"
+        and text[4] == text[7] == "-"
+        and text[13] == text[16] == ":"
+    ):
         try:
             return _from_common(text)
         except ValueError:
-            pass  # a day the month lacks, or year 0: the full parse says which
+            pass  # not digits, a field out of range, or year 0: the full parse says which
     return _parse_rfc3339(text)
 
 
