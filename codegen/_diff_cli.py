@@ -9,10 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen._diff._change import RULES, SEVERITIES
-from codegen._diff._markdown import render_markdown
 from codegen._diff._report import FAIL_ON, FORMATS, DiffReport, render_json, render_text
-from codegen._diff._schema_diff import diff_specs
-from codegen._diff._source import SourceError, read_committed, read_spec
 from codegen._load import LoadedSpec, LoadError
 
 if TYPE_CHECKING:
@@ -127,6 +124,11 @@ class _BadInput(Exception):
 
 def run_diff(args: argparse.Namespace) -> int:
     """Run ``specbind diff`` from parsed arguments; return the exit status."""
+    # Imported here, not at the top: every command imports this module for its parser.
+    from codegen._diff._markdown import render_markdown
+    from codegen._diff._schema_diff import diff_specs
+    from codegen._diff._source import SourceError
+
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
@@ -182,6 +184,8 @@ def _fixtures(
 
 def _specs(old: str, new: str | None) -> tuple[LoadedSpec, LoadedSpec]:
     """OLD and NEW; with OLD alone, its committed version and its working copy."""
+    from codegen._diff._source import read_committed, read_spec
+
     if new is not None:
         return read_spec(old), read_spec(new)
     if ":" in old and not Path(old).exists():
