@@ -16,7 +16,7 @@ from codegen._validate._drift import Drift
 from codegen._validate._models import ModelLayer, load_model_layer
 from codegen._validate._operations import SpecError
 from codegen._validate._report import FORMATS, RunInfo, Summary, make_report
-from codegen._validate._run import RunError, check_inputs
+from codegen._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
 
 __all__ = ["add_validate_parser", "run_validate"]
 
@@ -102,10 +102,14 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     )
     parser.add_argument(
         "--jobs",
-        type=_positive,
-        default=1,
-        metavar="N",
-        help="check in N processes; the output is the same as with one (default: 1)",
+        type=_jobs,
+        default="auto",
+        metavar="N|auto",
+        help=(
+            "check in N processes; the output is the same as with one. auto (the default): "
+            f"one per CPU, at most 8, when the input files total {AUTO_MIN_BYTES // 2**20} MiB "
+            "or more, else one"
+        ),
     )
     parser.add_argument(
         "--server",
@@ -117,11 +121,13 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to check; - is stdin")
 
 
-def _positive(text: str) -> int:
+def _jobs(text: str) -> int | str:
+    if text == "auto":
+        return text
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is neither a whole number nor auto") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
     return number
@@ -218,7 +224,8 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
     drift = Drift()
     progress = _Progress(sys.stderr)
     try:
-        for result in check_inputs(checker, args.inputs, args.jobs):
+        jobs = auto_jobs(args.inputs) if args.jobs == "auto" else args.jobs
+        for result in check_inputs(checker, args.inputs, jobs):
             if result.findings or result.skipped or result.unreadable:
                 # Lines are about to be printed: take the progress line off first.
                 progress.clear()

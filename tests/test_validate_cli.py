@@ -26,6 +26,7 @@ from codegen import LoadedSpec, load_spec
 from codegen._validate._check import Checker, Options
 from codegen._validate._inputs import Body, Broken, open_input
 from codegen._validate._models import ModelLayer
+from codegen._validate._run import AUTO_MIN_BYTES, auto_jobs
 from codegen.runtime import error_locations
 from tests.conftest import FIXTURES, ROOT, iter_response_examples
 
@@ -429,6 +430,52 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
         assert one.returncode == two.returncode == 1
         assert one.stdout == two.stdout
         assert one.stderr == two.stderr == ""
+
+
+def test_jobs_auto_gives_the_same_output_as_jobs_1_on_a_large_input(tmp_path: Path) -> None:
+    lines = tmp_path / "large.jsonl"
+    bodies = [p.read_text().strip() for p in sorted(PRUNNER.glob("detail_*.json"))]
+    chunk = "\n".join([*bodies, '{"id": 1}', "{"]) + "\n"
+    repeats = AUTO_MIN_BYTES // len(chunk) + 1
+    lines.write_text(chunk * repeats)
+    assert auto_jobs([str(lines)], cpus=2) == 2
+    one = validate("--spec", "prunner", "--jobs", "1", lines)
+    auto = validate("--spec", "prunner", "--jobs", "auto", lines)
+    default = validate("--spec", "prunner", lines)
+    assert one.returncode == auto.returncode == default.returncode == 1
+    assert one.stdout == auto.stdout == default.stdout
+    checked = (len(bodies) + 2) * repeats
+    assert f"checked {checked}: {len(bodies) * repeats} valid, {2 * repeats} invalid" in one.stdout
+
+
+def _sized(path: Path, size: int) -> str:
+    with path.open("wb") as file:
+        file.truncate(size)  # sparse: no disk is written
+    return str(path)
+
+
+def test_jobs_auto_uses_one_process_per_cpu_for_large_inputs_only(tmp_path: Path) -> None:
+    small = _sized(tmp_path / "small.jsonl", 3)
+    almost = _sized(tmp_path / "almost.jsonl", AUTO_MIN_BYTES - 1)
+    half = _sized(tmp_path / "half.jsonl", AUTO_MIN_BYTES // 2)
+    large = _sized(tmp_path / "large.har", AUTO_MIN_BYTES)
+    assert auto_jobs([small], cpus=4) == 1
+    assert auto_jobs([almost], cpus=4) == 1
+    assert auto_jobs([almost, small], cpus=4) == 4
+    assert auto_jobs([half, half], cpus=4) == 4
+    assert auto_jobs([large], cpus=3) == 3
+    assert auto_jobs([large], cpus=64) == 8
+    assert auto_jobs([large], cpus=1) == 1
+    # Streams and unreadable inputs have no size to count.
+    assert auto_jobs(["-", str(tmp_path / "missing"), str(tmp_path)], cpus=4) == 1
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "many", "1.5"])
+def test_a_bad_jobs_value_exits_2(jobs: str) -> None:
+    done = validate("--spec", "prunner", "--jobs", jobs, PRUNNER / "detail_simple_done.json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert f"argument --jobs: {jobs}" in done.stderr or f"argument --jobs: '{jobs}'" in done.stderr
 
 
 # -- The model layer, in-process, with a hand-made model ---------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,13 +21,21 @@ from codegen._validate._inputs import (
 )
 from codegen._validate._models import load_model_layer
 
-__all__ = ["RunError", "build_checker", "check_inputs"]
+__all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "build_checker", "check_inputs"]
 
 #: Units per batch sent to a worker, and raw bytes per batch: enough to amortise the
 #: hand-off, small enough to keep memory flat and all workers busy.
 _BATCH_UNITS = 256
 _BATCH_BYTES = 8 * 1024 * 1024
 
+#: ``--jobs auto`` checks in one process per CPU (at most ``_AUTO_MAX_JOBS``) once the
+#: inputs hold at least this many bytes: about a second of work for one process,
+#: several times what starting the workers costs.
+AUTO_MIN_BYTES = 4 * 1024 * 1024
+_AUTO_MAX_JOBS = 8
+
+#: The checker of this process. A worker forked from the process that set it inherits it
+#: and need not load the spec again; a worker started any other way builds its own.
 _worker: Checker | None = None
 
 
@@ -40,6 +50,31 @@ def build_checker(options: Options) -> Checker:
     return Checker(spec, options, None if isinstance(models, str) else models)
 
 
+def auto_jobs(inputs: Sequence[str], cpus: int | None = None) -> int:
+    """How many processes ``--jobs auto`` uses: one per CPU for large inputs, else one.
+
+    Standard input and other streams count as small: their size is not known up front.
+    """
+    total = 0
+    for name in inputs:
+        try:
+            found = os.stat(name) if name != "-" else None
+        except OSError:
+            continue  # reported as unreadable when it is opened
+        if found is not None and stat.S_ISREG(found.st_mode):
+            total += found.st_size
+    if total < AUTO_MIN_BYTES:
+        return 1
+    return max(1, min(cpus if cpus is not None else _usable_cpus(), _AUTO_MAX_JOBS))
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 def check_inputs(checker: Checker, inputs: Sequence[str], jobs: int) -> Iterator[Result]:
     """Results for every unit of every input, in order, whatever ``jobs`` is."""
     units = _units(checker, inputs)
@@ -47,7 +82,7 @@ def check_inputs(checker: Checker, inputs: Sequence[str], jobs: int) -> Iterator
         yield from map(checker.check, units)
         return
     try:
-        yield from _in_workers(checker.options, units, jobs)
+        yield from _in_workers(checker, units, jobs)
     except BrokenProcessPool as exc:
         raise RunError(f"a worker process died: {exc}") from None
 
@@ -85,12 +120,15 @@ def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
         yield batch
 
 
-def _in_workers(options: Options, units: Iterable[Unit], jobs: int) -> Iterator[Result]:
+def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[Result]:
     """Check batches in ``jobs`` processes, yielding results in submission order.
 
     At most two batches per worker are in flight, so a huge input is never read ahead
     into memory.
     """
+    global _worker  # noqa: PLW0603 -- handed down to forked workers
+    _worker = checker
+    options = checker.options
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options,)) as pool:
         pending: deque[Future[list[Result]]] = deque()
         try:
@@ -107,7 +145,8 @@ def _in_workers(options: Options, units: Iterable[Unit], jobs: int) -> Iterator[
 
 def _start_worker(options: Options) -> None:
     global _worker  # noqa: PLW0603 -- one checker per worker process, built once
-    _worker = build_checker(options)
+    if _worker is None or _worker.options != options:
+        _worker = build_checker(options)
 
 
 def _check_batch(batch: list[Unit]) -> list[Result]:
