@@ -845,9 +845,7 @@ def test_a_body_shorter_than_its_content_length_is_a_transport_error(
     server: TestServer, make_transport: MakeTransport
 ) -> None:
     headers = [("Content-Length", "1000")]
-    server.serve(
-        lambda exchange: exchange.stream(200, [b"{}"], chunked=False, headers=headers), ok
-    )
+    server.serve(lambda exchange: exchange.stream(200, [b"{}"], chunked=False, headers=headers), ok)
     transport = make_transport(retries=0)
     error = raised(lambda: get(transport))
     assert isinstance(error, TransportError)
