@@ -57,11 +57,13 @@ def auto_jobs(inputs: Sequence[str], cpus: int | None = None) -> int:
     """
     total = 0
     for name in inputs:
+        if name == "-":
+            continue
         try:
-            found = os.stat(name) if name != "-" else None
+            found = os.stat(name)
         except OSError:
             continue  # reported as unreadable when it is opened
-        if found is not None and stat.S_ISREG(found.st_mode):
+        if stat.S_ISREG(found.st_mode):
             total += found.st_size
     if total < AUTO_MIN_BYTES:
         return 1

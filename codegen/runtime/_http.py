@@ -451,12 +451,10 @@ class Transport:
     def _read_body(self, call: _Call, url: str, response: BaseHTTPResponse) -> bytes:
         declared = None if call.method == "HEAD" else _content_length(response.headers)
         body = None
-        if declared is not None and declared > self._max_body_bytes:
-            _close(response)
-        elif declared is not None and _is_bounded(response, declared):
-            body = _read_whole(response)
+        if declared is None or declared <= self._max_body_bytes:
+            body = _read_at_most(response, self._max_body_bytes, declared=declared)
         else:
-            body = _read_at_most(response, self._max_body_bytes)
+            _close(response)
         if body is None:
             raise ResponseTooLarge(
                 limit=self._max_body_bytes, method=call.method, url=self._shown(url)
@@ -698,38 +696,31 @@ def _is_bounded(response: BaseHTTPResponse, declared: int) -> bool:
     )
 
 
-def _read_whole(response: BaseHTTPResponse) -> bytes:
-    """A body known to be no longer than its Content-Length, in one read (a tenth of a
-    fast call less than streaming it); the connection goes back to the pool, or is
-    closed if the body was cut short."""
-    complete = False
-    try:
-        body = response.read()
-        complete = True
-    finally:
-        if not complete:
-            _close(response)
-        response.release_conn()
-    return body
-
-
-def _read_at_most(response: BaseHTTPResponse, limit: int) -> bytes | None:
+def _read_at_most(
+    response: BaseHTTPResponse, limit: int, *, declared: int | None = None
+) -> bytes | None:
     """The whole decompressed body, or ``None`` as soon as it proves longer than ``limit``.
 
-    Either way the connection goes back to the pool: reusable after a complete body,
-    closed otherwise, since the rest of the body would still be on the wire.
+    A body known to be no longer than its ``declared`` Content-Length (at most ``limit``)
+    is read in one read, a tenth of a fast call less than streaming it. Either way the
+    connection goes back to the pool: reusable after a complete body, closed otherwise,
+    since the rest of the body would still be on the wire.
     """
     chunks: list[bytes] = []
     size = 0
     complete = False
     try:
-        for chunk in response.stream(_CHUNK_SIZE, decode_content=True):
-            size += len(chunk)
-            if size > limit:
-                break
-            chunks.append(chunk)
-        else:
+        if declared is not None and _is_bounded(response, declared):
+            chunks.append(response.read())
             complete = True
+        else:
+            for chunk in response.stream(_CHUNK_SIZE, decode_content=True):
+                size += len(chunk)
+                if size > limit:
+                    break
+                chunks.append(chunk)
+            else:
+                complete = True
     finally:
         if not complete:
             _close(response)

@@ -515,7 +515,8 @@ def _read_field(converter: Converter, type_: Any, n: int, namespace: dict[str, A
             f"x{n} = h{n}(x{n}, t{n}) if d is None else d",
         ]
     elif _is_list(type_) and not converter.detailed_validation:
-        element = typing.get_args(type_)[0] if typing.get_args(type_) else Any
+        arguments = typing.get_args(type_)
+        element = arguments[0] if arguments else Any
         if element is not Any:
             # What cattrs' list hook does without detailed validation, without the
             # two calls into it.
