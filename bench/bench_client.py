@@ -3,7 +3,9 @@
 A keep-alive HTTP/1.1 server runs in its own process on 127.0.0.1 (so that it does not
 share the client's GIL) and answers every ``GET /job/detail`` with the same realistic
 job: 20 tasks, about 3 KB. In one run, four contenders make the same number of calls,
-in interleaved rounds; each one's figure is the median of its rounds:
+taking turns call by call, in rounds. Each ratio is the median over the rounds of the
+contender's time against the baseline's time in the same round, so that a load that
+comes and goes on the machine weighs on both sides of each ratio alike. The contenders:
 
 - ``urllib3 + json``: ``PoolManager.request`` then ``json.loads``, the baseline;
 - ``specbind Transport + json``: the generated client's transport, then ``json.loads``:
@@ -212,15 +214,29 @@ def timed(call: Call, calls: int) -> float:
 
 
 def measure(contestants: dict[str, Call], calls: int, rounds: int) -> dict[str, list[float]]:
-    """Calls per second of each contender in each round; the order rotates every round."""
+    """Calls per second of each contender in each round.
+
+    Within a round the contenders take turns call by call, each call timed on its own:
+    the round trip on loopback swings by a factor of two from one tenth of a second to
+    the next on a small virtual machine, and taking turns puts every contender's calls
+    in the same stretches of time. The order of the turns rotates every round.
+    """
     for call in contestants.values():
-        timed(call, max(calls // 10, 50))  # warm up: connections, caches, cattrs hooks
+        timed(call, 200)  # warm up: connections, caches, cattrs hooks
     names = list(contestants)
     per_round: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.perf_counter
     for number in range(rounds):
         shift = number % len(names)
-        for name in names[shift:] + names[:shift]:
-            per_round[name].append(calls / timed(contestants[name], calls))
+        turns = [(name, contestants[name]) for name in names[shift:] + names[:shift]]
+        spent = dict.fromkeys(names, 0.0)
+        for _ in range(calls):
+            for name, call in turns:
+                started = clock()
+                call()
+                spent[name] += clock() - started
+        for name in names:
+            per_round[name].append(calls / spent[name])
     return per_round
 
 
@@ -242,27 +258,39 @@ def profile(call: Call, calls: int) -> None:
 
 
 def report(per_round: dict[str, list[float]], options: argparse.Namespace) -> dict[str, Any]:
-    """Print the table and return the numbers, for bench/results/client.json."""
+    """Print the table and return the numbers, for bench/results/client.json.
+
+    ``per_round`` holds each contender's calls per second, round by round.
+    """
     calls, rounds = options.calls, options.rounds
     medians = {name: statistics.median(values) for name, values in per_round.items()}
-    baseline = medians[BASELINE]
-    # The ratio is time per call against the baseline's: above 1 is slower.
-    ratios = {name: baseline / value for name, value in medians.items()}
+    # The ratio is time per call against the baseline's in the same round: above 1 is
+    # slower.
+    paired = {
+        name: [base / value for base, value in zip(per_round[BASELINE], values, strict=True)]
+        for name, values in per_round.items()
+    }
+    ratios = {name: statistics.median(values) for name, values in paired.items()}
     ratio = ratios[GENERATED]
     met = ratio <= TARGET_RATIO
     print(
         f"Prunner GET /job/detail: a {len(BODY):,}-byte job with {TASKS} tasks, from a "
         f"keep-alive server in another process on 127.0.0.1;\n{rounds} interleaved rounds "
-        f"of {calls:,} calls per contender, median of the rounds.\n"
+        f"of {calls:,} calls per contender; rates are medians of the rounds, ratios are\n"
+        "medians of the per-round ratios to urllib3+json.\n"
     )
     print(f"{'contender':<28}{'calls/s':>10}{'µs/call':>10}{'time vs urllib3+json':>23}")
     for name, value in medians.items():
         print(f"{name:<28}{value:>10,.0f}{1e6 / value:>10.1f}{ratios[name]:>22.2f}x")
-    rounds_seen = per_round[GENERATED]
-    print(f"\n{GENERATED} rounds: {min(rounds_seen):,.0f} to {max(rounds_seen):,.0f} calls/s")
-    micros = {name: 1e6 / value for name, value in medians.items()}
-    transport = micros[TRANSPORT] - micros[BASELINE]
-    models = micros[GENERATED] - micros[TRANSPORT]
+    seen = paired[GENERATED]
+    quartiles = statistics.quantiles(seen, n=4) if rounds > 1 else [ratio] * 3
+    print(
+        f"\n{GENERATED}, per-round ratios: {min(seen):.2f}x to {max(seen):.2f}x, "
+        f"middle half {quartiles[0]:.2f}x to {quartiles[2]:.2f}x"
+    )
+    base_micros = 1e6 / medians[BASELINE]
+    transport = (ratios[TRANSPORT] - 1) * base_micros
+    models = (ratios[GENERATED] - ratios[TRANSPORT]) * base_micros
     print(
         f"{GENERATED} over urllib3+json: {transport:+.0f} µs/call in the transport, "
         f"{models:+.0f} µs/call building models"
@@ -291,6 +319,7 @@ def report(per_round: dict[str, list[float]], options: argparse.Namespace) -> di
                 "microseconds_per_call": round(1e6 / medians[name], 2),
                 "ratio_to_baseline": round(ratios[name], 3),
                 "rounds_calls_per_second": [round(value, 1) for value in per_round[name]],
+                "rounds_ratio_to_baseline": [round(value, 3) for value in paired[name]],
             }
             for name in medians
         },
@@ -309,8 +338,8 @@ def _port(receive: Connection, server: multiprocessing.process.BaseProcess) -> i
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=1500, help="calls per contender per round")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--calls", type=int, default=300, help="calls per contender per round")
+    parser.add_argument("--rounds", type=int, default=31, help="interleaved rounds")
     parser.add_argument("--profile", action="store_true", help="also profile the generated client")
     options = parser.parse_args()
     if options.calls < 1 or options.rounds < 1:
