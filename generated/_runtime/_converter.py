@@ -80,14 +80,14 @@ class _LenientConverter(Converter):
             _STRICT.reset(token)
 
 
-class _StrictConverter(Converter):
+class _DetailedOnFailure(Converter):
     """Detailed validation, paid for by failing payloads only.
 
-    A first try builds the model as lenient structuring does, checks included, and
-    stops at the first error; only a payload it refuses is structured again with
-    cattrs' detailed validation, whose error lists every fault with its path. Both
-    call the same hooks and checks on the same values, so they accept the same
-    payloads and build equal models.
+    A first try builds the model without detailed validation and stops at the first
+    error; only a payload it refuses is structured again with cattrs' detailed
+    validation, whose error lists every fault with its path. Both call the same hooks
+    and checks on the same values, so they accept the same payloads and build equal
+    models.
     """
 
     def __init__(self, first_try: Converter) -> None:
@@ -101,27 +101,35 @@ class _StrictConverter(Converter):
             return super().structure(obj, cl)
 
 
+class _LenientDetailedOnFailure(_DetailedOnFailure, _LenientConverter):
+    """Lenient, with a detailed second pass for the payloads the first try refuses."""
+
+
 _ModelHookFactory = Callable[[Converter, type[Any]], Callable[[Any, Any], Any]]
 
 
 def make_converter(*, strict: bool, tagged_unions: Sequence[TaggedUnion] = ()) -> Converter:
     """Build a converter for generated models.
 
-    A strict converter checks every constraint of the spec and reports each error
-    with its path (cattrs detailed validation). A lenient one checks JSON types and
-    required keys only, which is what a client needs to read what a server sends.
+    A strict converter checks every constraint of the spec. A lenient one checks JSON
+    types and required keys only, which is what a client needs to read what a server
+    sends. Either raises, for a payload it refuses, cattrs' detailed error: every
+    fault with its path (see ``error_locations``).
     """
     unions = {union.members(): union for union in tagged_unions}
-    if not strict:
-        lenient = _LenientConverter(detailed_validation=False)
-        return _configure(lenient, unions, strict=False, model_hook=_direct_model_hook)
-    first_try = _configure(
-        Converter(detailed_validation=False),
+    if strict:
+        first_try = Converter(detailed_validation=False)
+        detailed: type[_DetailedOnFailure] = _DetailedOnFailure
+    else:
+        first_try = _LenientConverter(detailed_validation=False)
+        detailed = _LenientDetailedOnFailure
+    _configure(
+        first_try,
         unions,
-        strict=True,
-        model_hook=functools.partial(_direct_model_hook, checked=True),
+        strict=strict,
+        model_hook=functools.partial(_direct_model_hook, checked=strict),
     )
-    return _configure(_StrictConverter(first_try), unions, strict=True, model_hook=_model_hook)
+    return _configure(detailed(first_try), unions, strict=strict, model_hook=_model_hook)
 
 
 def _configure(

@@ -14,6 +14,7 @@ from cattrs import Converter
 
 from ._errors import ApiError, ResponseDecodeError
 from ._http import RawResponse, decode_json, raise_for_status
+from ._locate import error_locations
 
 __all__ = ["ApiResponse", "structure_response"]
 
@@ -67,11 +68,7 @@ def _parser(converter: Converter, error_model: type[Any]) -> Callable[[Any], obj
 
 
 def _summary(exc: BaseException) -> str:
-    from cattrs import transform_error
-
-    try:
-        messages = transform_error(exc)
-    except Exception:
-        messages = [str(exc)]
-    text = "; ".join(messages[:3])
-    return text if len(messages) <= 3 else f"{text}; and {len(messages) - 3} more"
+    """The first three faults of a structuring error, each at its JSON pointer."""
+    faults = [f"{pointer or '(root)'}: {message}" for pointer, message in error_locations(exc)]
+    text = "; ".join(faults[:3])
+    return text if len(faults) <= 3 else f"{text}; and {len(faults) - 3} more"

@@ -442,29 +442,37 @@ def _with(data: dict[str, Any], **changes: Any) -> bytes:
 _PRUNNER_JOB = json.loads(PRUNNER_JOB)
 _VERYFRONT_JOB = json.loads(MAIN_BODY["veryfront"])
 _VECTARA_JOB = json.loads(MAIN_BODY["vectara"])
+#: A 2xx body that breaks the model, and where its reason says the break is.
 MODEL_BREAKS = {
-    "prunner-missing-id": ("prunner", _without(_PRUNNER_JOB, "id")),
-    "prunner-missing-tasks": ("prunner", _without(_PRUNNER_JOB, "tasks")),
-    "prunner-tasks-not-a-list": ("prunner", _with(_PRUNNER_JOB, tasks="none")),
-    "prunner-id-not-a-uuid": ("prunner", _with(_PRUNNER_JOB, id="job-1")),
-    "prunner-start-not-a-date": ("prunner", _with(_PRUNNER_JOB, start="yesterday")),
-    "prunner-array": ("prunner", b"[]"),
-    "veryfront-missing-status": ("veryfront", _without(_VERYFRONT_JOB, "status")),
-    "veryfront-config-null": ("veryfront", _with(_VERYFRONT_JOB, config=None)),
-    "vectara-missing-id": ("vectara", _without(_VECTARA_JOB, "id")),
-    "vectara-corpus-keys-string": ("vectara", _with(_VECTARA_JOB, corpus_keys="my-corpus")),
-    "vectara-null": ("vectara", b"null"),
+    "prunner-missing-id": ("prunner", _without(_PRUNNER_JOB, "id"), "/id"),
+    "prunner-missing-tasks": ("prunner", _without(_PRUNNER_JOB, "tasks"), "/tasks"),
+    "prunner-tasks-not-a-list": ("prunner", _with(_PRUNNER_JOB, tasks="none"), "/tasks"),
+    "prunner-id-not-a-uuid": ("prunner", _with(_PRUNNER_JOB, id="job-1"), "/id"),
+    "prunner-start-not-a-date": ("prunner", _with(_PRUNNER_JOB, start="yesterday"), "/start"),
+    "prunner-array": ("prunner", b"[]", "(root)"),
+    "veryfront-missing-status": ("veryfront", _without(_VERYFRONT_JOB, "status"), "/status"),
+    "veryfront-config-null": ("veryfront", _with(_VERYFRONT_JOB, config=None), "/config"),
+    "vectara-missing-id": ("vectara", _without(_VECTARA_JOB, "id"), "/id"),
+    "vectara-corpus-keys-string": (
+        "vectara",
+        _with(_VECTARA_JOB, corpus_keys="my-corpus"),
+        "/corpus_keys",
+    ),
+    "vectara-null": ("vectara", b"null", "(root)"),
 }
 
 
-@pytest.mark.parametrize(("api", "body"), MODEL_BREAKS.values(), ids=MODEL_BREAKS.keys())
+@pytest.mark.parametrize(("api", "body", "pointer"), MODEL_BREAKS.values(), ids=MODEL_BREAKS.keys())
 def test_a_2xx_that_breaks_the_model_is_a_decode_error(
-    server: TestServer, make_client: MakeClient, api: str, body: bytes
+    server: TestServer, make_client: MakeClient, api: str, body: bytes, pointer: str
 ) -> None:
     server.serve(reply(200, body))
     error = raised(lambda: MAIN[api].call(make_client(api)), ResponseDecodeError)
     assert (error.status, error.body) == (200, body)
     assert error.reason.startswith("the body is not a valid ")
+    # The one fault, at its JSON pointer: nothing else in the body is wrong.
+    assert ";" not in error.reason, error.reason
+    assert f" {pointer}: " in error.reason, error.reason
     assert len(str(error)) < 500
 
 
