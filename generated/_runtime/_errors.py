@@ -126,7 +126,12 @@ class ApiError(SpecbindError):
 
 
 class ResponseDecodeError(SpecbindError):
-    """A 2xx answer whose body is not the documented JSON."""
+    """A 2xx answer whose body is not the documented JSON.
+
+    ``faults`` holds, for a body that is JSON but does not fit the model, every fault
+    as a ``(JSON pointer, message)`` pair (the pointer ``""`` is the whole body); the
+    message quotes at most the first three.
+    """
 
     def __init__(
         self,
@@ -137,6 +142,7 @@ class ResponseDecodeError(SpecbindError):
         method: str,
         url: str,
         reason: str,
+        faults: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.status = status
         self.headers: Mapping[str, str] = HTTPHeaderDict(headers)
@@ -144,6 +150,7 @@ class ResponseDecodeError(SpecbindError):
         self.method = method
         self.url = url
         self.reason = reason
+        self.faults = faults
         super().__init__(f"{method} {url} -> {status}: {reason}")
 
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -50,16 +50,20 @@ def structure_response(
     try:
         parsed = converter.structure(data, model)
     except Exception as exc:
-        # Whatever cattrs raises (a validation group, KeyError, TypeError), the
-        # caller gets one documented error that keeps the body.
+        # Whatever cattrs raises (a validation group, KeyError, TypeError), the caller
+        # gets one documented error that keeps the body. Its faults quote the body's
+        # values, which may echo a credential: they are kept redacted, and the cattrs
+        # error itself is not chained, since a traceback would print it.
+        faults = tuple((pointer, raw.redact(message)) for pointer, message in error_locations(exc))
         raise ResponseDecodeError(
             status=raw.status,
             headers=raw.headers,
             body=raw.body,
             method=method,
             url=raw.url,
-            reason=raw.redact(f"the body is not a valid {model.__name__}: {_summary(exc)}"),
-        ) from exc
+            reason=f"the body is not a valid {model.__name__}: {_summary(faults)}",
+            faults=faults,
+        ) from None
     return ApiResponse(status=raw.status, headers=raw.headers, body=raw.body, parsed=parsed)
 
 
@@ -67,8 +71,8 @@ def _parser(converter: Converter, error_model: type[Any]) -> Callable[[Any], obj
     return lambda data: converter.structure(data, error_model)
 
 
-def _summary(exc: BaseException) -> str:
-    """The first three faults of a structuring error, each at its JSON pointer."""
-    faults = [f"{pointer or '(root)'}: {message}" for pointer, message in error_locations(exc)]
-    text = "; ".join(faults[:3])
-    return text if len(faults) <= 3 else f"{text}; and {len(faults) - 3} more"
+def _summary(faults: Sequence[tuple[str, str]]) -> str:
+    """The first three faults, each at its JSON pointer."""
+    shown = [f"{pointer or '(root)'}: {message}" for pointer, message in faults[:3]]
+    more = f"; and {len(faults) - 3} more" if len(faults) > 3 else ""
+    return "; ".join(shown) + more

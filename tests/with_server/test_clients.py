@@ -12,6 +12,7 @@ import logging
 import re
 import socket
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -473,6 +474,7 @@ def test_a_2xx_that_breaks_the_model_is_a_decode_error(
     # The one fault, at its JSON pointer: nothing else in the body is wrong.
     assert ";" not in error.reason, error.reason
     assert f" {pointer}: " in error.reason, error.reason
+    assert [where or "(root)" for where, _ in error.faults] == [pointer]
     assert len(str(error)) < 500
 
 
@@ -997,6 +999,9 @@ def test_the_credential_never_shows(
     failing(reply(200, f"<p>{TOKEN}</p>".encode(), content_type="text/html"))
     failing(reply(200, json.dumps({"id": None, "state": TOKEN, "status": TOKEN}).encode()))
     failing(reply(200, json.dumps({TOKEN: TOKEN}).encode()))
+    # Wrong types that error messages quote, in a field of each API.
+    echoed = dict.fromkeys(("id", "completed", "corpus_keys", "config"), TOKEN)
+    failing(reply(200, json.dumps(echoed).encode()))
     failing(reply(200, b" " * (33 * MiB)))
     refused = make_client(api, base_url=f"http://127.0.0.1:{free_port()}", retries=0)
     errors.append(raised(lambda: call.call(refused)))
@@ -1011,6 +1016,8 @@ def test_the_credential_never_shows(
         # body and error_model are the server's answer as it came, echo included.
         kept = ("body", "error_model")
         shown += [str(value) for name, value in vars(error).items() if name not in kept]
+        # What a traceback prints, every chained error included.
+        shown.append("".join(traceback.format_exception(error)))
         assert not [text for text in shown if TOKEN in text], error
         if isinstance(error, ApiError):
             assert TOKEN in error.body.decode()  # the raw body is kept as it came

@@ -1028,7 +1028,8 @@ ERRORS = [
         error_model=("model", {}), request_id="r", detail="d",
     ),
     ResponseDecodeError(
-        status=200, headers={}, body=b"x", method="GET", url="http://h/x", reason="bad"
+        status=200, headers={}, body=b"x", method="GET", url="http://h/x", reason="bad",
+        faults=(("/id", "required property is missing"),),
     ),
 ]  # fmt: skip
 
