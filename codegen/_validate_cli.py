@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -108,7 +109,7 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help=(
             "check in N processes; the output is the same as with one. auto (the default): "
             f"one per CPU, at most 8, when the input files total {AUTO_MIN_BYTES // 2**20} MiB "
-            "or more, else one"
+            "or more, else one, and one when worker processes cannot be started"
         ),
     )
     parser.add_argument(
@@ -224,8 +225,11 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
     drift = Drift()
     progress = _Progress(sys.stderr)
     try:
-        jobs = auto_jobs(args.inputs) if args.jobs == "auto" else args.jobs
-        for result in check_inputs(checker, args.inputs, jobs):
+        auto = args.jobs == "auto"
+        jobs = auto_jobs(args.inputs) if auto else args.jobs
+        # An explicit --jobs N is obeyed or refused; auto settles for one process.
+        fallback = functools.partial(_say, progress) if auto else None
+        for result in check_inputs(checker, args.inputs, jobs, fallback=fallback):
             if result.findings or result.skipped or result.unreadable:
                 # Lines are about to be printed: take the progress line off first.
                 progress.clear()
@@ -248,6 +252,11 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
     if summary.unreadable:
         return _EXIT_USAGE
     return _EXIT_INVALID if summary.invalid else _EXIT_OK
+
+
+def _say(progress: _Progress, note: str) -> None:
+    progress.clear()
+    print(f"specbind validate: note: {note}", file=sys.stderr)
 
 
 class _Progress:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -446,6 +447,58 @@ def test_jobs_auto_gives_the_same_output_as_jobs_1_on_a_large_input(tmp_path: Pa
     assert one.stdout == auto.stdout == default.stdout
     checked = (len(bodies) + 2) * repeats
     assert f"checked {checked}: {len(bodies) * repeats} valid, {2 * repeats} invalid" in one.stdout
+
+
+#: Ways worker processes fail to start on real machines, each put in place before
+#: ``specbind validate`` runs: fork refused (a process limit), and no POSIX semaphores
+#: (no /dev/shm, as on AWS Lambda).
+_NO_WORKERS = {
+    "fork-refused": (
+        "import os\n"
+        "def refuse():\n"
+        "    raise BlockingIOError(11, 'Resource temporarily unavailable')\n"
+        "os.fork = refuse\n"
+    ),
+    "no-semaphores": (
+        "import multiprocessing.synchronize\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise OSError(38, 'Function not implemented')\n"
+        "multiprocessing.synchronize.SemLock.__init__ = refuse\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", _NO_WORKERS)
+def test_jobs_auto_checks_in_one_process_when_workers_cannot_start(
+    tmp_path: Path, failure: str
+) -> None:
+    lines = tmp_path / "large.jsonl"
+    bodies = [p.read_text().strip() for p in sorted(PRUNNER.glob("detail_*.json"))]
+    chunk = "\n".join([*bodies, '{"id": 1}']) + "\n"
+    lines.write_text(chunk * (AUTO_MIN_BYTES // len(chunk) + 1))
+    run = f"{_NO_WORKERS[failure]}import runpy\nrunpy.run_module('codegen', run_name='__main__')"
+
+    def broken(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", run, "validate", "--spec", "prunner", *map(str, args)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    one = validate("--spec", "prunner", "--jobs", "1", lines)
+    auto = broken("--jobs", "auto", lines)
+    # Every line is checked, the first batch included, and the report says why.
+    assert (auto.returncode, auto.stdout) == (one.returncode, one.stdout)
+    note = r"specbind validate: note: cannot start \d+ worker processes \(.+\); checking in this"
+    assert re.search(note, auto.stderr), auto.stderr
+    assert "Traceback" not in auto.stderr
+    explicit = broken("--jobs", "2", lines)
+    assert (explicit.returncode, explicit.stdout) == (2, "")
+    assert "cannot start 2 worker processes" in explicit.stderr
+    assert explicit.stderr.rstrip().endswith("run with --jobs 1")
 
 
 def _sized(path: Path, size: int) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -77,16 +78,42 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def check_inputs(checker: Checker, inputs: Sequence[str], jobs: int) -> Iterator[Result]:
-    """Results for every unit of every input, in order, whatever ``jobs`` is."""
-    units = _units(checker, inputs)
-    if jobs <= 1:
-        yield from map(checker.check, units)
-        return
-    try:
-        yield from _in_workers(checker, units, jobs)
-    except BrokenProcessPool as exc:
-        raise RunError(f"a worker process died: {exc}") from None
+def check_inputs(
+    checker: Checker,
+    inputs: Sequence[str],
+    jobs: int,
+    *,
+    fallback: Callable[[str], None] | None = None,
+) -> Iterator[Result]:
+    """Results for every unit of every input, in order, whatever ``jobs`` is.
+
+    When the worker processes cannot be started, ``fallback`` (if given) is told why and
+    every unit is checked in this process; without ``fallback`` that is a ``RunError``.
+    """
+    units: Iterator[Unit] = _units(checker, inputs)
+    if jobs > 1:
+        try:
+            yield from _in_workers(checker, units, jobs)
+            return
+        except _NoWorkers as exc:
+            reason = f"cannot start {jobs} worker processes ({exc.reason})"
+            if fallback is None:
+                raise RunError(f"{reason}; run with --jobs 1") from None
+            fallback(f"{reason}; checking in this process")
+            # The batch that was to go first has been read from the inputs already.
+            units = itertools.chain(exc.batch, units)
+        except BrokenProcessPool as exc:
+            raise RunError(f"a worker process died: {exc}") from None
+    yield from map(checker.check, units)
+
+
+class _NoWorkers(Exception):
+    """The pool could not start: nothing was checked, and ``batch`` was not sent."""
+
+    def __init__(self, reason: str, batch: list[Unit]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.batch = batch
 
 
 def _units(checker: Checker, inputs: Iterable[str]) -> Iterator[Unit]:
@@ -130,11 +157,24 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
     """
     global _worker  # noqa: PLW0603 -- handed down to forked workers
     _worker = checker
-    options = checker.options
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options,)) as pool:
+    batches = _batches(units)
+    first = next(batches, None)
+    if first is None:
+        return
+    try:
+        # Semaphores are made here, and the workers forked at the first submit: either
+        # fails where processes or shared memory are not to be had.
+        pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(checker.options,))
+    except OSError as exc:
+        raise _NoWorkers(str(exc), first) from None
+    with pool:
         pending: deque[Future[list[Result]]] = deque()
         try:
-            for batch in _batches(units):
+            try:
+                pending.append(pool.submit(_check_batch, first))
+            except OSError as exc:
+                raise _NoWorkers(str(exc), first) from None
+            for batch in batches:
                 pending.append(pool.submit(_check_batch, batch))
                 if len(pending) >= 2 * jobs:
                     yield from pending.popleft().result()
