@@ -36,7 +36,10 @@ def build_tree(project: Path) -> dict[str, str]:
     versions = tool_versions()
     paths = sorted((project / "specs").glob("*.yaml"))
     if not paths:
-        raise CompileError(f"{project / 'specs'}: no *.yaml specs to compile")
+        raise CompileError(
+            f"specbind generate: {(project / 'specs').absolute()} holds no *.yaml spec; run it "
+            "in the project directory (the one holding specs/ and generated/) or pass --project"
+        )
     specs: list[LoadedSpec] = []
     for path in paths:
         spec = load_spec(path)

@@ -23,7 +23,8 @@ def run_lint(specs: list[Path], project: Path) -> int:
         specs = sorted((project / "specs").glob("*.yaml"))
         if not specs:
             print(
-                f"specbind lint: no specs to check: {project / 'specs'} has no *.yaml",
+                f"specbind lint: no specs to check: {(project / 'specs').absolute()} holds no "
+                "*.yaml spec; name spec files, or run it in the project directory",
                 file=sys.stderr,
             )
             return EXIT_USAGE

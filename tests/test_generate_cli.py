@@ -41,6 +41,17 @@ def test_committed_output_is_up_to_date() -> None:
     assert "up to date" in done.stderr
 
 
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_outside_a_project_it_says_where_it_looked(tmp_path: Path, check: list[str]) -> None:
+    done = _specbind("generate", *check, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr == (
+        f"specbind generate: {tmp_path / 'specs'} holds no *.yaml spec; run it in the "
+        "project directory (the one holding specs/ and generated/) or pass --project\n"
+    )
+    assert not (tmp_path / "generated").exists()
+
+
 def test_a_spec_change_is_caught_with_a_diff_then_regenerated(project: Path) -> None:
     spec = project / "specs" / "vectara.yaml"
     text = spec.read_text(encoding="utf-8")
