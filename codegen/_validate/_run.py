@@ -168,12 +168,11 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
     except OSError as exc:
         raise _NoWorkers(str(exc), first) from None
     with pool:
-        pending: deque[Future[list[Result]]] = deque()
         try:
-            try:
-                pending.append(pool.submit(_check_batch, first))
-            except OSError as exc:
-                raise _NoWorkers(str(exc), first) from None
+            pending: deque[Future[list[Result]]] = deque([pool.submit(_check_batch, first)])
+        except OSError as exc:
+            raise _NoWorkers(str(exc), first) from None
+        try:
             for batch in batches:
                 pending.append(pool.submit(_check_batch, batch))
                 if len(pending) >= 2 * jobs:
