@@ -10,6 +10,7 @@ from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -17,7 +18,7 @@ from ._errors import (
     SpecbindError,
     TransportError,
 )
-from ._http import DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
+from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
 from ._locate import error_locations
 from ._params import check_parameter
 from ._paths import header_value, path_segment, query_value
@@ -30,6 +31,7 @@ _UNSET = UNSET
 _EXTRA_METADATA = {"additional_properties": True}
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
     "UNSET",
@@ -38,6 +40,7 @@ __all__ = [
     "ApiError",
     "ApiResponse",
     "ConstraintViolation",
+    "DeadlineExceeded",
     "OpenStrEnum",
     "RawResponse",
     "RedirectRefused",

@@ -14,6 +14,7 @@ from uuid import UUID
 import urllib3
 
 from generated._runtime import (
+    DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
     Transport,
@@ -37,7 +38,10 @@ class Client:
 
     Use it as a context manager, or call :meth:`close`, to release the pool.
     Authenticate with ``token=``, sent as ``Authorization: Bearer``.
-    ``timeout`` and ``retries`` apply to every call unless a call overrides them.
+    ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call
+    (every read, retries and their sleeps), in seconds, ``None`` for no bound.
+    ``timeout``, ``retries`` and ``deadline`` apply to every call unless a call
+    overrides them.
     Credentials never appear in ``repr``, logs or errors.
     """
 
@@ -52,6 +56,7 @@ class Client:
         pool: urllib3.PoolManager | None = None,
         ca_certs: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         credentials: dict[str, str] = {}
         if token is not None:
@@ -68,6 +73,7 @@ class Client:
             pool=pool,
             ca_certs=ca_certs,
             max_body_bytes=max_body_bytes,
+            deadline=deadline,
         )
 
     def __repr__(self) -> str:
@@ -89,6 +95,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> models.Job:
         """Get job details.
 
@@ -105,7 +112,9 @@ class Client:
             ApiError: 500: The job could not be read.
             SpecbindError: the call failed before a documented answer arrived.
         """
-        return self.get_job_detail_with_response(id=id, timeout=timeout, retries=retries).parsed
+        return self.get_job_detail_with_response(
+            id=id, timeout=timeout, retries=retries, deadline=deadline
+        ).parsed
 
     def get_job_detail_with_response(
         self,
@@ -113,6 +122,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> ApiResponse[models.Job]:
         """Like :meth:`get_job_detail`, also returning the status, headers and raw body."""
         check_parameter(
@@ -131,6 +141,7 @@ class Client:
             headers=headers,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
             idempotent=True,
         )
         error_models: dict[int | str, type[Any]] = {

@@ -11,6 +11,7 @@ where the spec documents one; everything else raises a :class:`SpecbindError`.
 
 from generated._runtime import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -22,6 +23,7 @@ from generated._runtime import (
 __all__ = [
     "ApiError",
     "BadRequestError",
+    "DeadlineExceeded",
     "InternalServerError",
     "MethodNotAllowedError",
     "NotFoundError",

@@ -13,6 +13,7 @@ from typing import Any
 import urllib3
 
 from generated._runtime import (
+    DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
     Transport,
@@ -37,7 +38,10 @@ class Client:
     Use it as a context manager, or call :meth:`close`, to release the pool.
     Authenticate with ``api_key=`` (sent as ``x-api-key``) or
     ``token=`` (sent as ``Authorization: Bearer``).
-    ``timeout`` and ``retries`` apply to every call unless a call overrides them.
+    ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call
+    (every read, retries and their sleeps), in seconds, ``None`` for no bound.
+    ``timeout``, ``retries`` and ``deadline`` apply to every call unless a call
+    overrides them.
     Credentials never appear in ``repr``, logs or errors.
     """
 
@@ -53,6 +57,7 @@ class Client:
         pool: urllib3.PoolManager | None = None,
         ca_certs: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         credentials: dict[str, str] = {}
         if token is not None:
@@ -71,6 +76,7 @@ class Client:
             pool=pool,
             ca_certs=ca_certs,
             max_body_bytes=max_body_bytes,
+            deadline=deadline,
         )
 
     def __repr__(self) -> str:
@@ -94,6 +100,7 @@ class Client:
         request_timeout_millis: int | None = None,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> models.Job:
         """Get a job by ID.
 
@@ -116,6 +123,7 @@ class Client:
             request_timeout_millis=request_timeout_millis,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
         ).parsed
 
     def get_job_with_response(
@@ -126,6 +134,7 @@ class Client:
         request_timeout_millis: int | None = None,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> ApiResponse[models.Job]:
         """Like :meth:`get_job`, also returning the status, headers and raw body."""
         check_parameter(
@@ -161,6 +170,7 @@ class Client:
             headers=headers,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
             idempotent=True,
         )
         error_models: dict[int | str, type[Any]] = {

@@ -14,6 +14,7 @@ from uuid import UUID
 import urllib3
 
 from generated._runtime import (
+    DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
     Transport,
@@ -37,7 +38,10 @@ class Client:
 
     Use it as a context manager, or call :meth:`close`, to release the pool.
     Authenticate with ``token=``, sent as ``Authorization: Bearer``.
-    ``timeout`` and ``retries`` apply to every call unless a call overrides them.
+    ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call
+    (every read, retries and their sleeps), in seconds, ``None`` for no bound.
+    ``timeout``, ``retries`` and ``deadline`` apply to every call unless a call
+    overrides them.
     Credentials never appear in ``repr``, logs or errors.
     """
 
@@ -52,6 +56,7 @@ class Client:
         pool: urllib3.PoolManager | None = None,
         ca_certs: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         credentials: dict[str, str] = {}
         if token is not None:
@@ -68,6 +73,7 @@ class Client:
             pool=pool,
             ca_certs=ca_certs,
             max_body_bytes=max_body_bytes,
+            deadline=deadline,
         )
 
     def __repr__(self) -> str:
@@ -90,6 +96,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> models.Job:
         """Cancel a job.
 
@@ -104,7 +111,11 @@ class Client:
             SpecbindError: the call failed before a documented answer arrived.
         """
         return self.cancel_job_with_response(
-            project_reference=project_reference, job_id=job_id, timeout=timeout, retries=retries
+            project_reference=project_reference,
+            job_id=job_id,
+            timeout=timeout,
+            retries=retries,
+            deadline=deadline,
         ).parsed
 
     def cancel_job_with_response(
@@ -114,6 +125,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> ApiResponse[models.Job]:
         """Like :meth:`cancel_job`, also returning the status, headers and raw body."""
         check_parameter(
@@ -144,6 +156,7 @@ class Client:
             headers=headers,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
             idempotent=False,
         )
         error_models: dict[int | str, type[Any]] = {}
@@ -163,6 +176,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> models.Job:
         """Get a job.
 
@@ -177,7 +191,11 @@ class Client:
             SpecbindError: the call failed before a documented answer arrived.
         """
         return self.get_job_with_response(
-            project_reference=project_reference, job_id=job_id, timeout=timeout, retries=retries
+            project_reference=project_reference,
+            job_id=job_id,
+            timeout=timeout,
+            retries=retries,
+            deadline=deadline,
         ).parsed
 
     def get_job_with_response(
@@ -187,6 +205,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> ApiResponse[models.Job]:
         """Like :meth:`get_job`, also returning the status, headers and raw body."""
         check_parameter(
@@ -216,6 +235,7 @@ class Client:
             headers=headers,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
             idempotent=True,
         )
         error_models: dict[int | str, type[Any]] = {}
@@ -235,6 +255,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> models.JobBatch:
         """Get a job batch.
 
@@ -249,7 +270,11 @@ class Client:
             SpecbindError: the call failed before a documented answer arrived.
         """
         return self.get_job_batch_with_response(
-            project_reference=project_reference, batch_id=batch_id, timeout=timeout, retries=retries
+            project_reference=project_reference,
+            batch_id=batch_id,
+            timeout=timeout,
+            retries=retries,
+            deadline=deadline,
         ).parsed
 
     def get_job_batch_with_response(
@@ -259,6 +284,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> ApiResponse[models.JobBatch]:
         """Like :meth:`get_job_batch`, also returning the status, headers and raw body."""
         check_parameter(
@@ -288,6 +314,7 @@ class Client:
             headers=headers,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
             idempotent=True,
         )
         error_models: dict[int | str, type[Any]] = {}

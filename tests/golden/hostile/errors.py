@@ -7,6 +7,7 @@
 
 from generated._runtime import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -17,6 +18,7 @@ from generated._runtime import (
 
 __all__ = [
     "ApiError",
+    "DeadlineExceeded",
     "NotFoundError",
     "RedirectRefused",
     "RequestTimeout",
