@@ -24,6 +24,15 @@ from ._params import check_parameter
 from ._paths import header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
+from ._waiters import (
+    PollPolicy,
+    WaiterFailed,
+    WaiterSpec,
+    WaiterTimeout,
+    WaitUpdate,
+    last,
+    poll_until,
+)
 
 # Underscored names are for generated class bodies, where a property name could
 # otherwise shadow them.
@@ -42,6 +51,7 @@ __all__ = [
     "ConstraintViolation",
     "DeadlineExceeded",
     "OpenStrEnum",
+    "PollPolicy",
     "RawResponse",
     "RedirectRefused",
     "RequestTimeout",
@@ -53,6 +63,10 @@ __all__ = [
     "Transport",
     "TransportError",
     "Unset",
+    "WaitUpdate",
+    "WaiterFailed",
+    "WaiterSpec",
+    "WaiterTimeout",
     "_checks",
     "_field",
     "_model",
@@ -61,9 +75,11 @@ __all__ = [
     "format_datetime",
     "header_value",
     "is_known",
+    "last",
     "make_converter",
     "parse_datetime",
     "path_segment",
+    "poll_until",
     "query_value",
     "structure_response",
 ]

@@ -28,6 +28,15 @@ from ._params import check_parameter
 from ._paths import header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
+from ._waiters import (
+    PollPolicy,
+    WaiterFailed,
+    WaiterSpec,
+    WaiterTimeout,
+    WaitUpdate,
+    last,
+    poll_until,
+)
 
 # Underscored names are for generated class bodies, where a property name could
 # otherwise shadow them.
@@ -46,6 +55,7 @@ __all__ = [
     "ConstraintViolation",
     "DeadlineExceeded",
     "OpenStrEnum",
+    "PollPolicy",
     "RawResponse",
     "RedirectRefused",
     "RequestTimeout",
@@ -57,6 +67,10 @@ __all__ = [
     "Transport",
     "TransportError",
     "Unset",
+    "WaitUpdate",
+    "WaiterFailed",
+    "WaiterSpec",
+    "WaiterTimeout",
     "_checks",
     "_field",
     "_model",
@@ -65,9 +79,11 @@ __all__ = [
     "format_datetime",
     "header_value",
     "is_known",
+    "last",
     "make_converter",
     "parse_datetime",
     "path_segment",
+    "poll_until",
     "query_value",
     "structure_response",
 ]

@@ -14,6 +14,8 @@ from generated._runtime import (
     ResponseTooLarge,
     SpecbindError,
     TransportError,
+    WaiterFailed,
+    WaiterTimeout,
 )
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "ResponseTooLarge",
     "SpecbindError",
     "TransportError",
+    "WaiterFailed",
+    "WaiterTimeout",
     "error_class_for",
 ]
 
