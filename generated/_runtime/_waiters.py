@@ -110,6 +110,10 @@ class WaiterSpec:
     policy: PollPolicy
     acceptors: tuple[Acceptor, ...]
 
+    def paths(self) -> list[tuple[str, ...]]:
+        """Every field path the acceptors look at, once each, in order."""
+        return list(dict.fromkeys(path for a in self.acceptors for path in a.paths() if path))
+
     @classmethod
     def from_spec(cls, name: str, data: Mapping[str, Any]) -> WaiterSpec:
         """Build from the (linted) ``x-specbind-waiters`` entry ``name``."""
@@ -133,13 +137,15 @@ _ACCEPTOR_KEYS = frozenset({"state", "status", "description"})
 @attrs.frozen
 class WaitUpdate(Generic[_T]):
     """One poll: the model it got (``None`` after an answer that is retried), the
-    number of requests so far, the seconds since the wait began, and a ``note`` when
-    something is worth saying (an unlisted state, a retried error)."""
+    number of requests so far, the seconds since the wait began, a ``note`` when
+    something is worth saying (an unlisted state, a retried error), and the values the
+    acceptors look at (``{"state": "started"}``), by dotted wire path."""
 
     model: _T | None
     attempt: int
     elapsed: float
     note: str | None = None
+    observed: Mapping[str, object] = attrs.field(factory=dict)
 
 
 class WaiterFailed(SpecbindError):
@@ -212,33 +218,21 @@ def poll_until(
             raise give_up()
         attempts += 1
         wait_at_least = 0.0
-        note: str | None = None
         try:
             answer = fetch(left)
-        except ApiError as error:
-            acceptor = next((a for a in waiter.acceptors if a.status == error.status), None)
-            if acceptor is not None and acceptor.state == "failure":
-                raise WaiterFailed(
-                    waiter=waiter.name, model=None, acceptor=acceptor, attempts=attempts
-                ) from error
-            if acceptor is None and error.status not in _RETRIED_STATUSES:
-                raise
-            wait_at_least = _retry_after(error.headers.get("Retry-After"))
-            note = f"got {error.status}; polling again"
-            _report(on_update, WaitUpdate(None, attempts, clock() - started, note))
         except DeadlineExceeded as error:
             raise give_up() from error
-        except TransportError as error:
-            note = f"no answer ({error.reason}); polling again"
-            _report(on_update, WaitUpdate(None, attempts, clock() - started, note))
+        except (ApiError, TransportError) as error:
+            wait_at_least, why = _polled_through(error, waiter, attempts)
+            _report(on_update, WaitUpdate(None, attempts, clock() - started, why))
         else:
             model = answer
             matched = next((a for a in waiter.acceptors if a.matches(answer)), None)
-            if matched is None:
-                note = _unlisted(waiter, answer, noted)
-                if note is not None:
-                    logger.warning("waiter %r: %s", waiter.name, note)
-            _report(on_update, WaitUpdate(answer, attempts, clock() - started, note))
+            note = None if matched is not None else _unlisted(waiter, answer, noted)
+            if note is not None:
+                logger.warning("waiter %r: %s", waiter.name, note)
+            observed = {".".join(path): _shown(_value(answer, path)) for path in waiter.paths()}
+            _report(on_update, WaitUpdate(answer, attempts, clock() - started, note, observed))
             yield answer
             if matched is not None and matched.state == "success":
                 return
@@ -251,6 +245,23 @@ def poll_until(
             # The next poll could not start in time: say so now, not at the deadline.
             raise give_up()
         sleep(pause)
+
+
+def _polled_through(
+    error: ApiError | TransportError, waiter: WaiterSpec, attempts: int
+) -> tuple[float, str]:
+    """For an error worth polling through: the least sleep before the next poll, and a
+    note. Raises the error itself, or ``WaiterFailed`` when a status acceptor says so."""
+    if isinstance(error, TransportError):
+        return 0.0, f"no answer ({error.reason}); polling again"
+    acceptor = next((a for a in waiter.acceptors if a.status == error.status), None)
+    if acceptor is not None and acceptor.state == "failure":
+        raise WaiterFailed(
+            waiter=waiter.name, model=None, acceptor=acceptor, attempts=attempts
+        ) from error
+    if acceptor is None and error.status not in _RETRIED_STATUSES:
+        raise error
+    return _retry_after(error.headers.get("Retry-After")), f"got {error.status}; polling again"
 
 
 def last(models: Iterator[_T]) -> _T:
@@ -342,15 +353,19 @@ def _paths(test: Mapping[str, Any], prefix: tuple[str, ...]) -> Iterator[tuple[s
 
 def _unlisted(waiter: WaiterSpec, model: object, noted: set[str]) -> str | None:
     """A note on an open enum's unlisted value the acceptors look at, once per value."""
-    for acceptor in waiter.acceptors:
-        for path in acceptor.paths():
-            value = _value(model, path)
-            if isinstance(value, enum.Enum) and not is_known(value):
-                shown = f"{'.'.join(path)} = {value.value!r}"
-                if shown not in noted:
-                    noted.add(shown)
-                    return f"{shown} is not a value the spec lists; still waiting"
+    for path in waiter.paths():
+        value = _value(model, path)
+        if isinstance(value, enum.Enum) and not is_known(value):
+            shown = f"{'.'.join(path)} = {value.value!r}"
+            if shown not in noted:
+                noted.add(shown)
+                return f"{shown} is not a value the spec lists; still waiting"
     return None
+
+
+def _shown(value: object) -> object:
+    """A value as JSON shows it: an enum member as its wire value."""
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _show(test: Mapping[str, Any] | None) -> str:
