@@ -31,6 +31,7 @@ from generated._runtime import (
     WaiterSpec,
     WaiterTimeout,
     WaitUpdate,
+    last,
     poll_until,
 )
 from generated.vectara import models as vectara_models
@@ -407,3 +408,76 @@ def test_waiter_errors_survive_pickling() -> None:
     )
     timeout = WaiterTimeout(waiter="job", model=None, attempts=3, elapsed=1.5, timeout=2)
     assert pickle.loads(pickle.dumps(timeout)).attempts == 3
+
+
+PRUNNER_ITEMS = WaiterSpec.from_spec(
+    "tasks",
+    {
+        "acceptors": [
+            {"state": "failure", "path": "tasks", "any_items": {"path": "status",
+                                                                "equals": "error"}},
+            {"state": "success", "path": "tasks", "all_items": {"any_of": ["done", "skipped"],
+                                                                "path": "status"}},
+            {"state": "retry", "status": 404},
+        ]
+    },
+)  # fmt: skip
+
+
+def prunner_job(*statuses: str) -> Any:
+    body = prunner_body("running")
+    task = body["tasks"][0]
+    body["tasks"] = [{**task, "name": f"t{i}", "status": s} for i, s in enumerate(statuses)]
+    return prunner.converter.structure(body, prunner.models.Job)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "outcome"),
+    [
+        (("done", "skipped"), "success"),
+        (("done", "running"), "timeout"),
+        (("done", "error", "running"), "failure"),
+        ((), "success"),  # all of no items: nothing is left to wait for
+    ],
+)
+def test_item_tests_look_at_every_item(statuses: tuple[str, ...], outcome: str) -> None:
+    fake = FakeTime()
+    job = prunner_job(*statuses)
+    run = poll_until(
+        lambda left: job,
+        PRUNNER_ITEMS,
+        timeout=3,
+        logger=logging.getLogger("specbind.tests.waiters"),
+        clock=fake.clock,
+        sleep=fake.sleep,
+    )
+    try:
+        list(run)
+        got = "success"
+    except WaiterFailed as failed:
+        got = "failure" if failed.acceptor is PRUNNER_ITEMS.acceptors[0] else "wrong acceptor"
+    except WaiterTimeout:
+        got = "timeout"
+    assert got == outcome
+
+
+def test_a_status_acceptor_saying_retry_polls_through_that_status(
+    server: TestServer, fake: FakeTime
+) -> None:
+    missing = status(404)
+    done = prunner_body("succeeded")
+    done["tasks"] = [{**done["tasks"][0], "status": "done"}]
+    server.serve(missing, missing, answer(done))
+    with prunner.Client(base_url=server.url, token="t", timeout=5) as client:
+        final = last(
+            poll_until(
+                lambda left: client.get_job_detail(id=JOB_ID, retries=0, deadline=left),
+                PRUNNER_ITEMS,
+                timeout=60,
+                logger=logging.getLogger("specbind.tests.waiters"),
+                clock=fake.clock,
+                sleep=fake.sleep,
+            )
+        )
+    assert len(server.requests) == 3
+    assert [str(task.status) for task in final.tasks or []] == ["done"]
