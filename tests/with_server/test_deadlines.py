@@ -160,3 +160,15 @@ def test_the_default_deadline_and_no_deadline(
     assert DEFAULT_DEADLINE == 300.0
     assert make_transport(deadline=None).request("GET", "/", idempotent=True).status == 200
     assert make_transport().request("GET", "/", idempotent=True, deadline=1e9).status == 200
+
+
+def test_generated_clients_take_a_deadline_per_call(server: TestServer) -> None:
+    from generated import prunner
+
+    finished = threading.Event()
+    server.serve(dripping(finished, framing="length"))
+    client = prunner.Client(base_url=server.url, token="t", timeout=5)
+    with client, pytest.raises(prunner.DeadlineExceeded):
+        client.get_job_detail(id="52a5cb79-7556-4c52-8e6f-dd6aaf1bc4c8", deadline=0.4)
+    assert not finished.is_set()
+    assert issubclass(prunner.errors.DeadlineExceeded, prunner.SpecbindError)
