@@ -82,7 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     from codegen._wait_cli import add_wait_parser
 
-    add_wait_parser(commands)
+    _add_project_option(add_wait_parser(commands))
     return parser
 
 

@@ -47,8 +47,8 @@ exit status:
 """
 
 
-def add_wait_parser(commands: Any) -> None:
-    """Add the ``wait`` subcommand to the ``specbind`` parser."""
+def add_wait_parser(commands: Any) -> argparse.ArgumentParser:
+    """Add the ``wait`` subcommand to the ``specbind`` parser, and return it."""
     wait = commands.add_parser(
         "wait",
         help="wait for a job to finish (a spec's waiter)",
@@ -93,13 +93,7 @@ def add_wait_parser(commands: Any) -> None:
         metavar="VAR",
         help="the environment variable holding the API key (APIs that take one)",
     )
-    wait.add_argument(
-        "--project",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the project directory holding generated/ (default: .)",
-    )
+    return wait
 
 
 def _seconds(text: str) -> float:
