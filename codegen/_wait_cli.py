@@ -47,7 +47,9 @@ exit status:
 """
 
 
-def add_wait_parser(commands: Any) -> argparse.ArgumentParser:
+def add_wait_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Add the ``wait`` subcommand to the ``specbind`` parser, and return it."""
     wait = commands.add_parser(
         "wait",
