@@ -59,6 +59,7 @@ class Guard:
         _local.guard = None
 
     def take_socket(self) -> socket.socket | None:
+        """The attached socket, detached (the watchdog's lock is held)."""
         sock, self._sock = self._sock, None
         return sock
 
