@@ -85,6 +85,9 @@ class _Watchdog:
         self._order = itertools.count()
         self._stale = 0
         self._thread: threading.Thread | None = None
+        # When the watchdog thread will next wake by itself: a guard due later needs
+        # no wake-up call, which spares a thread switch on every request.
+        self._wakes_at = math.inf
 
     def add(self, guard: Guard) -> None:
         with self.lock:
@@ -94,7 +97,8 @@ class _Watchdog:
                 )
                 self._thread.start()
             heapq.heappush(self._heap, (guard.deadline, next(self._order), guard))
-            if self._heap[0][2] is guard:
+            if guard.deadline < self._wakes_at:
+                self._wakes_at = guard.deadline
                 self._wake.notify()
 
     def disarm(self, guard: Guard) -> None:
@@ -121,6 +125,7 @@ class _Watchdog:
         """Wait (holding the lock) for the next guard to come due; fire it."""
         while True:
             if not self._heap:
+                self._wakes_at = math.inf
                 self._wake.wait()
                 continue
             deadline, _order, guard = self._heap[0]
@@ -130,6 +135,7 @@ class _Watchdog:
                 continue
             left = deadline - time.monotonic()
             if left > 0:
+                self._wakes_at = deadline
                 self._wake.wait(left)
                 continue
             heapq.heappop(self._heap)
@@ -144,6 +150,7 @@ class _Watchdog:
         self._heap = []
         self._stale = 0
         self._thread = None
+        self._wakes_at = math.inf
 
 
 def _shut(sock: socket.socket | None) -> None:
