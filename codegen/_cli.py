@@ -79,6 +79,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from codegen._diff_cli import add_diff_parser
 
     add_diff_parser(commands)
+
+    from codegen._wait_cli import add_wait_parser
+
+    _add_project_option(add_wait_parser(commands))
     return parser
 
 
@@ -104,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from codegen._generate import run_generate
 
             return run_generate(args.project, check=args.check)
+        if args.command == "wait":
+            from codegen._wait_cli import run_wait
+
+            return run_wait(args)
         if args.command == "diff":
             from codegen._diff_cli import run_diff
 

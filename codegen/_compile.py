@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from codegen._format import format_source
-from codegen._ir import Api, Operation, build_api
+from codegen._ir import Api, Operation, WaiterInfo, build_api
 from codegen._load import LoadedSpec
 from codegen._models import compile_models
 from codegen._pins import ToolVersions
@@ -56,6 +56,11 @@ def _compile_api(api: Api, spec: LoadedSpec, versions: ToolVersions) -> dict[str
             api=api,
             version=versions.specbind,
             operation_docs={op.operation_id: _operation_doc(op) for op in api.operations},
+            waiter_docs={
+                waiter.name: _waiter_doc(op, waiter)
+                for op in api.operations
+                for waiter in op.waiters
+            },
             parameter_checks=_PARAMETER_CHECKS,
         )
     return {
@@ -84,4 +89,34 @@ def _operation_doc(operation: Operation) -> str:
         about = " ".join(response.description.split())
         lines.append(f"    ApiError: {response.status}: {about}")
     lines.append("    SpecbindError: the call failed before a documented answer arrived.")
+    return "\n".join(lines)
+
+
+def _waiter_doc(operation: Operation, waiter: WaiterInfo) -> str:
+    """The docstring text of a ``wait_for_NAME`` method."""
+    model = operation.success.model if operation.success else "answer"
+    lines = [
+        " ".join((waiter.description or f"Wait for {waiter.name}.").split()),
+        "",
+        f"Polls :meth:`{operation.method_name}` until an acceptor of the spec's waiter "
+        f"{waiter.name!r} matches, and returns the final {model}. Errors on the way "
+        "(no answer, 429, 502, 503, 504) poll again, honouring Retry-After.",
+        "",
+        "Args:",
+    ]
+    for parameter in operation.parameters:
+        about = " ".join((parameter.description or parameter.wire).split())
+        lines.append(f"    {parameter.python_name}: {about}")
+    lines += [
+        "    timeout: seconds to wait in all; no request runs past them.",
+        "    poll: a PollPolicy to use instead of the spec's.",
+        "    on_update: called with a WaitUpdate after every poll.",
+        "    clock: the monotonic clock (for tests).",
+        "    sleep: the sleep function (for tests).",
+        "",
+        "Raises:",
+        "    WaiterFailed: a failure acceptor matched.",
+        "    WaiterTimeout: the timeout passed before a final state.",
+        "    ApiError: an error answer no acceptor expects, other than 429, 502, 503, 504.",
+    ]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from uuid import UUID
 from codegen._load import LoadedSpec, escape_pointer_token
 
 __all__ = [
+    "WAITERS_KEY",
     "Api",
     "CheckCall",
     "CompileError",
@@ -28,11 +29,14 @@ __all__ = [
     "PathPart",
     "Response",
     "UnionInfo",
+    "WaiterInfo",
     "build_api",
     "snake_case",
 ]
 
 _SCHEMAS = "#/components/schemas/"
+#: The operation extension that declares waiters (see ``_lint_waiters``).
+WAITERS_KEY = "x-specbind-waiters"
 _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)
 _TEMPLATE_PARAMETER = re.compile(r"\{([^{}/]+)\}")
@@ -139,6 +143,16 @@ class Response:
 
 
 @dataclass(frozen=True)
+class WaiterInfo:
+    """A waiter declared on an operation (``x-specbind-waiters``), as linted spec data."""
+
+    name: str
+    description: str | None
+    #: The declaration as plain JSON data: the generated client hands it to the runtime.
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation of the API."""
 
@@ -150,6 +164,7 @@ class Operation:
     description: str | None
     parameters: tuple[Parameter, ...]
     responses: tuple[Response, ...]
+    waiters: tuple[WaiterInfo, ...] = ()
 
     @property
     def idempotent(self) -> bool:
@@ -533,6 +548,10 @@ class _Builder:
             description=operation.get("description"),
             parameters=parameters,
             responses=responses,
+            waiters=tuple(
+                WaiterInfo(name=str(name), description=entry.get("description"), data=entry)
+                for name, entry in operation.get(WAITERS_KEY, {}).items()
+            ),
         )
 
     def _deref_parameter(self, parameter: Mapping[str, Any]) -> Mapping[str, Any]:

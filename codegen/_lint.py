@@ -10,7 +10,9 @@ The rules (ids as printed):
   and no schema reaches itself (the generator makes no recursive models);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;
 - ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
-- ``response-additional-properties``: response schemas do not forbid fields a server adds.
+- ``response-additional-properties``: response schemas do not forbid fields a server adds;
+- ``waiter``, ``waiter-poll``, ``waiter-path``, ``waiter-value``: every ``x-specbind-waiters``
+  declaration can run as written (see ``_lint_waiters``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from codegen._lint_examples import check_examples
 from codegen._lint_openapi import check_openapi, check_version
 from codegen._lint_refs import check_refs
+from codegen._lint_waiters import check_waiters
 from codegen._lint_walk import (
     METHODS,
     Labelled,
@@ -293,4 +296,5 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("path-parameter", _check_path_parameters),
     ("enum-open-closed", _check_enums),
     ("response-additional-properties", _check_closed_responses),
+    ("waiter", check_waiters),
 ]

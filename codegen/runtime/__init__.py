@@ -10,6 +10,7 @@ from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -17,12 +18,21 @@ from ._errors import (
     SpecbindError,
     TransportError,
 )
-from ._http import DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
+from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
 from ._locate import error_locations
 from ._params import check_parameter
 from ._paths import header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
+from ._waiters import (
+    PollPolicy,
+    WaiterFailed,
+    WaiterSpec,
+    WaiterTimeout,
+    WaitUpdate,
+    last,
+    poll_until,
+)
 
 # Underscored names are for generated class bodies, where a property name could
 # otherwise shadow them.
@@ -30,6 +40,7 @@ _UNSET = UNSET
 _EXTRA_METADATA = {"additional_properties": True}
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
     "UNSET",
@@ -38,7 +49,9 @@ __all__ = [
     "ApiError",
     "ApiResponse",
     "ConstraintViolation",
+    "DeadlineExceeded",
     "OpenStrEnum",
+    "PollPolicy",
     "RawResponse",
     "RedirectRefused",
     "RequestTimeout",
@@ -50,6 +63,10 @@ __all__ = [
     "Transport",
     "TransportError",
     "Unset",
+    "WaitUpdate",
+    "WaiterFailed",
+    "WaiterSpec",
+    "WaiterTimeout",
     "_checks",
     "_field",
     "_model",
@@ -58,9 +75,11 @@ __all__ = [
     "format_datetime",
     "header_value",
     "is_known",
+    "last",
     "make_converter",
     "parse_datetime",
     "path_segment",
+    "poll_until",
     "query_value",
     "structure_response",
 ]

@@ -16,6 +16,7 @@ from urllib3 import HTTPHeaderDict
 
 __all__ = [
     "ApiError",
+    "DeadlineExceeded",
     "RedirectRefused",
     "RequestTimeout",
     "ResponseDecodeError",
@@ -61,6 +62,20 @@ class TransportError(SpecbindError):
 
 class RequestTimeout(TransportError):
     """The server did not connect or answer within the timeout."""
+
+
+class DeadlineExceeded(RequestTimeout):
+    """The whole call (connect, every read, retries and their sleeps) outlasted its deadline.
+
+    ``deadline`` is the call's budget in seconds. A server that keeps a call alive by
+    sending a byte now and then never trips the per-read ``timeout``; this it trips.
+    """
+
+    def __init__(
+        self, *, method: str, url: str, reason: str, attempts: int, deadline: float
+    ) -> None:
+        super().__init__(method=method, url=url, reason=reason, attempts=attempts)
+        self.deadline = deadline
 
 
 class ResponseTooLarge(SpecbindError):

@@ -14,6 +14,7 @@ from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -21,12 +22,21 @@ from ._errors import (
     SpecbindError,
     TransportError,
 )
-from ._http import DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
+from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
 from ._locate import error_locations
 from ._params import check_parameter
 from ._paths import header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
+from ._waiters import (
+    PollPolicy,
+    WaiterFailed,
+    WaiterSpec,
+    WaiterTimeout,
+    WaitUpdate,
+    last,
+    poll_until,
+)
 
 # Underscored names are for generated class bodies, where a property name could
 # otherwise shadow them.
@@ -34,6 +44,7 @@ _UNSET = UNSET
 _EXTRA_METADATA = {"additional_properties": True}
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
     "UNSET",
@@ -42,7 +53,9 @@ __all__ = [
     "ApiError",
     "ApiResponse",
     "ConstraintViolation",
+    "DeadlineExceeded",
     "OpenStrEnum",
+    "PollPolicy",
     "RawResponse",
     "RedirectRefused",
     "RequestTimeout",
@@ -54,6 +67,10 @@ __all__ = [
     "Transport",
     "TransportError",
     "Unset",
+    "WaitUpdate",
+    "WaiterFailed",
+    "WaiterSpec",
+    "WaiterTimeout",
     "_checks",
     "_field",
     "_model",
@@ -62,9 +79,11 @@ __all__ = [
     "format_datetime",
     "header_value",
     "is_known",
+    "last",
     "make_converter",
     "parse_datetime",
     "path_segment",
+    "poll_until",
     "query_value",
     "structure_response",
 ]

@@ -29,6 +29,20 @@ Retries, precisely:
   and so are ``Retry.redirect`` and ``remove_headers_on_redirect``, since redirects are
   handled here.
 
+Time, precisely:
+
+- ``timeout`` bounds each socket operation on its own: the connect, and every wait for
+  data from the server (each read). It does not bound a call: a server that sends a
+  byte a second keeps a call alive for as long as it likes, and retries add their sleeps.
+- ``deadline`` bounds the whole call, in seconds: connect, every read, redirects,
+  retries and their sleeps. Each attempt's timeouts are cut to the time left; a
+  watchdog shuts the call's socket down when the time is up (for a ``pool`` given by
+  the caller, only from the moment the headers have arrived); a retry whose sleep
+  would end past the deadline is not made, and the last answer or error stands.
+  When the time runs out, ``DeadlineExceeded`` (a ``RequestTimeout``) is raised.
+  ``DEFAULT_DEADLINE`` (300 s) applies unless the client says otherwise;
+  ``deadline=None`` on the client means no deadline.
+
 Redirects: up to 5 are followed, for GET and HEAD only, and only within the origin
 (scheme, host, port) of ``base_url``; any other redirect raises ``RedirectRefused``
 before anything is sent to its target, so credentials never leave the origin.
@@ -61,8 +75,10 @@ from urllib3.exceptions import (
 from urllib3.response import BaseHTTPResponse, HTTPResponse
 from urllib3.util import Retry, Timeout, parse_url
 
+from . import _deadlines
 from ._errors import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -72,6 +88,7 @@ from ._errors import (
 from ._paths import check_path, header_name, header_value
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_RETRY",
     "DEFAULT_TIMEOUT",
@@ -86,6 +103,10 @@ DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 #: The timeout of every call that sets none: without one, urllib3 waits forever.
 DEFAULT_TIMEOUT = Timeout(connect=10.0, read=60.0)
+
+#: The whole-call deadline, in seconds, of a client that sets none: a bound on hostile
+#: servers, far above any honest answer.
+DEFAULT_DEADLINE = 300.0
 
 #: The retry policy of idempotent calls. urllib3 sleeps nothing before the first retry,
 #: then ``backoff_factor * 2 ** (retries - 1)`` plus up to ``backoff_jitter`` seconds,
@@ -160,6 +181,8 @@ class _Call:
     headers: HTTPHeaderDict = attrs.field(repr=False)
     timeout: Timeout
     started: float
+    budget: float  # the deadline in seconds, math.inf for none
+    deadline: float  # time.monotonic() at which the call gives up
     shown_url: str  # the URL first requested, as errors and logs show it
 
 
@@ -170,7 +193,8 @@ class Transport:
     never show in ``repr``, errors or log records. ``headers`` go with every request;
     ``credentials`` override them, and the headers of one call override both. ``timeout`` and
     ``retries`` are the client-wide defaults (see the module docstring); ``pool`` is
-    used as it is and left open by ``close``; ``ca_certs`` sets the CA bundle of the
+    used as it is and left open by ``close``; ``deadline`` bounds each whole call
+    (seconds, ``None`` for no bound); ``ca_certs`` sets the CA bundle of the
     pool made here, which always verifies certificates. Bodies longer than
     ``max_body_bytes`` after decompression raise ``ResponseTooLarge``.
     """
@@ -188,6 +212,7 @@ class Transport:
         pool: urllib3.PoolManager | None = None,
         ca_certs: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         if pool is not None and ca_certs is not None:
             raise ValueError("ca_certs configures the pool made here: set it on your pool")
@@ -204,6 +229,7 @@ class Transport:
         self._credential_names = tuple(sorted(credentials))
         self._logger = logging.getLogger(logger_name)
         self._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
+        self._deadline = math.inf if deadline is None else _budget(deadline, math.inf)
         self._retry = _client_retry(retries)
         self._retry_is_explicit = isinstance(retries, Retry)
         self._owns_pool = pool is None
@@ -253,7 +279,15 @@ class Transport:
         """
         if not self._owns_pool:
             return None
-        return self._pool.connection_from_url(self._base_url)
+        pool = self._pool.connection_from_url(self._base_url)
+        # Our connections hand their socket to the deadline watchdog as soon as the
+        # request is sent, so that a server dripping its headers is cut off too.
+        pool.ConnectionCls = (
+            _deadlines.DeadlineHTTPSConnection
+            if self._origin[0] == "https"
+            else _deadlines.DeadlineHTTPConnection
+        )
+        return pool
 
     def request(
         self,
@@ -264,12 +298,14 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         timeout: float | Timeout | None = None,
         retries: int | Retry | bool | None = None,
+        deadline: float | None = None,
         idempotent: bool,
     ) -> RawResponse:
         """Send ``method`` to ``path`` (already percent-encoded, under the base URL's path).
 
         Returns the final answer whatever its status. Raises ``TransportError`` (or
-        its ``RequestTimeout``) when no answer came, ``ResponseTooLarge``,
+        its ``RequestTimeout``) when no answer came, ``DeadlineExceeded`` when the
+        call outlasted ``deadline`` seconds (``None``: the client's), ``ResponseTooLarge``,
         ``RedirectRefused``, and ``ValueError`` for a bad path or header before
         anything is sent.
         """
@@ -284,11 +320,15 @@ class Transport:
         # back (a tenth of a fast call): base_url has no userinfo, query or fragment,
         # and path and query are encoded already.
         shown_query = "?" + _redacted_query(query_string[1:]) if query_string else ""
+        started = time.monotonic()
+        budget = _budget(deadline, self._deadline)
         call = _Call(
             method=method,
             headers=call_headers,
             timeout=_timeout(timeout, self._timeout),
-            started=time.monotonic(),
+            started=started,
+            budget=budget,
+            deadline=started + budget,
             shown_url=self._scrub(self._base_url + path + shown_query),
         )
         url = self._base_url + path + query_string
@@ -313,13 +353,26 @@ class Transport:
 
     def _run(self, call: _Call, url: str, target: str, policy: Retry) -> RawResponse:
         """Send ``call`` to ``url`` (whose path and query are ``target``) until it is
-        answered, following redirects and retrying as ``policy`` says."""
+        answered, following redirects and retrying as ``policy`` says, by its deadline."""
+        guard = _deadlines.arm(call.deadline)
+        try:
+            return self._attempts(call, url, target, policy, guard)
+        finally:
+            guard.disarm()
+
+    def _attempts(
+        self, call: _Call, url: str, target: str, policy: Retry, guard: _deadlines.Guard
+    ) -> RawResponse:
         redirects = 0
         shown = call.shown_url
         while True:
             sent = time.monotonic()
+            if sent >= call.deadline:
+                raise self._deadline_error(call, url, policy, "no time left for another attempt")
             try:
-                response = self._send(call, url, target)
+                response = self._send(call, url, target, left=call.deadline - sent)
+                if not self._owns_pool:
+                    guard.attach(_socket_of(response))
                 location = self._redirect_target(call, url, response, redirects)
                 if location is not None:
                     self._log(
@@ -340,23 +393,33 @@ class Transport:
                     continue
                 retry = self._status_retry(call, url, response, policy)
                 if retry is not None:
-                    delay = _delay(retry, response)
+                    retry_policy, delay = retry
                     then = f"retrying in {delay:.2f} s"
                     self._log(
                         call, url, outcome=response.status, sent=sent, policy=policy, then=then
                     )
                     _discard(response)
+                    guard.attach(None)
                     time.sleep(delay)
-                    policy = retry
+                    policy = retry_policy
                     continue
                 body = self._read_body(call, url, response)
             except HTTPError as error:
+                if guard.fired or time.monotonic() >= call.deadline:
+                    reason = self._scrub(f"{type(error).__name__}: {error}")
+                    raise self._deadline_error(call, url, policy, reason) from error
+                guard.attach(None)
                 policy = self._error_retry(call, url, error, sent, policy)
                 continue
             except (RedirectRefused, ResponseTooLarge) as refusal:
                 then = f"refused ({type(refusal).__name__})"
                 self._log(call, url, outcome=response.status, sent=sent, policy=policy, then=then)
                 raise
+            guard.attach(None)
+            if guard.fired:
+                # The watchdog ended a body that runs to the end of the connection:
+                # what was read looks complete, and is not.
+                raise self._deadline_error(call, url, policy, "the body was still arriving")
             self._log(call, url, outcome=response.status, sent=sent, policy=policy, then="done")
             return RawResponse(
                 status=response.status,
@@ -367,11 +430,23 @@ class Transport:
                 redact=self._scrub,
             )
 
-    def _send(self, call: _Call, url: str, target: str) -> BaseHTTPResponse:
+    def _deadline_error(
+        self, call: _Call, url: str, policy: Retry, reason: str
+    ) -> DeadlineExceeded:
+        self._log(call, url, outcome=reason, sent=call.started, policy=policy, then="deadline")
+        return DeadlineExceeded(
+            method=call.method,
+            url=self._shown(url),
+            reason=f"the deadline of {call.budget:g} s passed ({reason})",
+            attempts=len(policy.history) + 1,
+            deadline=call.budget,
+        )
+
+    def _send(self, call: _Call, url: str, target: str, *, left: float) -> BaseHTTPResponse:
         """One attempt, its body left unread; urllib3's retries and redirects are off."""
         options: dict[str, Any] = {
             "headers": call.headers,
-            "timeout": call.timeout,
+            "timeout": _cut(call.timeout, left),
             "retries": False,
             "redirect": False,
             "preload_content": False,
@@ -412,8 +487,9 @@ class Transport:
 
     def _status_retry(
         self, call: _Call, url: str, response: BaseHTTPResponse, policy: Retry
-    ) -> Retry | None:
-        """The policy for the next attempt when ``response`` is worth retrying, else ``None``."""
+    ) -> tuple[Retry, float] | None:
+        """The policy for the next attempt and the sleep before it, when ``response`` is
+        worth retrying within the deadline; else ``None``, and ``response`` is final."""
         # Retry reads Retry-After only for these statuses; a header lookup is not free.
         has_retry_after = response.status in policy.RETRY_AFTER_STATUS_CODES and bool(
             response.headers.get("Retry-After")
@@ -421,10 +497,14 @@ class Transport:
         if not policy.is_retry(call.method, response.status, has_retry_after):
             return None
         try:
-            return policy.increment(call.method, self._shown(url), response=response)
+            retry = policy.increment(call.method, self._shown(url), response=response)
         except HTTPError:
             # MaxRetryError: no retries left, so this answer is the final one.
             return None
+        delay = _delay(retry, response)
+        # A retry that could not start before the deadline is not worth the wait: the
+        # answer in hand (its Retry-After included) tells the caller more.
+        return (retry, delay) if time.monotonic() + delay < call.deadline else None
 
     def _error_retry(
         self, call: _Call, url: str, error: HTTPError, sent: float, policy: Retry
@@ -437,6 +517,10 @@ class Transport:
             with contextlib.suppress(HTTPError):
                 retry = policy.increment(call.method, self._shown(url), error=error)
         reason = self._scrub(f"{type(error).__name__}: {error}")
+        delay = 0.0 if retry is None else _delay(retry, None)
+        if retry is not None and time.monotonic() + delay >= call.deadline:
+            reason += " (no time left to retry before the deadline)"
+            retry = None
         if retry is None:
             self._log(call, url, outcome=reason, sent=sent, policy=policy, then="giving up")
             error_class = RequestTimeout if _is_timeout(error) else TransportError
@@ -446,7 +530,6 @@ class Transport:
                 reason=reason,
                 attempts=len(policy.history) + 1,
             ) from error
-        delay = _delay(retry, None)
         then = f"retrying in {delay:.2f} s"
         self._log(call, url, outcome=reason, sent=sent, policy=policy, then=then)
         time.sleep(delay)
@@ -456,7 +539,9 @@ class Transport:
         declared = None if call.method == "HEAD" else _content_length(response.headers)
         body = None
         if declared is None or declared <= self._max_body_bytes:
-            body = _read_at_most(response, self._max_body_bytes, declared=declared)
+            body = _read_at_most(
+                response, self._max_body_bytes, declared=declared, deadline=call.deadline
+            )
         else:
             _close(response)
         if body is None:
@@ -643,6 +728,31 @@ def _timeout(timeout: float | Timeout | None, default: Timeout) -> Timeout:
     return Timeout(connect=timeout, read=timeout)
 
 
+def _budget(deadline: float | None, default: float) -> float:
+    """A deadline in seconds: ``None`` takes ``default``; ``math.inf`` means none."""
+    if deadline is None:
+        return default
+    if not deadline > 0:  # NaN included
+        raise ValueError(f"deadline must be a positive number of seconds, not {deadline!r}")
+    return float(deadline)
+
+
+def _cut(timeout: Timeout, left: float) -> Timeout:
+    """``timeout`` with no part longer than ``left`` seconds (urllib3's ``total``)."""
+    if left == math.inf:
+        return timeout
+    cut = timeout.clone()
+    total = timeout.total
+    cut.total = min(total, left) if isinstance(total, (int, float)) else left
+    return cut
+
+
+def _socket_of(response: BaseHTTPResponse) -> Any:
+    """The socket a response is read from, if urllib3 lets it be known."""
+    connection = getattr(response, "connection", None)
+    return getattr(connection, "sock", None)
+
+
 def _query_string(query: Mapping[str, str] | None) -> str:
     if not query:
         return ""
@@ -700,15 +810,24 @@ def _is_bounded(response: BaseHTTPResponse, declared: int) -> bool:
     )
 
 
+class _BodyDeadline(HTTPError):
+    """The deadline passed between two chunks of a body."""
+
+
 def _read_at_most(
-    response: BaseHTTPResponse, limit: int, *, declared: int | None = None
+    response: BaseHTTPResponse,
+    limit: int,
+    *,
+    declared: int | None = None,
+    deadline: float = math.inf,
 ) -> bytes | None:
     """The whole decompressed body, or ``None`` as soon as it proves longer than ``limit``.
 
     A body known to be no longer than its ``declared`` Content-Length (at most ``limit``)
     is read in one read, a tenth of a fast call less than streaming it. Either way the
     connection goes back to the pool: reusable after a complete body, closed otherwise,
-    since the rest of the body would still be on the wire.
+    since the rest of the body would still be on the wire. ``_BodyDeadline`` is
+    raised when ``deadline`` (``time.monotonic()`` time) passes between chunks.
     """
     chunks: list[bytes] = []
     size = 0
@@ -719,6 +838,8 @@ def _read_at_most(
             complete = True
         else:
             for chunk in response.stream(_CHUNK_SIZE, decode_content=True):
+                if time.monotonic() >= deadline:
+                    raise _BodyDeadline("the deadline passed while the body was read")
                 size += len(chunk)
                 if size > limit:
                     break

@@ -100,6 +100,40 @@ class Exchange:
         self._handler.close_connection = True
         self.wait(30)
 
+    def drip(self, body: bytes, *, every: float, framing: str, headers_too: bool = False) -> bool:
+        """Answer 200 with ``body`` one byte every ``every`` seconds; True if all was sent.
+
+        ``framing`` is ``length`` (a Content-Length), ``chunked``, or ``close`` (the body
+        ends with the connection). With ``headers_too`` the head drips as well.
+        """
+        head = [b"HTTP/1.1 200 OK", b"Content-Type: application/json"]
+        if framing == "length":
+            head.append(b"Content-Length: %d" % len(body))
+        elif framing == "chunked":
+            head.append(b"Transfer-Encoding: chunked")
+        else:
+            head.append(b"Connection: close")
+        self._handler.close_connection = True
+        head_bytes = b"\r\n".join(head) + b"\r\n\r\n"
+        pieces = (
+            [head_bytes[i : i + 1] for i in range(len(head_bytes))] if headers_too else [head_bytes]
+        )
+        for byte in body:
+            one = bytes([byte])
+            pieces.append(b"1\r\n" + one + b"\r\n" if framing == "chunked" else one)
+        if framing == "chunked":
+            pieces.append(b"0\r\n\r\n")
+        try:
+            for piece in pieces:
+                if self._stopping.is_set():
+                    return False
+                self._handler.wfile.write(piece)
+                self._handler.wfile.flush()
+                self.wait(every)
+        except OSError:
+            return False  # the client hung up
+        return True
+
     def drop(self) -> None:
         """Close the connection without answering."""
         self._handler.close_connection = True

@@ -5,7 +5,18 @@
 
 'Bindings for Hostile """ API\'; import os # (specs/hostile.yaml).'
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from generated._runtime import (
+    UNSET,
+    ApiError,
+    DeadlineExceeded,
+    PollPolicy,
+    SpecbindError,
+    Unset,
+    WaiterFailed,
+    WaiterTimeout,
+    WaitUpdate,
+    is_known,
+)
 from generated.hostile import errors, models
 from generated.hostile.client import Client
 from generated.hostile.converter import RESPONSE_MODELS, converter, strict_converter
@@ -19,8 +30,13 @@ __all__ = [
     "UNSET",
     "ApiError",
     "Client",
+    "DeadlineExceeded",
+    "PollPolicy",
     "SpecbindError",
     "Unset",
+    "WaitUpdate",
+    "WaiterFailed",
+    "WaiterTimeout",
     "converter",
     "errors",
     "is_known",

@@ -13,6 +13,7 @@ from typing import Any
 import urllib3
 
 from generated._runtime import (
+    DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
     Transport,
@@ -32,7 +33,7 @@ USER_AGENT = "specbind-hostile/0.1.0"
 
 
 class Client:
-    'A client for Hostile """ API\'; import os #, on one reused urllib3 connection pool.\n\nUse it as a context manager, or call :meth:`close`, to release the pool.\n``timeout`` and ``retries`` apply to every call unless a call overrides them.\nCredentials never appear in ``repr``, logs or errors.'
+    'A client for Hostile """ API\'; import os #, on one reused urllib3 connection pool.\n\nUse it as a context manager, or call :meth:`close`, to release the pool.\n``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call\n(every read, retries and their sleeps), in seconds, ``None`` for no bound.\n``timeout``, ``retries`` and ``deadline`` apply to every call unless a call\noverrides them.\nCredentials never appear in ``repr``, logs or errors.'
 
     def __init__(
         self,
@@ -45,6 +46,7 @@ class Client:
         pool: urllib3.PoolManager | None = None,
         ca_certs: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         credentials: dict[str, str] = {}
         if token is not None:
@@ -61,6 +63,7 @@ class Client:
             pool=pool,
             ca_certs=ca_certs,
             max_body_bytes=max_body_bytes,
+            deadline=deadline,
         )
 
     def __repr__(self) -> str:
@@ -82,10 +85,11 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> models.Thing:
         'Get a """ thing \\ \'\'\'.\n\nLine one\n"""\nimport os\nos.system(\'echo pwned\')\n\nArgs:\n    thing_id: """); import os; (\n\nRaises:\n    ApiError: 404: Not found.\n    SpecbindError: the call failed before a documented answer arrived.'
         return self.get_thing_with_response(
-            thing_id=thing_id, timeout=timeout, retries=retries
+            thing_id=thing_id, timeout=timeout, retries=retries, deadline=deadline
         ).parsed
 
     def get_thing_with_response(
@@ -94,6 +98,7 @@ class Client:
         *,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
+        deadline: float | None = None,
     ) -> ApiResponse[models.Thing]:
         """Like :meth:`get_thing`, also returning the status, headers and raw body."""
         check_parameter(
@@ -112,6 +117,7 @@ class Client:
             headers=headers,
             timeout=timeout,
             retries=retries,
+            deadline=deadline,
             idempotent=True,
         )
         error_models: dict[int | str, type[Any]] = {}

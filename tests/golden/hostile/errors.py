@@ -7,16 +7,20 @@
 
 from generated._runtime import (
     ApiError,
+    DeadlineExceeded,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
     ResponseTooLarge,
     SpecbindError,
     TransportError,
+    WaiterFailed,
+    WaiterTimeout,
 )
 
 __all__ = [
     "ApiError",
+    "DeadlineExceeded",
     "NotFoundError",
     "RedirectRefused",
     "RequestTimeout",
@@ -24,6 +28,8 @@ __all__ = [
     "ResponseTooLarge",
     "SpecbindError",
     "TransportError",
+    "WaiterFailed",
+    "WaiterTimeout",
     "error_class_for",
 ]
 
