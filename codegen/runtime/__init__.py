@@ -10,6 +10,8 @@ from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -38,7 +40,9 @@ __all__ = [
     "ApiError",
     "ApiResponse",
     "ConstraintViolation",
+    "InvalidParameterError",
     "OpenStrEnum",
+    "ParameterTypeError",
     "RawResponse",
     "RedirectRefused",
     "RequestTimeout",

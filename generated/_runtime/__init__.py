@@ -14,6 +14,8 @@ from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -42,7 +44,9 @@ __all__ = [
     "ApiError",
     "ApiResponse",
     "ConstraintViolation",
+    "InvalidParameterError",
     "OpenStrEnum",
+    "ParameterTypeError",
     "RawResponse",
     "RedirectRefused",
     "RequestTimeout",

@@ -5,7 +5,14 @@
 
 """Bindings for Prunner job detail API (specbind) (specs/prunner.yaml)."""
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from generated._runtime import (
+    UNSET,
+    ApiError,
+    InvalidParameterError,
+    SpecbindError,
+    Unset,
+    is_known,
+)
 from generated.prunner import errors, models
 from generated.prunner.client import Client
 from generated.prunner.converter import RESPONSE_MODELS, converter, strict_converter
@@ -19,6 +26,7 @@ __all__ = [
     "UNSET",
     "ApiError",
     "Client",
+    "InvalidParameterError",
     "SpecbindError",
     "Unset",
     "converter",

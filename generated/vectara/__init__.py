@@ -5,7 +5,14 @@
 
 """Bindings for Vectara jobs API (specbind) (specs/vectara.yaml)."""
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from generated._runtime import (
+    UNSET,
+    ApiError,
+    InvalidParameterError,
+    SpecbindError,
+    Unset,
+    is_known,
+)
 from generated.vectara import errors, models
 from generated.vectara.client import Client
 from generated.vectara.converter import RESPONSE_MODELS, converter, strict_converter
@@ -19,6 +26,7 @@ __all__ = [
     "UNSET",
     "ApiError",
     "Client",
+    "InvalidParameterError",
     "SpecbindError",
     "Unset",
     "converter",

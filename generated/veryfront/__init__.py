@@ -5,7 +5,14 @@
 
 """Bindings for Veryfront jobs API (specbind) (specs/veryfront.yaml)."""
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from generated._runtime import (
+    UNSET,
+    ApiError,
+    InvalidParameterError,
+    SpecbindError,
+    Unset,
+    is_known,
+)
 from generated.veryfront import errors, models
 from generated.veryfront.client import Client
 from generated.veryfront.converter import RESPONSE_MODELS, converter, strict_converter
@@ -19,6 +26,7 @@ __all__ = [
     "UNSET",
     "ApiError",
     "Client",
+    "InvalidParameterError",
     "SpecbindError",
     "Unset",
     "converter",

@@ -6,11 +6,15 @@
 """What the Veryfront jobs API (specbind) client raises.
 
 Every non-2xx answer raises :class:`ApiError`, or the subclass for its status
-where the spec documents one; everything else raises a :class:`SpecbindError`.
+where the spec documents one; a parameter refused before sending raises
+:class:`InvalidParameterError` (also a ``ValueError``); everything else raises a
+:class:`SpecbindError`.
 """
 
 from generated._runtime import (
     ApiError,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -21,6 +25,8 @@ from generated._runtime import (
 
 __all__ = [
     "ApiError",
+    "InvalidParameterError",
+    "ParameterTypeError",
     "RedirectRefused",
     "RequestTimeout",
     "ResponseDecodeError",

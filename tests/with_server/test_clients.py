@@ -593,6 +593,17 @@ def test_redirect_to_another_host_is_refused(
     assert len(server.requests) == 1
 
 
+@ALL_APIS
+def test_malformed_redirect_location_is_a_redirect_refused(
+    server: TestServer, make_client: MakeClient, api: str
+) -> None:
+    location = f"http://[::1:{server.port}/x"
+    server.serve(reply(302, headers=(("Location", location),)), main_body(api))
+    error = raised(lambda: MAIN[api].call(make_client(api)), RedirectRefused)
+    assert "not a well-formed http or https URL" in str(error)
+    assert len(server.requests) == 1
+
+
 def test_cancel_is_never_redirected(server: TestServer, make_client: MakeClient) -> None:
     location = f"{server.url}/projects/{PROJECT}/jobs/{VERYFRONT_JOB}/cancel-again"
     server.serve(reply(307, headers=(("Location", location),)))
@@ -667,6 +678,65 @@ def test_good_project_references_are_sent_as_they_are(
     make_client("veryfront").get_job(value, VERYFRONT_JOB)
     [seen] = server.requests
     assert seen.request_line == f"GET /projects/{value}/jobs/{VERYFRONT_JOB} HTTP/1.1"
+
+
+# Per API, calls the client refuses before sending: a value the spec forbids, a value
+# that cannot be sent safely, a value of the wrong type.
+REFUSED_CALLS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "veryfront": [
+        ("get_job", {"project_reference": "..", "job_id": VERYFRONT_JOB}),
+        ("get_job_batch", {"project_reference": "x" * 129, "batch_id": VERYFRONT_JOB}),
+        ("cancel_job", {"project_reference": PROJECT, "job_id": "not-a-uuid"}),
+        ("get_job", {"project_reference": PROJECT, "job_id": 42}),
+    ],
+    "prunner": [
+        ("get_job_detail", {"id": "not-a-uuid"}),
+        ("get_job_detail", {"id": f"{PRUNNER_ID}\n"}),
+        ("get_job_detail", {"id": 12345678}),
+    ],
+    "vectara": [
+        ("get_job", {"job_id": "job_"}),
+        ("get_job", {"job_id": "job_1\r\nX-Injected: 1"}),
+        ("get_job", {"job_id": VECTARA_JOB, "request_timeout": 0}),
+        ("get_job", {"job_id": True}),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("api", "method", "arguments"),
+    [
+        pytest.param(api, method, arguments, id=f"{api}-{method}-{number}")
+        for api, calls in REFUSED_CALLS.items()
+        for number, (method, arguments) in enumerate(calls)
+    ],
+)
+def test_refused_parameters_are_specbind_errors(
+    server: TestServer, make_client: MakeClient, api: str, method: str, arguments: dict[str, Any]
+) -> None:
+    binding = BINDINGS[api]
+    try:
+        getattr(make_client(api), method)(**arguments)
+    except SpecbindError as caught:
+        error: Exception = caught
+    else:
+        pytest.fail("the call was not refused")
+    assert isinstance(error, binding.InvalidParameterError)
+    assert isinstance(error, (ValueError, TypeError))
+    assert binding.InvalidParameterError is binding.errors.InvalidParameterError
+    assert "InvalidParameterError" in binding.__all__
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"base_url": "http://[::1:9009/"}, {"base_url": "ftp://h/"}, {"token": "t\n"}],
+    ids=repr,
+)
+def test_refused_client_options_are_specbind_errors(options: dict[str, str]) -> None:
+    error = raised(lambda: generated.prunner.Client(**options))
+    assert isinstance(error, generated.prunner.InvalidParameterError)
+    assert isinstance(error, ValueError)
 
 
 VERYFRONT_UUID = uuid.UUID(VERYFRONT_JOB)

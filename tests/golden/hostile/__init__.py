@@ -5,7 +5,14 @@
 
 'Bindings for Hostile """ API\'; import os # (specs/hostile.yaml).'
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from generated._runtime import (
+    UNSET,
+    ApiError,
+    InvalidParameterError,
+    SpecbindError,
+    Unset,
+    is_known,
+)
 from generated.hostile import errors, models
 from generated.hostile.client import Client
 from generated.hostile.converter import RESPONSE_MODELS, converter, strict_converter
@@ -19,6 +26,7 @@ __all__ = [
     "UNSET",
     "ApiError",
     "Client",
+    "InvalidParameterError",
     "SpecbindError",
     "Unset",
     "converter",
