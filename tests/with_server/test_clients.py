@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from _server import Exchange, TestServer, repeat
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from urllib3.util import Retry, Timeout
 
@@ -789,6 +789,7 @@ def test_veryfront_ids_that_are_not_uuids_are_refused(
 
 
 PRUNNER_UUID = uuid.UUID(PRUNNER_ID)
+PRUNNER_HEX = PRUNNER_UUID.hex
 
 
 @pytest.mark.parametrize(
@@ -800,9 +801,16 @@ PRUNNER_UUID = uuid.UUID(PRUNNER_ID)
         (f"{{{PRUNNER_ID}}}", f"%7B{PRUNNER_ID}%7D"),
         (PRUNNER_ID.replace("-", ""), PRUNNER_ID.replace("-", "")),
         (f"{{{PRUNNER_ID.upper()}}}", f"%7B{PRUNNER_ID.upper()}%7D"),
+        (f"{{{PRUNNER_HEX}}}", f"%7B{PRUNNER_HEX}%7D"),
+        (f"urn:uuid:{PRUNNER_ID}", f"urn%3Auuid%3A{PRUNNER_ID}"),
+        (f"urn:uuid:{PRUNNER_HEX}", f"urn%3Auuid%3A{PRUNNER_HEX}"),
+        (f"urn:uuid:{PRUNNER_ID.upper()}", f"urn%3Auuid%3A{PRUNNER_ID.upper()}"),
     ],
-    ids=["UUID", "str", "upper-case", "braced", "no-hyphens", "braced-upper-case"],
-)
+    ids=[
+        "UUID", "str", "upper-case", "braced", "no-hyphens", "braced-upper-case",
+        "braced-no-hyphens", "urn", "urn-no-hyphens", "urn-upper-case-hex",
+    ],
+)  # fmt: skip
 def test_prunner_id_forms_the_server_accepts(
     server: TestServer, make_client: MakeClient, value: str | uuid.UUID, sent: str
 ) -> None:
@@ -816,8 +824,12 @@ def test_prunner_id_forms_the_server_accepts(
 
 BAD_PRUNNER_IDS = [
     "", "not-a-uuid", PRUNNER_ID[:-1], PRUNNER_ID + "0", PRUNNER_ID + "\n", f"{PRUNNER_ID}&x=1",
-    f"urn:uuid:{PRUNNER_ID}", f"{{{PRUNNER_ID}", f" {PRUNNER_ID}", PRUNNER_ID.replace("-", "_"),
-    "g" * 32, f"{PRUNNER_ID}#f", 12345678,
+    f"{{{PRUNNER_ID}", f" {PRUNNER_ID}", PRUNNER_ID.replace("-", "_"), "g" * 32,
+    f"{PRUNNER_ID}#f", 12345678, "urn:uuid:", f"URN:UUID:{PRUNNER_ID}", f"urn:UUID:{PRUNNER_ID}",
+    f"urn:uuid:{{{PRUNNER_ID}}}", f"{{urn:uuid:{PRUNNER_ID}}}", f"urn:uuid:{PRUNNER_ID[:-1]}",
+    f"urn:uuid:urn:uuid:{PRUNNER_ID}", f" urn:uuid:{PRUNNER_ID}", f"urn:uuid:{PRUNNER_ID}\n",
+    f"urn:uuid: {PRUNNER_HEX}", f"urn:{PRUNNER_ID}", f"uuid:{PRUNNER_ID}", f"urn:uuid{PRUNNER_ID}",
+    f"urn:uuid:{PRUNNER_HEX[:8]}-{PRUNNER_HEX[8:]}",
 ]  # fmt: skip
 
 
@@ -825,9 +837,99 @@ BAD_PRUNNER_IDS = [
 def test_invalid_prunner_ids_are_refused_before_sending(
     server: TestServer, make_client: MakeClient, value: object
 ) -> None:
-    with pytest.raises((ValueError, TypeError), match="id"):
+    with pytest.raises(generated.prunner.InvalidParameterError, match="id"):
         make_client("prunner").get_job_detail(value)
     assert server.requests == []
+
+
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+
+
+def _gofrs_plain(text: bytes) -> bool:
+    if len(text) == 32:
+        return all(byte in _HEX_DIGITS for byte in text)
+    hyphens = (8, 13, 18, 23)
+    return len(text) == 36 and all(
+        byte == ord("-") if index in hyphens else byte in _HEX_DIGITS
+        for index, byte in enumerate(text)
+    )
+
+
+def gofrs_accepts(value: str) -> bool:
+    """Whether Prunner's id parser, gofrs/uuid v4.4.0 ``FromString``, takes ``value``.
+
+    A port of its ``UnmarshalText``, which picks the form by the length in bytes: 32 and
+    36 plain, 34 and 38 braced, 41 and 45 ``urn:uuid:`` then plain.
+    """
+    text = value.encode("utf-8", errors="surrogatepass")
+    if len(text) in (34, 38):
+        return text[:1] == b"{" and text[-1:] == b"}" and _gofrs_plain(text[1:-1])
+    if len(text) in (41, 45):
+        return text[:9] == b"urn:uuid:" and _gofrs_plain(text[9:])
+    return _gofrs_plain(text)
+
+
+@pytest.fixture(scope="module")
+def prunner_server() -> Iterator[TestServer]:
+    """One server for the whole module, answering every Prunner request with a job."""
+    with TestServer() as server:
+        server.serve(main_body("prunner"))
+        yield server
+    assert server.errors == []
+
+
+@pytest.fixture(scope="module")
+def prunner_client(prunner_server: TestServer) -> Iterator[Any]:
+    with generated.prunner.Client(
+        base_url=prunner_server.url, token=TOKEN, timeout=TEST_TIMEOUT, retries=0
+    ) as client:
+        yield client
+
+
+def _uuid_form(value: uuid.UUID, hyphens: bool, upper: bool, wrap: tuple[str, str]) -> str:
+    text = str(value) if hyphens else value.hex
+    text = text.upper() if upper else text
+    return wrap[0] + text + wrap[1]
+
+
+# Ids around the forms the server accepts: each form, wrapped rightly and wrongly.
+NEAR_IDS = st.builds(
+    _uuid_form,
+    st.uuids(),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(
+        [
+            ("", ""), ("{", "}"), ("urn:uuid:", ""), ("URN:UUID:", ""), ("urn:uuid:{", "}"),
+            ("{urn:uuid:", "}"), ("urn:uuid:", "}"), ("{", ""), (" ", ""), ("", "\n"),
+            ("", "0"), ("", "&x=1"),
+        ]
+    ),
+)  # fmt: skip
+
+
+@settings(deadline=None)  # each example is a real request: a busy machine must not fail it
+@given(st.one_of(NEAR_IDS, st.text(max_size=50)))
+@example(f"urn:uuid:{PRUNNER_ID}")
+@example(f"urn:uuid:{PRUNNER_HEX.upper()}")
+@example(f"{{{PRUNNER_HEX}}}")
+def test_prunner_ids_are_sent_exactly_when_the_server_accepts_them(
+    prunner_server: TestServer, prunner_client: Any, value: str
+) -> None:
+    before = len(prunner_server.requests)
+    try:
+        prunner_client.get_job_detail(value)
+    except generated.prunner.InvalidParameterError:
+        assert not gofrs_accepts(value)
+        assert len(prunner_server.requests) == before
+        return
+    assert gofrs_accepts(value)
+    [seen] = prunner_server.requests[before:]
+    path, _, query = seen.target.partition("?")
+    name, _, sent = query.partition("=")
+    assert (path, name) == ("/job/detail", "id")
+    assert sent == quote(value, safe="")
+    assert unquote(sent, errors="strict") == value
 
 
 VECTARA_PATHS = {
