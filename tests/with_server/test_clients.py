@@ -22,7 +22,8 @@ from urllib.parse import quote, unquote
 
 import pytest
 from _server import Exchange, TestServer, repeat
-from hypothesis import example, given, settings
+from hypothesis import example as hypothesis_example
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from urllib3.util import Retry, Timeout
 
@@ -910,9 +911,9 @@ NEAR_IDS = st.builds(
 
 @settings(deadline=None)  # each example is a real request: a busy machine must not fail it
 @given(st.one_of(NEAR_IDS, st.text(max_size=50)))
-@example(f"urn:uuid:{PRUNNER_ID}")
-@example(f"urn:uuid:{PRUNNER_HEX.upper()}")
-@example(f"{{{PRUNNER_HEX}}}")
+@hypothesis_example(f"urn:uuid:{PRUNNER_ID}")
+@hypothesis_example(f"urn:uuid:{PRUNNER_HEX.upper()}")
+@hypothesis_example(f"{{{PRUNNER_HEX}}}")
 def test_prunner_ids_are_sent_exactly_when_the_server_accepts_them(
     prunner_server: TestServer, prunner_client: Any, value: str
 ) -> None:
