@@ -10,7 +10,9 @@ The rules (ids as printed):
   and no schema reaches itself (the generator makes no recursive models);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;
 - ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
-- ``response-additional-properties``: response schemas do not forbid fields a server adds.
+- ``response-additional-properties``: response schemas do not forbid fields a server adds;
+- ``info-contact``, ``operation-tags`` (warnings): what Spectral's ``oas`` ruleset checks,
+  see ``_lint_style``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from codegen._lint_examples import check_examples
 from codegen._lint_openapi import check_openapi, check_version
 from codegen._lint_refs import check_refs
+from codegen._lint_style import check_info_contact, check_operation_tags
 from codegen._lint_walk import (
     METHODS,
     Labelled,
@@ -46,7 +49,7 @@ _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 
 
 def lint_spec(spec: LoadedSpec) -> list[Problem]:
-    """Every problem in ``spec``, sorted by position; empty when the spec is clean."""
+    """Every problem in ``spec``, warnings included, sorted by position; empty when clean."""
     wrong_version = check_version(spec)
     if wrong_version is not None:
         # The other rules would only restate, at length, that this is not OpenAPI 3.1.
@@ -293,4 +296,6 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("path-parameter", _check_path_parameters),
     ("enum-open-closed", _check_enums),
     ("response-additional-properties", _check_closed_responses),
+    ("info-contact", check_info_contact),
+    ("operation-tags", check_operation_tags),
 ]
