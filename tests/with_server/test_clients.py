@@ -870,21 +870,31 @@ def gofrs_accepts(value: str) -> bool:
     return _gofrs_plain(text)
 
 
-@pytest.fixture(scope="module")
-def prunner_server() -> Iterator[TestServer]:
-    """One server for the whole module, answering every Prunner request with a job."""
+def _serving(script: Script) -> Iterator[TestServer]:
+    """A server for a whole module (its fixtures' body), answering every request with ``script``."""
     with TestServer() as server:
-        server.serve(main_body("prunner"))
+        server.serve(script)
         yield server
     assert server.errors == []
 
 
-@pytest.fixture(scope="module")
-def prunner_client(prunner_server: TestServer) -> Iterator[Any]:
-    with generated.prunner.Client(
-        base_url=prunner_server.url, token=TOKEN, timeout=TEST_TIMEOUT, retries=0
+def _client_of(api: str, server: TestServer) -> Iterator[Any]:
+    """A client of ``api`` aimed at ``server``, without retries, for a module's fixture."""
+    with BINDINGS[api].Client(
+        base_url=server.url, timeout=TEST_TIMEOUT, retries=0, **CREDENTIALS[api]
     ) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def prunner_server() -> Iterator[TestServer]:
+    """One server for the whole module, answering every Prunner request with a job."""
+    yield from _serving(main_body("prunner"))
+
+
+@pytest.fixture(scope="module")
+def prunner_client(prunner_server: TestServer) -> Iterator[Any]:
+    yield from _client_of("prunner", prunner_server)
 
 
 def _uuid_form(value: uuid.UUID, hyphens: bool, upper: bool, wrap: tuple[str, str]) -> str:
@@ -981,18 +991,12 @@ def echo_server() -> Iterator[TestServer]:
         segment = exchange.request.target.rpartition("/")[2]
         exchange.json(200, {"id": unquote(segment, errors="strict")})
 
-    with TestServer() as server:
-        server.serve(echo)
-        yield server
-    assert server.errors == []
+    yield from _serving(echo)
 
 
 @pytest.fixture(scope="module")
 def echo_client(echo_server: TestServer) -> Iterator[Any]:
-    with generated.vectara.Client(
-        base_url=echo_server.url, api_key=TOKEN, timeout=TEST_TIMEOUT, retries=0
-    ) as client:
-        yield client
+    yield from _client_of("vectara", echo_server)
 
 
 def _valid_vectara_job_id(value: str) -> bool:
