@@ -35,11 +35,11 @@ _put_pyenv_pythons_on_path()
 
 @nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, and specbind lint on the specs."""
+    """ruff check, ruff format --check, and specbind lint --strict on the specs (warnings fail)."""
     session.install("-e", ".")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("specbind", "lint")
+    session.run("specbind", "lint", "--strict")
 
 
 @nox.session(python="3.11")

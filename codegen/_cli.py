@@ -23,8 +23,11 @@ exit status: 0 clean, 1 problems found, 2 bad arguments or unreadable input.
 _LINT_HELP = """\
 Check OpenAPI specs with openapi-spec-validator, then with specbind's own rules
 (operationIds, response schemas, examples, $refs, path parameters, open or closed
-enums, additionalProperties on responses). Every problem is printed as
-FILE:LINE:COL: RULE: MESSAGE.
+enums, additionalProperties on responses), and with style rules that warn (info
+contact, operation tags: what Spectral's oas ruleset checks). Every problem is
+printed as FILE:LINE:COL: RULE: MESSAGE, a warning as FILE:LINE:COL: RULE: warning:
+MESSAGE. Exit 0 when there is no error (warnings allowed unless --strict), 1 on
+errors, 2 when a spec cannot be loaded.
 """
 
 _GENERATE_HELP = """\
@@ -56,6 +59,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="SPEC",
         type=Path,
         help="spec files to check (default: every specs/*.yaml under --project)",
+    )
+    lint.add_argument(
+        "--strict", action="store_true", help="warnings fail too (exit 1), as errors do"
     )
     _add_project_option(lint)
 
@@ -103,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lint":
             from codegen._lint_cli import run_lint
 
-            return run_lint(args.specs, args.project)
+            return run_lint(args.specs, args.project, strict=args.strict)
         if args.command == "generate":
             from codegen._generate import run_generate
 

@@ -43,7 +43,7 @@ def build_tree(project: Path) -> dict[str, str]:
     specs: list[LoadedSpec] = []
     for path in paths:
         spec = load_spec(path)
-        problems = lint_spec(spec)
+        problems = [problem for problem in lint_spec(spec) if problem.is_error]
         if problems:
             listed = "\n".join(str(problem) for problem in problems)
             raise CompileError(

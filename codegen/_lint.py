@@ -13,6 +13,8 @@ The rules (ids as printed):
 - ``response-additional-properties``: response schemas do not forbid fields a server adds;
 - ``waiter``, ``waiter-poll``, ``waiter-path``, ``waiter-value``: every ``x-specbind-waiters``
   declaration can run as written (see ``_lint_waiters``).
+- ``info-contact``, ``operation-tags`` (warnings): what Spectral's ``oas`` ruleset checks,
+  see ``_lint_style``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from codegen._lint_examples import check_examples
 from codegen._lint_openapi import check_openapi, check_version
 from codegen._lint_refs import check_refs
+from codegen._lint_style import check_info_contact, check_operation_tags
 from codegen._lint_waiters import check_waiters
 from codegen._lint_walk import (
     METHODS,
@@ -49,7 +52,7 @@ _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 
 
 def lint_spec(spec: LoadedSpec) -> list[Problem]:
-    """Every problem in ``spec``, sorted by position; empty when the spec is clean."""
+    """Every problem in ``spec``, warnings included, sorted by position; empty when clean."""
     wrong_version = check_version(spec)
     if wrong_version is not None:
         # The other rules would only restate, at length, that this is not OpenAPI 3.1.
@@ -297,4 +300,6 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("enum-open-closed", _check_enums),
     ("response-additional-properties", _check_closed_responses),
     ("waiter", check_waiters),
+    ("info-contact", check_info_contact),
+    ("operation-tags", check_operation_tags),
 ]

@@ -13,11 +13,12 @@ from codegen._load import LoadError, load_spec
 __all__ = ["run_lint"]
 
 
-def run_lint(specs: list[Path], project: Path) -> int:
+def run_lint(specs: list[Path], project: Path, *, strict: bool = False) -> int:
     """Lint ``specs`` (default: every ``specs/*.yaml`` under ``project``); return the exit status.
 
     Problems go to stdout as ``file:line:col: rule: message``, a spec at a time, in order;
-    the summary goes to stderr. 0: all clean; 1: problems; 2: a spec could not be loaded.
+    the summary goes to stderr. 0: no error (warnings allowed unless ``strict``); 1:
+    errors, or warnings with ``strict``; 2: a spec could not be loaded.
     """
     if not specs:
         specs = sorted((project / "specs").glob("*.yaml"))
@@ -31,7 +32,9 @@ def run_lint(specs: list[Path], project: Path) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         # A spec may hold any character; an output that cannot encode one still gets the line.
         sys.stdout.reconfigure(errors="backslashreplace")
-    problems = flagged = unreadable = 0
+    errors = _Tally()
+    warnings = _Tally()
+    unreadable = 0
     for path in specs:
         try:
             spec = load_spec(path)
@@ -42,19 +45,32 @@ def run_lint(specs: list[Path], project: Path) -> int:
         found = lint_spec(spec)
         for problem in found:
             print(problem)
-        problems += len(found)
-        flagged += bool(found)
-    print(_summary(len(specs), problems, flagged, unreadable), file=sys.stderr)
+        errors.add(sum(problem.is_error for problem in found))
+        warnings.add(sum(not problem.is_error for problem in found))
+    print(_summary(len(specs), errors, warnings, unreadable), file=sys.stderr)
     if unreadable:
         return EXIT_USAGE
-    return EXIT_FINDINGS if problems else EXIT_OK
+    return EXIT_FINDINGS if errors.count or (strict and warnings.count) else EXIT_OK
 
 
-def _summary(total: int, problems: int, flagged: int, unreadable: int) -> str:
+class _Tally:
+    """How many findings of one kind, in how many specs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.specs = 0
+
+    def add(self, count: int) -> None:
+        self.count += count
+        self.specs += bool(count)
+
+
+def _summary(total: int, errors: _Tally, warnings: _Tally, unreadable: int) -> str:
     """One line such as ``specbind lint: 3 problems in 1 of 3 specs``."""
     parts = []
-    if problems:
-        parts.append(f"{_count(problems, 'problem')} in {flagged} of {_count(total, 'spec')}")
+    for tally, noun in ((errors, "problem"), (warnings, "warning")):
+        if tally.count:
+            parts.append(f"{_count(tally.count, noun)} in {tally.specs} of {_count(total, 'spec')}")
     if unreadable:
         parts.append(f"{unreadable} of {_count(total, 'spec')} could not be loaded")
     if not parts:

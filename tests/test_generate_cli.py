@@ -96,6 +96,24 @@ def test_a_spec_with_lint_problems_is_not_compiled(project: Path) -> None:
     assert (project / "generated" / "prunner" / "client.py").read_bytes() == before
 
 
+def test_style_warnings_do_not_stop_generate(project: Path) -> None:
+    spec = project / "specs" / "prunner.yaml"
+    text = spec.read_text(encoding="utf-8")
+    for written in ("  contact:\n", "      tags:\n        - jobs\n"):
+        assert written in text
+    text = text.replace("  contact:\n", "  x-contact:\n")
+    spec.write_text(text.replace("      tags:\n        - jobs\n", ""), encoding="utf-8")
+    lint = _specbind("lint", "--project", str(project))
+    assert [line.split(": ")[1] for line in lint.stdout.splitlines()] == [
+        "info-contact",
+        "operation-tags",
+    ]
+    assert lint.returncode == 0
+    done = _specbind("generate", "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    assert "operation-tags" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

@@ -22,10 +22,11 @@ PREFIX = re.compile(r"(?P<file>[^:]+)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<ru
 #: The smallest spec every rule is happy with.
 CLEAN_SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
-    "info": {"title": "clean", "version": "1"},
+    "info": {"title": "clean", "version": "1", "contact": {"name": "Jobs team"}},
     "paths": {
         "/jobs/{job_id}": {
             "get": {
+                "tags": ["jobs"],
                 "operationId": "getJob",
                 "parameters": [
                     {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -63,6 +64,7 @@ CLEAN_SPEC: dict[str, Any] = {
             }
         }
     },
+    "tags": [{"name": "jobs"}],
 }
 
 
@@ -128,10 +130,20 @@ def test_all_bad_specs_are_reported_in_one_run() -> None:
     every = [line for spec in BAD_SPEC_FILES for line in expected(spec)[1]]
     assert prefixes(done.stdout.splitlines()) == prefixes(every)
     unloadable = sum(expected(spec)[0] == 2 for spec in BAD_SPEC_FILES)
-    flagged = len(BAD_SPEC_FILES) - unloadable
+    warnings = [line for line in every if ": warning: " in line]
+    warned = sum(
+        any(": warning: " in line for line in expected(spec)[1]) for spec in BAD_SPEC_FILES
+    )
+    errors = len(every) - len(warnings) - unloadable
+    flagged = sum(
+        any(": warning: " not in line for line in expected(spec)[1])
+        for spec in BAD_SPEC_FILES
+        if expected(spec)[0] != 2
+    )
     total = len(BAD_SPEC_FILES)
     assert done.stderr == (
-        f"specbind lint: {len(every) - unloadable} problems in {flagged} of {total} specs; "
+        f"specbind lint: {errors} problems in {flagged} of {total} specs; "
+        f"{len(warnings)} warnings in {warned} of {total} specs; "
         f"{unloadable} of {total} specs could not be loaded\n"
     )
     assert done.returncode == 2
@@ -145,6 +157,28 @@ def test_a_clean_spec_prints_nothing_and_exits_0(tmp_path: Path) -> None:
     assert done.returncode == 0
 
 
+WARNING_SPECS = sorted(
+    spec for spec in BAD_SPEC_FILES if spec.name.startswith(("info-contact", "operation-tags"))
+)
+
+
+@pytest.mark.parametrize("spec", WARNING_SPECS, ids=lambda path: path.name)
+def test_warnings_fail_only_with_strict(spec: Path) -> None:
+    status, lines = expected(spec)
+    assert status == 0
+    assert lines
+    assert all(": warning: " in line for line in lines)
+    done = lint("--strict", spec.name)
+    assert prefixes(done.stdout.splitlines()) == prefixes(lines)
+    assert done.returncode == 1
+
+
+def test_our_specs_are_clean_even_with_strict() -> None:
+    done = lint("--strict", cwd=BAD_SPECS.parent.parent)
+    assert (done.stdout, done.returncode) == ("", 0)
+    assert done.stderr == "specbind lint: 3 specs clean\n"
+
+
 def test_default_is_every_yaml_under_project_specs(tmp_path: Path) -> None:
     specs = tmp_path / "project" / "specs"
     specs.mkdir(parents=True)
@@ -155,7 +189,7 @@ def test_default_is_every_yaml_under_project_specs(tmp_path: Path) -> None:
     (specs / "notes.txt").write_text("not a spec", "utf-8")
     done = lint("--project", "project", cwd=tmp_path)
     assert prefixes(done.stdout.splitlines()) == [
-        ("project/specs/b.yaml", "9", "4", "operation-id")
+        ("project/specs/b.yaml", "12", "4", "operation-id")
     ]
     assert done.stderr == "specbind lint: 1 problem in 1 of 2 specs\n"
     assert done.returncode == 1
@@ -197,7 +231,8 @@ def test_an_unloadable_path_is_one_line_and_the_others_are_still_linted(
     assert reason in first
     assert len(rest) == len(expected(BAD_SPECS / "enum-not-declared.yaml")[1])
     assert done.stderr == (
-        "specbind lint: 3 problems in 1 of 3 specs; 1 of 3 specs could not be loaded\n"
+        "specbind lint: 3 problems in 1 of 3 specs; 2 warnings in 1 of 3 specs; "
+        "1 of 3 specs could not be loaded\n"
     )
     assert done.returncode == 2
 

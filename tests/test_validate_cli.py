@@ -74,16 +74,18 @@ def prunner_job() -> dict[str, Any]:
 
 
 def test_every_ground_truth_prunner_file_is_valid() -> None:
+    # Every file is a real server's answer: job details (200) and error_<status>_*.json.
     details = sorted(PRUNNER.glob("detail_*.json"))
+    errors = sorted(PRUNNER.glob("error_*.json"))
+    assert sorted(PRUNNER.iterdir()) == sorted(details + errors)
     done = validate("--spec", "prunner", *details)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"checked {len(details)}: {len(details)} valid, 0 invalid" in done.stdout
-    for status, name in (
-        ("400", "error_400_invalid_id.json"),
-        ("404", "error_404_unknown_job.json"),
-    ):
-        done = validate("--spec", "prunner", "--status", status, PRUNNER / name)
+    for path in errors:
+        status = path.name.split("_")[1]
+        done = validate("--spec", "prunner", "--status", status, path)
         assert done.returncode == 0, done.stdout + done.stderr
+        assert "checked 1: 1 valid, 0 invalid" in done.stdout
 
 
 def test_every_spec_example_is_valid(tmp_path: Path, specs: dict[str, LoadedSpec]) -> None:

@@ -43,7 +43,7 @@ class ApiEffect:
 def api_effect(old: LoadedSpec, new: LoadedSpec) -> ApiEffect:
     """Generate both specs in memory and compare their public names."""
     for side, spec in (("OLD", old), ("NEW", new)):
-        problems = lint_spec(spec)
+        problems = [problem for problem in lint_spec(spec) if problem.is_error]
         if problems:
             return ApiEffect(
                 note=f"not computed: {side} ({spec.path}) has {len(problems)} lint problem(s), "

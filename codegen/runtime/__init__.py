@@ -11,6 +11,8 @@ from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
     DeadlineExceeded,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -50,7 +52,9 @@ __all__ = [
     "ApiResponse",
     "ConstraintViolation",
     "DeadlineExceeded",
+    "InvalidParameterError",
     "OpenStrEnum",
+    "ParameterTypeError",
     "PollPolicy",
     "RawResponse",
     "RedirectRefused",

@@ -41,7 +41,9 @@ Time, precisely:
 
 Redirects: up to 5 are followed, for GET and HEAD only, and only within the origin
 (scheme, host, port) of ``base_url``; any other redirect raises ``RedirectRefused``
-before anything is sent to its target, so credentials never leave the origin.
+before anything is sent to its target, so credentials never leave the origin. So does
+a redirect whose Location is not a well-formed http or https URL (empty, garbled,
+with a control character or an impossible port): it is never repaired and followed.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ from . import _deadlines
 from ._errors import (
     ApiError,
     DeadlineExceeded,
+    InvalidParameterError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -124,6 +127,10 @@ _NO_RETRY = Retry(total=0)
 _MAX_REDIRECTS = 5
 _REDIRECTED_METHODS = frozenset({"GET", "HEAD"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A URL (RFC 3986) has no space or control character: a Location holding one is garbled.
+_NOT_IN_LOCATION = re.compile(r"[\x00-\x20\x7f]")
+# A Location that starts with a scheme is an absolute URL, never a relative reference.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Bodies are read in chunks of this many (decompressed) bytes, so a gzip bomb never
 # inflates past the limit by more than one chunk.
 _CHUNK_SIZE = 64 * 1024
@@ -211,9 +218,11 @@ class Transport:
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         if pool is not None and ca_certs is not None:
-            raise ValueError("ca_certs configures the pool made here: set it on your pool")
+            raise InvalidParameterError(
+                "ca_certs configures the pool made here: set it on your pool"
+            )
         if max_body_bytes <= 0:
-            raise ValueError("max_body_bytes must be positive")
+            raise InvalidParameterError("max_body_bytes must be positive")
         self._base_url = _base_url(base_url)
         self._origin = _origin(self._base_url)
         fixed = _checked_headers({"User-Agent": user_agent})
@@ -302,8 +311,8 @@ class Transport:
         Returns the final answer whatever its status. Raises ``TransportError`` (or
         its ``RequestTimeout``) when no answer came, ``DeadlineExceeded`` when the
         call outlasted ``deadline`` seconds (``None``: the client's), ``ResponseTooLarge``,
-        ``RedirectRefused``, and ``ValueError`` for a bad path or header before
-        anything is sent.
+        ``RedirectRefused``, and ``InvalidParameterError`` (a ``ValueError``) for a bad
+        path or header before anything is sent.
         """
         method = method.upper()
         path = check_path(path)
@@ -457,14 +466,15 @@ class Transport:
     ) -> str | None:
         """Where a redirect we follow leads; ``None`` for an answer that is not a redirect."""
         location = response.get_redirect_location()
-        if not location:
+        if not isinstance(location, str):
+            # Not a redirect status (False), or one without a Location (None): the
+            # answer is final.
             return None
-        target = urljoin(url, location)
-        # The origin is read with urllib3's own parser, the one that picks where the
-        # next request goes: Python's urlsplit disagrees on URLs like
-        # "http://evil\@origin/", and such a disagreement would leak credentials.
-        origin = _origin_or_none(target)
-        if origin != self._origin:
+        target = _redirect_url(url, location)
+        origin = None if target is None else _origin(target)
+        if target is None:
+            reason = "its Location is not a well-formed http or https URL"
+        elif origin != self._origin:
             reason = "it leads to another origin"
         elif call.method not in _REDIRECTED_METHODS:
             reason = f"{call.method} requests are not redirected"
@@ -656,11 +666,13 @@ def _base_url(base_url: str) -> str:
     try:
         parsed = parse_url(base_url)
     except LocationParseError:
-        raise ValueError(f"base_url {base_url!r} is not a URL") from None
+        raise InvalidParameterError(f"base_url {base_url!r} is not a URL") from None
     if parsed.scheme not in _DEFAULT_PORTS or not parsed.host:
-        raise ValueError(f"base_url {base_url!r} must be an http or https URL with a host")
+        raise InvalidParameterError(
+            f"base_url {base_url!r} must be an http or https URL with a host"
+        )
     if parsed.auth or parsed.query is not None or parsed.fragment is not None:
-        raise ValueError("base_url may not hold credentials, a query or a fragment")
+        raise InvalidParameterError("base_url may not hold credentials, a query or a fragment")
     return parsed.url.rstrip("/")
 
 
@@ -670,11 +682,30 @@ def _origin(url: str) -> tuple[str, str, int]:
     return scheme, (parsed.host or "").lower(), parsed.port or _DEFAULT_PORTS.get(scheme, 0)
 
 
-def _origin_or_none(url: str) -> tuple[str, str, int] | None:
-    try:
-        return _origin(url)
-    except LocationParseError:
+def _redirect_url(url: str, location: str) -> str | None:
+    """The absolute URL a redirect's ``location`` leads to from ``url``, or ``None``.
+
+    ``None`` when it is not a well-formed http or https URL (or reference to one):
+    empty, with a space or control character, unparsable, without a host, or with port
+    0. urljoin alone would take ``http://``, ``http:///x`` and ``//`` for the base URL
+    itself, and urllib3 would percent-encode control characters and send them on.
+    """
+    if not location or _NOT_IN_LOCATION.search(location):
         return None
+    if location.startswith("//"):
+        # A network-path reference: urljoin would keep the base's host for "//".
+        location = url.partition(":")[0] + ":" + location
+    try:
+        target = location if _SCHEME.match(location) else urljoin(url, location)
+        # The origin is read with urllib3's own parser, the one that picks where the
+        # next request goes: Python's urlsplit disagrees on URLs like
+        # "http://evil\@origin/", and such a disagreement would leak credentials.
+        parsed = parse_url(target)
+    except ValueError:  # urljoin's "Invalid IPv6 URL", urllib3's LocationParseError
+        return None
+    if (parsed.scheme or "").lower() not in _DEFAULT_PORTS or not parsed.host:
+        return None
+    return None if parsed.port == 0 else target
 
 
 def _shown_origin(origin: tuple[str, str, int] | None) -> str:

@@ -6,6 +6,8 @@ import functools
 import re
 from uuid import UUID
 
+from ._errors import InvalidParameterError, ParameterTypeError
+
 __all__ = ["check_parameter"]
 
 # JSON Schema's `uuid` format is the hyphenated form only; uuid.UUID would also take
@@ -24,34 +26,35 @@ def check_parameter(
     maximum: float | None = None,
     uuid: bool = False,
 ) -> None:
-    """Raise ``ValueError`` naming ``name`` when ``value`` breaks a constraint of the spec.
+    """Raise ``InvalidParameterError`` naming ``name`` when ``value`` breaks a constraint.
 
     String constraints (``pattern``, lengths, ``uuid``) apply to a string, or to a
-    ``UUID`` as its canonical text, and refuse any other value with ``TypeError``;
+    ``UUID`` as its canonical text, and refuse any other value with
+    ``ParameterTypeError``;
     ``minimum`` and ``maximum`` apply to a number and refuse anything else.
     """
     if isinstance(value, bool):
-        raise TypeError(f"{name}: expected a string or number, got a boolean")
+        raise ParameterTypeError(f"{name}: expected a string or number, got a boolean")
     if minimum is not None or maximum is not None:
         if not isinstance(value, (int, float)):
-            raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
+            raise ParameterTypeError(f"{name}: expected a number, got {type(value).__name__}")
         if minimum is not None and value < minimum:
-            raise ValueError(f"{name}: {value!r} is less than the minimum {minimum}")
+            raise InvalidParameterError(f"{name}: {value!r} is less than the minimum {minimum}")
         if maximum is not None and value > maximum:
-            raise ValueError(f"{name}: {value!r} is more than the maximum {maximum}")
+            raise InvalidParameterError(f"{name}: {value!r} is more than the maximum {maximum}")
         return
     text = str(value) if isinstance(value, UUID) else value
     if not isinstance(text, str):
-        raise TypeError(f"{name}: expected a string, got {type(value).__name__}")
+        raise ParameterTypeError(f"{name}: expected a string, got {type(value).__name__}")
     shown = repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
     if min_length is not None and len(text) < min_length:
-        raise ValueError(f"{name}: {shown} is shorter than {min_length} characters")
+        raise InvalidParameterError(f"{name}: {shown} is shorter than {min_length} characters")
     if max_length is not None and len(text) > max_length:
-        raise ValueError(f"{name}: {shown} is longer than {max_length} characters")
+        raise InvalidParameterError(f"{name}: {shown} is longer than {max_length} characters")
     if pattern is not None and _ecma_regex(pattern).search(text) is None:
-        raise ValueError(f"{name}: {shown} does not match {pattern!r}")
+        raise InvalidParameterError(f"{name}: {shown} does not match {pattern!r}")
     if uuid and not _UUID.fullmatch(text):
-        raise ValueError(f"{name}: {shown} is not a UUID (8-4-4-4-12 hex digits)")
+        raise InvalidParameterError(f"{name}: {shown} is not a UUID (8-4-4-4-12 hex digits)")
 
 
 @functools.lru_cache(maxsize=256)

@@ -15,6 +15,8 @@ from ._enums import OpenStrEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
     DeadlineExceeded,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -54,7 +56,9 @@ __all__ = [
     "ApiResponse",
     "ConstraintViolation",
     "DeadlineExceeded",
+    "InvalidParameterError",
     "OpenStrEnum",
+    "ParameterTypeError",
     "PollPolicy",
     "RawResponse",
     "RedirectRefused",

@@ -4,8 +4,9 @@
 
 """The errors a generated client raises: all of them derive from ``SpecbindError``.
 
-Every constructor takes keyword arguments only, so that generated code can subclass
-``ApiError`` per status without repeating its signature. Messages name the method and
+Every constructor but the parameter errors' (which take a message, as ``ValueError``
+does) takes keyword arguments only, so that generated code can subclass ``ApiError``
+per status without repeating its signature. Messages name the method and
 the URL (with secret-looking query values already redacted by the caller) and never
 carry a credential or a whole body.
 """
@@ -21,6 +22,8 @@ from urllib3 import HTTPHeaderDict
 __all__ = [
     "ApiError",
     "DeadlineExceeded",
+    "InvalidParameterError",
+    "ParameterTypeError",
     "RedirectRefused",
     "RequestTimeout",
     "ResponseDecodeError",
@@ -46,6 +49,26 @@ def _restore(cls: type[SpecbindError], args: tuple[object, ...]) -> SpecbindErro
     error = cls.__new__(cls)
     error.args = args
     return error
+
+
+class InvalidParameterError(SpecbindError, ValueError):
+    """A value the client refuses before sending anything: it breaks the spec or is unsafe.
+
+    Raised for an operation's parameters (a pattern, length, range or UUID form of the
+    spec; a path segment, query or header value that cannot be sent safely) and for
+    the client's own options (``base_url``, credentials, headers). It is also a
+    ``ValueError``, so code written for the plain ``ValueError`` of earlier releases
+    still catches it. The message names the parameter; it never quotes a header value,
+    which may be a credential.
+    """
+
+
+class ParameterTypeError(InvalidParameterError, TypeError):
+    """A parameter of a type the client cannot send (a bool for a string, a list, ...).
+
+    Also a ``TypeError``, as Python's own type errors are, and an
+    ``InvalidParameterError``, so one ``except`` catches every refusal before sending.
+    """
 
 
 class TransportError(SpecbindError):

@@ -4,7 +4,8 @@
 
 """Turning parameter values into safe pieces of a request: path segments, header and query values.
 
-Each helper raises ``ValueError`` (or ``TypeError`` for a value of the wrong kind)
+Each helper raises ``InvalidParameterError`` (``ParameterTypeError`` for a value of the
+wrong kind; both are ``SpecbindError``s, and ``ValueError`` and ``TypeError`` as well)
 naming the parameter, and never quotes a header value: it may be a secret.
 """
 
@@ -15,6 +16,8 @@ import re
 from enum import Enum
 from urllib.parse import quote
 from uuid import UUID
+
+from ._errors import InvalidParameterError, ParameterTypeError
 
 __all__ = ["check_path", "header_name", "header_value", "path_segment", "query_value"]
 
@@ -37,7 +40,7 @@ def path_segment(value: object, *, name: str) -> str:
     """
     text = _text(value, name=name, kinds=(str, UUID, int))
     if text in _DOT_SEGMENTS or not text:
-        raise ValueError(f"path parameter {name!r} may not be empty, '.' or '..'")
+        raise InvalidParameterError(f"path parameter {name!r} may not be empty, '.' or '..'")
     # safe="" encodes "/", "?", "#" and "%" too, so no value can add a segment, start
     # a query or fragment, or be decoded into a dot segment later ("%2e" -> "%252e").
     return quote(_utf8(text, name=name), safe="")
@@ -51,7 +54,7 @@ def query_value(value: object, *, name: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"query parameter {name!r} must be a finite number")
+        raise InvalidParameterError(f"query parameter {name!r} must be a finite number")
     text = _text(value, name=name, kinds=(str, UUID, int, float))
     _utf8(text, name=name)
     return text
@@ -65,20 +68,24 @@ def header_value(value: str, *, name: str) -> str:
     carry and ``http.client`` would fail on halfway through sending.
     """
     if not isinstance(value, str):
-        raise TypeError(f"header {name!r} must be a string, got {type(value).__name__}")
+        raise ParameterTypeError(f"header {name!r} must be a string, got {type(value).__name__}")
     if _BAD_HEADER_CHARACTER.search(value):
-        raise ValueError(f"header {name!r} contains a control character (CR, LF, NUL, ...)")
+        raise InvalidParameterError(
+            f"header {name!r} contains a control character (CR, LF, NUL, ...)"
+        )
     try:
         value.encode("latin-1")
     except UnicodeEncodeError:
-        raise ValueError(f"header {name!r} contains characters outside Latin-1") from None
+        raise InvalidParameterError(
+            f"header {name!r} contains characters outside Latin-1"
+        ) from None
     return value
 
 
 def header_name(name: str) -> str:
     """Return ``name`` unchanged once it is a valid header name (an RFC 9110 token)."""
     if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
-        raise ValueError(f"{name!r} is not a valid header name")
+        raise InvalidParameterError(f"{name!r} is not a valid header name")
     return name
 
 
@@ -89,9 +96,11 @@ def check_path(path: str) -> str:
     dot segment here is a bug in the caller, not something to repair silently.
     """
     if not _ENCODED_PATH.fullmatch(path):
-        raise ValueError(f"path {path!r} is not percent-encoded or does not start with '/'")
+        raise InvalidParameterError(
+            f"path {path!r} is not percent-encoded or does not start with '/'"
+        )
     if any(segment in _DOT_SEGMENTS for segment in path.split("/")):
-        raise ValueError(f"path {path!r} contains a '.' or '..' segment")
+        raise InvalidParameterError(f"path {path!r} contains a '.' or '..' segment")
     return path
 
 
@@ -99,7 +108,7 @@ def _text(value: object, *, name: str, kinds: tuple[type, ...]) -> str:
     # Enum members go by their value: str() of a (str, Enum) member is "Cls.NAME".
     raw = value.value if isinstance(value, Enum) else value
     if isinstance(raw, bool) or not isinstance(raw, kinds):
-        raise TypeError(f"parameter {name!r} cannot be sent as {type(value).__name__}")
+        raise ParameterTypeError(f"parameter {name!r} cannot be sent as {type(value).__name__}")
     if isinstance(raw, str):
         return str.__str__(raw)
     return str(raw)
@@ -111,5 +120,5 @@ def _utf8(text: str, *, name: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(f"parameter {name!r} is not valid Unicode text") from None
+        raise InvalidParameterError(f"parameter {name!r} is not valid Unicode text") from None
     return text

@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from _server import Exchange, TestServer, repeat
+from hypothesis import example as hypothesis_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from urllib3.util import Retry, Timeout
@@ -593,6 +594,17 @@ def test_redirect_to_another_host_is_refused(
     assert len(server.requests) == 1
 
 
+@ALL_APIS
+def test_malformed_redirect_location_is_a_redirect_refused(
+    server: TestServer, make_client: MakeClient, api: str
+) -> None:
+    location = f"http://[::1:{server.port}/x"
+    server.serve(reply(302, headers=(("Location", location),)), main_body(api))
+    error = raised(lambda: MAIN[api].call(make_client(api)), RedirectRefused)
+    assert "not a well-formed http or https URL" in str(error)
+    assert len(server.requests) == 1
+
+
 def test_cancel_is_never_redirected(server: TestServer, make_client: MakeClient) -> None:
     location = f"{server.url}/projects/{PROJECT}/jobs/{VERYFRONT_JOB}/cancel-again"
     server.serve(reply(307, headers=(("Location", location),)))
@@ -669,6 +681,65 @@ def test_good_project_references_are_sent_as_they_are(
     assert seen.request_line == f"GET /projects/{value}/jobs/{VERYFRONT_JOB} HTTP/1.1"
 
 
+# Per API, calls the client refuses before sending: a value the spec forbids, a value
+# that cannot be sent safely, a value of the wrong type.
+REFUSED_CALLS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "veryfront": [
+        ("get_job", {"project_reference": "..", "job_id": VERYFRONT_JOB}),
+        ("get_job_batch", {"project_reference": "x" * 129, "batch_id": VERYFRONT_JOB}),
+        ("cancel_job", {"project_reference": PROJECT, "job_id": "not-a-uuid"}),
+        ("get_job", {"project_reference": PROJECT, "job_id": 42}),
+    ],
+    "prunner": [
+        ("get_job_detail", {"id": "not-a-uuid"}),
+        ("get_job_detail", {"id": f"{PRUNNER_ID}\n"}),
+        ("get_job_detail", {"id": 12345678}),
+    ],
+    "vectara": [
+        ("get_job", {"job_id": "job_"}),
+        ("get_job", {"job_id": "job_1\r\nX-Injected: 1"}),
+        ("get_job", {"job_id": VECTARA_JOB, "request_timeout": 0}),
+        ("get_job", {"job_id": True}),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("api", "method", "arguments"),
+    [
+        pytest.param(api, method, arguments, id=f"{api}-{method}-{number}")
+        for api, calls in REFUSED_CALLS.items()
+        for number, (method, arguments) in enumerate(calls)
+    ],
+)
+def test_refused_parameters_are_specbind_errors(
+    server: TestServer, make_client: MakeClient, api: str, method: str, arguments: dict[str, Any]
+) -> None:
+    binding = BINDINGS[api]
+    try:
+        getattr(make_client(api), method)(**arguments)
+    except SpecbindError as caught:
+        error: Exception = caught
+    else:
+        pytest.fail("the call was not refused")
+    assert isinstance(error, binding.InvalidParameterError)
+    assert isinstance(error, (ValueError, TypeError))
+    assert binding.InvalidParameterError is binding.errors.InvalidParameterError
+    assert "InvalidParameterError" in binding.__all__
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"base_url": "http://[::1:9009/"}, {"base_url": "ftp://h/"}, {"token": "t\n"}],
+    ids=repr,
+)
+def test_refused_client_options_are_specbind_errors(options: dict[str, str]) -> None:
+    error = raised(lambda: generated.prunner.Client(**options))
+    assert isinstance(error, generated.prunner.InvalidParameterError)
+    assert isinstance(error, ValueError)
+
+
 VERYFRONT_UUID = uuid.UUID(VERYFRONT_JOB)
 
 
@@ -719,6 +790,7 @@ def test_veryfront_ids_that_are_not_uuids_are_refused(
 
 
 PRUNNER_UUID = uuid.UUID(PRUNNER_ID)
+PRUNNER_HEX = PRUNNER_UUID.hex
 
 
 @pytest.mark.parametrize(
@@ -730,9 +802,16 @@ PRUNNER_UUID = uuid.UUID(PRUNNER_ID)
         (f"{{{PRUNNER_ID}}}", f"%7B{PRUNNER_ID}%7D"),
         (PRUNNER_ID.replace("-", ""), PRUNNER_ID.replace("-", "")),
         (f"{{{PRUNNER_ID.upper()}}}", f"%7B{PRUNNER_ID.upper()}%7D"),
+        (f"{{{PRUNNER_HEX}}}", f"%7B{PRUNNER_HEX}%7D"),
+        (f"urn:uuid:{PRUNNER_ID}", f"urn%3Auuid%3A{PRUNNER_ID}"),
+        (f"urn:uuid:{PRUNNER_HEX}", f"urn%3Auuid%3A{PRUNNER_HEX}"),
+        (f"urn:uuid:{PRUNNER_ID.upper()}", f"urn%3Auuid%3A{PRUNNER_ID.upper()}"),
     ],
-    ids=["UUID", "str", "upper-case", "braced", "no-hyphens", "braced-upper-case"],
-)
+    ids=[
+        "UUID", "str", "upper-case", "braced", "no-hyphens", "braced-upper-case",
+        "braced-no-hyphens", "urn", "urn-no-hyphens", "urn-upper-case-hex",
+    ],
+)  # fmt: skip
 def test_prunner_id_forms_the_server_accepts(
     server: TestServer, make_client: MakeClient, value: str | uuid.UUID, sent: str
 ) -> None:
@@ -746,8 +825,12 @@ def test_prunner_id_forms_the_server_accepts(
 
 BAD_PRUNNER_IDS = [
     "", "not-a-uuid", PRUNNER_ID[:-1], PRUNNER_ID + "0", PRUNNER_ID + "\n", f"{PRUNNER_ID}&x=1",
-    f"urn:uuid:{PRUNNER_ID}", f"{{{PRUNNER_ID}", f" {PRUNNER_ID}", PRUNNER_ID.replace("-", "_"),
-    "g" * 32, f"{PRUNNER_ID}#f", 12345678,
+    f"{{{PRUNNER_ID}", f" {PRUNNER_ID}", PRUNNER_ID.replace("-", "_"), "g" * 32,
+    f"{PRUNNER_ID}#f", 12345678, "urn:uuid:", f"URN:UUID:{PRUNNER_ID}", f"urn:UUID:{PRUNNER_ID}",
+    f"urn:uuid:{{{PRUNNER_ID}}}", f"{{urn:uuid:{PRUNNER_ID}}}", f"urn:uuid:{PRUNNER_ID[:-1]}",
+    f"urn:uuid:urn:uuid:{PRUNNER_ID}", f" urn:uuid:{PRUNNER_ID}", f"urn:uuid:{PRUNNER_ID}\n",
+    f"urn:uuid: {PRUNNER_HEX}", f"urn:{PRUNNER_ID}", f"uuid:{PRUNNER_ID}", f"urn:uuid{PRUNNER_ID}",
+    f"urn:uuid:{PRUNNER_HEX[:8]}-{PRUNNER_HEX[8:]}",
 ]  # fmt: skip
 
 
@@ -755,9 +838,109 @@ BAD_PRUNNER_IDS = [
 def test_invalid_prunner_ids_are_refused_before_sending(
     server: TestServer, make_client: MakeClient, value: object
 ) -> None:
-    with pytest.raises((ValueError, TypeError), match="id"):
+    with pytest.raises(generated.prunner.InvalidParameterError, match="id"):
         make_client("prunner").get_job_detail(value)
     assert server.requests == []
+
+
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+
+
+def _gofrs_plain(text: bytes) -> bool:
+    if len(text) == 32:
+        return all(byte in _HEX_DIGITS for byte in text)
+    hyphens = (8, 13, 18, 23)
+    return len(text) == 36 and all(
+        byte == ord("-") if index in hyphens else byte in _HEX_DIGITS
+        for index, byte in enumerate(text)
+    )
+
+
+def gofrs_accepts(value: str) -> bool:
+    """Whether Prunner's id parser, gofrs/uuid v4.4.0 ``FromString``, takes ``value``.
+
+    A port of its ``UnmarshalText``, which picks the form by the length in bytes: 32 and
+    36 plain, 34 and 38 braced, 41 and 45 ``urn:uuid:`` then plain.
+    """
+    text = value.encode("utf-8", errors="surrogatepass")
+    if len(text) in (34, 38):
+        return text[:1] == b"{" and text[-1:] == b"}" and _gofrs_plain(text[1:-1])
+    if len(text) in (41, 45):
+        return text[:9] == b"urn:uuid:" and _gofrs_plain(text[9:])
+    return _gofrs_plain(text)
+
+
+def _serving(script: Script) -> Iterator[TestServer]:
+    """A server for a whole module (its fixtures' body), answering every request with ``script``."""
+    with TestServer() as server:
+        server.serve(script)
+        yield server
+    assert server.errors == []
+
+
+def _client_of(api: str, server: TestServer) -> Iterator[Any]:
+    """A client of ``api`` aimed at ``server``, without retries, for a module's fixture."""
+    with BINDINGS[api].Client(
+        base_url=server.url, timeout=TEST_TIMEOUT, retries=0, **CREDENTIALS[api]
+    ) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def prunner_server() -> Iterator[TestServer]:
+    """One server for the whole module, answering every Prunner request with a job."""
+    yield from _serving(main_body("prunner"))
+
+
+@pytest.fixture(scope="module")
+def prunner_client(prunner_server: TestServer) -> Iterator[Any]:
+    yield from _client_of("prunner", prunner_server)
+
+
+def _uuid_form(value: uuid.UUID, hyphens: bool, upper: bool, wrap: tuple[str, str]) -> str:
+    text = str(value) if hyphens else value.hex
+    text = text.upper() if upper else text
+    return wrap[0] + text + wrap[1]
+
+
+# Ids around the forms the server accepts: each form, wrapped rightly and wrongly.
+NEAR_IDS = st.builds(
+    _uuid_form,
+    st.uuids(),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(
+        [
+            ("", ""), ("{", "}"), ("urn:uuid:", ""), ("URN:UUID:", ""), ("urn:uuid:{", "}"),
+            ("{urn:uuid:", "}"), ("urn:uuid:", "}"), ("{", ""), (" ", ""), ("", "\n"),
+            ("", "0"), ("", "&x=1"),
+        ]
+    ),
+)  # fmt: skip
+
+
+@settings(deadline=None)  # each example is a real request: a busy machine must not fail it
+@given(st.one_of(NEAR_IDS, st.text(max_size=50)))
+@hypothesis_example(f"urn:uuid:{PRUNNER_ID}")
+@hypothesis_example(f"urn:uuid:{PRUNNER_HEX.upper()}")
+@hypothesis_example(f"{{{PRUNNER_HEX}}}")
+def test_prunner_ids_are_sent_exactly_when_the_server_accepts_them(
+    prunner_server: TestServer, prunner_client: Any, value: str
+) -> None:
+    before = len(prunner_server.requests)
+    try:
+        prunner_client.get_job_detail(value)
+    except generated.prunner.InvalidParameterError:
+        assert not gofrs_accepts(value)
+        assert len(prunner_server.requests) == before
+        return
+    assert gofrs_accepts(value)
+    [seen] = prunner_server.requests[before:]
+    path, _, query = seen.target.partition("?")
+    name, _, sent = query.partition("=")
+    assert (path, name) == ("/job/detail", "id")
+    assert sent == quote(value, safe="")
+    assert unquote(sent, errors="strict") == value
 
 
 VECTARA_PATHS = {
@@ -808,18 +991,12 @@ def echo_server() -> Iterator[TestServer]:
         segment = exchange.request.target.rpartition("/")[2]
         exchange.json(200, {"id": unquote(segment, errors="strict")})
 
-    with TestServer() as server:
-        server.serve(echo)
-        yield server
-    assert server.errors == []
+    yield from _serving(echo)
 
 
 @pytest.fixture(scope="module")
 def echo_client(echo_server: TestServer) -> Iterator[Any]:
-    with generated.vectara.Client(
-        base_url=echo_server.url, api_key=TOKEN, timeout=TEST_TIMEOUT, retries=0
-    ) as client:
-        yield client
+    yield from _client_of("vectara", echo_server)
 
 
 def _valid_vectara_job_id(value: str) -> bool:

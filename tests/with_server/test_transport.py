@@ -27,6 +27,8 @@ from urllib3.util import Retry, Timeout
 
 from codegen.runtime._errors import (
     ApiError,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -609,6 +611,43 @@ def test_redirect_loop_stops_after_five(
     assert all(message.endswith(": redirected") for message in messages[:-1])
 
 
+# Locations that are no well-formed http(s) URL: "{port}" is the server's own port, so
+# that a repaired and followed Location would reach the test server again.
+MALFORMED_LOCATIONS = [
+    "http://[::1:{port}/x", "http://[::1]:{port}:{port}/x", "", " ", "http://", "http:///x",
+    "//", "http://127.0.0.1:{port}/a\x00b", "/a\x01b", "/a\x7fb", "/a\x1b[31mred",
+    "/a b", "/a\tb", "http://127.0.0.1:99999999/x", "http://127.0.0.1:-1/x",
+    "http://127.0.0.1:0/x", "http://127.0.0.1:{port}:{port}/x", "ftp://127.0.0.1:{port}/x",
+    "javascript:alert(1)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("location", MALFORMED_LOCATIONS, ids=repr)
+@pytest.mark.parametrize("status_code", [302, 307])
+def test_malformed_redirect_location_is_refused(
+    server: TestServer, transport: Transport, location: str, status_code: int
+) -> None:
+    location = location.replace("{port}", str(server.port))
+    server.serve(
+        lambda exchange: exchange.reply(status_code, b"", headers=[("Location", location)]),
+        lambda exchange: exchange.json(200, {"followed": True}),
+    )
+    error = raised(lambda: get(transport))
+    assert isinstance(error, RedirectRefused)
+    assert (error.status, error.location) == (status_code, "an unparsable URL")
+    assert error.reason == "its Location is not a well-formed http or https URL"
+    assert len(server.requests) == 1
+
+
+def test_redirect_status_without_location_is_the_answer(
+    server: TestServer, transport: Transport
+) -> None:
+    server.serve(lambda exchange: exchange.reply(302, b"moved"))
+    raw = get(transport)
+    assert (raw.status, raw.body) == (302, b"moved")
+    assert len(server.requests) == 1
+
+
 def test_post_is_never_redirected(server: TestServer, transport: Transport) -> None:
     server.serve(lambda exchange: exchange.reply(307, b"", headers=[("Location", "/elsewhere")]))
     error = raised(lambda: cancel(transport))
@@ -1019,6 +1058,8 @@ def test_raw_response_repr_hides_the_body() -> None:
 
 
 ERRORS = [
+    InvalidParameterError("id: 'x' does not match '^j$'"),
+    ParameterTypeError("id: expected a string, got int"),
     TransportError(method="GET", url="http://h/x", reason="boom", attempts=4),
     RequestTimeout(method="GET", url="http://h/x", reason="slow", attempts=1),
     ResponseTooLarge(limit=10, method="GET", url="http://h/x"),

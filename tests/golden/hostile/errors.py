@@ -3,11 +3,13 @@
 # Tools: datamodel-code-generator 0.89.0, ruff 0.17.5.
 # Regenerate with `nox -s generate` (or `specbind generate`).
 
-'What the Hostile """ API\'; import os # client raises.\n\nEvery non-2xx answer raises :class:`ApiError`, or the subclass for its status\nwhere the spec documents one; everything else raises a :class:`SpecbindError`.'
+'What the Hostile """ API\'; import os # client raises.\n\nEvery non-2xx answer raises :class:`ApiError`, or the subclass for its status\nwhere the spec documents one; a parameter refused before sending raises\n:class:`InvalidParameterError` (also a ``ValueError``); everything else raises a\n:class:`SpecbindError`.'
 
 from generated._runtime import (
     ApiError,
     DeadlineExceeded,
+    InvalidParameterError,
+    ParameterTypeError,
     RedirectRefused,
     RequestTimeout,
     ResponseDecodeError,
@@ -21,7 +23,9 @@ from generated._runtime import (
 __all__ = [
     "ApiError",
     "DeadlineExceeded",
+    "InvalidParameterError",
     "NotFoundError",
+    "ParameterTypeError",
     "RedirectRefused",
     "RequestTimeout",
     "ResponseDecodeError",
