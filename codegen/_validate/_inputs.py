@@ -186,11 +186,11 @@ def _sniff(stream: _Stream) -> Kind:
             # A line this long is no pretty-printed document line: a stream of records.
             return "jsonl"
         alone = _alone(line)
-        if first and alone != "no":
-            # More after a whole value: JSON Lines.
-            _skip_blank(stream)
-            return "jsonl" if stream.peek(1) else "json"
         if first:
+            if alone != "no":
+                # A whole value with more after it: JSON Lines.
+                _skip_blank(stream)
+                return "jsonl" if stream.peek(1) else "json"
             first = False
             continue
         tried += 1
@@ -217,7 +217,7 @@ def _alone(line: bytes) -> Literal["record", "value", "no"]:
 def _skip_blank(stream: _Stream) -> int:
     """Move past blank bytes, a buffer at a time; return how many line ends were passed."""
     lines = 0
-    while ahead := stream.peek(1)[:_SKIP_CHUNK]:
+    while ahead := stream.peek(1):
         rest = ahead.lstrip(_BLANK)
         skipped = len(ahead) - len(rest)
         lines += ahead.count(b"\n", 0, skipped)
