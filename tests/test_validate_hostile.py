@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -335,6 +336,8 @@ def test_a_planted_secret_never_reaches_a_report(
         entry(f"http://user:{secret}@localhost:9009/job/detail?id=1"),
         entry(f"http://user:{secret}@elsewhere.example/x?{name}={secret}"),
         entry(f"http://[::1:{secret}@localhost/x?{name}={secret}"),
+        entry(f"{JOB_URL}?id=1&next=http://x/?{name}={secret}"),
+        entry(f"{JOB_URL}?id=1&next=" + quote(f"http://u:{secret}@x/?{name}={secret}", safe="")),
         redirect,
     ]
     for text in (body, broken):

@@ -180,7 +180,11 @@ def redact_url(url: str) -> str:
 
 
 def _redact_pair(pair: str) -> str:
-    name, sep, _ = pair.partition("=")
+    name, sep, value = pair.partition("=")
     if is_secret_name(unquote_plus(name)):
         return f"{name}={REDACTED}" if sep else name
-    return pair
+    # The value may carry a credential of its own (`next=https://x/?token=...`): then it
+    # is shown decoded and redacted, else as it was.
+    decoded = unquote_plus(value)
+    shown = redact_text(decoded)
+    return pair if shown == decoded else f"{name}={shown}"
