@@ -49,8 +49,12 @@ errors. A drift summary per operation ends the report.
 
 Each finding names the input (FILE, FILE:LINE for JSON Lines, FILE#entry N METHOD URL
 for HAR with N counted from 0), the operation and status, the JSON pointer, what was
-expected and what was found. Credentials (Authorization, x-api-key, cookies, token-like
-query parameters) are never shown.
+expected and what was found. Credentials are never shown: the value of a credential-named
+key (token, api_key, password, pw, bearer, cookie...) at any depth, anything after such a
+name in a body that is not JSON, and the user info, fragment and credential-named query
+values of URLs are redacted. Payloads nested deeper than 512 arrays and objects are
+reported as too-deep and not checked. A spec whose $refs lint refuses (unresolved,
+remote, cyclic) is refused.
 
 exit status: 0 every payload valid (warnings allowed), 1 some payload invalid,
 2 bad arguments or an input that cannot be read (the other inputs are still checked).

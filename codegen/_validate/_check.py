@@ -8,16 +8,26 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from codegen._lint_refs import check_refs
+from codegen._lint_walk import index_spec as lint_index
 from codegen._load import LoadedSpec, escape_pointer_token, iter_pointer
 from codegen._validate._fast import FirstLook
-from codegen._validate._finding import Finding, Result, Severity, preview
+from codegen._validate._finding import Finding, Result, Severity
 from codegen._validate._har import Exchange, HarError, parse_entry
 from codegen._validate._inputs import Body, Broken, HarEntry, Unit, Unreadable
-from codegen._validate._json import NotJson, parse_json
+from codegen._validate._json import NotJson, Parsed, parse_json
 from codegen._validate._models import ModelLayer
-from codegen._validate._operations import Match, Parameter, index_spec, is_json_media
-from codegen._validate._redact import REDACTED, is_secret_header, is_secret_name, redact_url
-from codegen._validate._schema import Issue, SchemaLayer, show_value
+from codegen._validate._operations import Match, Parameter, SpecError, index_spec, is_json_media
+from codegen._validate._redact import (
+    REDACTED,
+    is_secret_name,
+    one_line,
+    redact_url,
+    show_message,
+    show_text,
+    show_value,
+)
+from codegen._validate._schema import Issue, SchemaLayer
 from codegen._validate._unknown import UnknownFields
 
 __all__ = ["Checker", "Options"]
@@ -79,13 +89,18 @@ class _Where:
         return Result(self.label, self.operation, self.status, tuple(findings))
 
     def skipped(self, reason: str, detail: str) -> Result:
-        return Result(self.label, self.operation, self.status, skipped=reason, detail=detail)
+        # The detail quotes the request (its method, path or Location): one line of it.
+        return Result(
+            self.label, self.operation, self.status, skipped=reason, detail=one_line(detail)
+        )
 
 
 class Checker:
     """Checks units against one spec: the JSON Schema layer and, if usable, the model layer."""
 
     def __init__(self, spec: LoadedSpec, options: Options, models: ModelLayer | None) -> None:
+        """Raises :class:`SpecError` when the spec cannot be checked against."""
+        _refuse_broken_refs(spec)
         self.options = options
         self.index = index_spec(spec, options.servers)
         self.schemas = SchemaLayer(spec)
@@ -118,7 +133,7 @@ class Checker:
         if response is None or schema is None:
             raise ValueError("the command line checks the operation and status first")
         where = _Where(unit.label, operation.id, self.options.status)
-        return where.result(self._body(where, response.key, schema, unit.raw))
+        return where.result(self._body(where, response.key, schema, unit.raw, unit.parsed))
 
     def _entry(self, unit: HarEntry) -> Result:
         """A HAR entry: match its operation, then check request and response."""
@@ -230,9 +245,7 @@ class Checker:
                 continue
             if not parameter.schema:
                 continue
-            secret = is_secret_name(parameter.name) or (
-                parameter.location == "header" and is_secret_header(parameter.name)
-            )
+            secret = is_secret_name(parameter.name)
             for issue in self.schemas.issues(parameter.schema, _read_parameter(parameter, given)):
                 findings.append(
                     self._from_issue(
@@ -245,16 +258,16 @@ class Checker:
                 )
         return findings
 
-    def _body(self, where: _Where, key: str, schema: str, raw: bytes) -> list[Finding]:
-        """Both layers on one response body."""
+    def _body(
+        self, where: _Where, key: str, schema: str, raw: bytes, parsed: Parsed | None = None
+    ) -> list[Finding]:
+        """Both layers on one response body (``parsed``, when it was parsed already)."""
         try:
-            parsed = parse_json(raw)
+            parsed = parsed or parse_json(raw)
         except NotJson as exc:
-            shown = preview(raw[:200].decode("utf-8", "replace"))
+            shown = show_text(raw[:200].decode("utf-8", "replace"))
             return [
-                where.finding(
-                    "", "error", "not-json", str(exc), expected="a JSON value", found=shown
-                )
+                where.finding("", "error", exc.rule, str(exc), expected=exc.expected, found=shown)
             ]
         findings = [
             where.finding(
@@ -311,7 +324,7 @@ class Checker:
                     e.pointer,
                     "error",
                     "model",
-                    e.message,
+                    show_message(e.pointer, e.message),
                     expected=expected,
                     found=_shown_at(value, e.pointer),
                 )
@@ -324,7 +337,7 @@ class Checker:
                     e.pointer,
                     "error",
                     "layer-disagreement",
-                    prefix + e.message,
+                    prefix + show_message(e.pointer, e.message),
                     expected=expected,
                     found=_shown_at(value, e.pointer),
                 )
@@ -357,6 +370,15 @@ class Checker:
             found=found or issue.found,
             keyword=issue.keyword,
         )
+
+
+def _refuse_broken_refs(spec: LoadedSpec) -> None:
+    """Refuse what lint's ``$ref`` rules find: a reference that is remote or resolves to
+    nothing, or a cycle (``A: {$ref: A}`` would let every payload pass)."""
+    problems = sorted(check_refs(spec, lint_index(spec)))
+    if problems:
+        more = f" (and {len(problems) - 1} more: see specbind lint)" if len(problems) > 1 else ""
+        raise SpecError(f"{problems[0]}{more}")
 
 
 def _read_parameter(parameter: Parameter, given: list[str]) -> Any:

@@ -7,6 +7,8 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
+from codegen._validate._redact import cut
+
 __all__ = ["Exchange", "HarError", "parse_entry"]
 
 
@@ -83,6 +85,10 @@ def parse_entry(entry: Any) -> Exchange:
     status = response.get("status")
     if not isinstance(status, int) or isinstance(status, bool):
         raise HarError("/response/status", "response.status must be an integer")
+    if status != 0 and not 100 <= status <= 599:
+        # 0 is HAR's "no response"; anything else outside HTTP's range matches no response.
+        shown = cut(str(status), 20)
+        raise HarError("/response/status", f"response.status {shown} is not 0 or 100 to 599")
     mime_type = content.get("mimeType", "")
     return Exchange(
         method=_string(request, "method", "/request").upper(),

@@ -7,18 +7,19 @@ HAR, an input that cannot be read).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from codegen._validate._json import NotJson, parse_json
-from codegen._validate._redact import redact_url
+from codegen._validate._json import NotJson, Parsed, nested_too_deep, parse_json
+from codegen._validate._redact import one_line, redact_url
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -39,20 +40,32 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 #: A JSON or HAR document larger than this is reported, not parsed.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _SKIP_CHUNK = 1024 * 1024
+#: JSON's whitespace: what blank lines and the space around a document are made of.
+_BLANK = b" \t\r\n"
 #: How many lines after an unparseable first line are tried when telling JSON Lines
 #: from pretty-printed JSON.
 _SNIFF_LINES = 10
 
 Kind = Literal["json", "jsonl", "har"]
+_Stream = io.BufferedReader | io.BufferedRandom
 _SUFFIXES: dict[str, Kind] = {".har": "har", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 @dataclass(frozen=True)
 class Body:
-    """One response body to check against the operation named on the command line."""
+    """One response body to check against the operation named on the command line.
+
+    ``parsed`` is the body already parsed, when reading the input took that (a whole
+    document is parsed once, to tell HAR from a body); a worker process is sent only
+    ``raw`` and parses it itself.
+    """
 
     label: str
     raw: bytes
+    parsed: Parsed | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[type[Body], tuple[str, bytes]]:
+        return (Body, (self.label, self.raw))
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,7 @@ Unit = Body | HarEntry | Broken | Unreadable
 class Input:
     """One opened input, its kind already detected. Use as a context manager."""
 
-    def __init__(self, label: str, stream: BinaryIO, kind: Kind) -> None:
+    def __init__(self, label: str, stream: _Stream, kind: Kind) -> None:
         self.label = label
         self.kind = kind
         self._stream = stream
@@ -117,22 +130,22 @@ def open_input(name: str) -> Input:
     """Open a file (``-`` is standard input) and detect its kind. Raises UnreadableInput."""
     if name == "-":
         return _open_stdin()
-    path = Path(name)
     try:
-        stream = path.open("rb")
+        # Before opening: opening a FIFO waits for a writer, maybe forever.
+        mode = os.stat(name).st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableInput("is a directory")
+        if not stat.S_ISREG(mode):
+            raise UnreadableInput("not a regular file")
+        stream = open(name, "rb")  # noqa: SIM115 -- closed by Input.__exit__
     except FileNotFoundError:
         raise UnreadableInput("no such file") from None
-    except IsADirectoryError:
-        raise UnreadableInput("is a directory") from None
     except PermissionError:
         raise UnreadableInput("permission denied") from None
     except OSError as exc:
         raise UnreadableInput(f"cannot open: {exc.strerror or exc}") from None
     try:
-        if not path.is_file():
-            stream.close()
-            raise UnreadableInput("not a regular file")
-        kind = _SUFFIXES.get(path.suffix.lower()) or _sniff(stream)
+        kind = _SUFFIXES.get(os.path.splitext(name)[1].lower()) or _sniff(stream)
         stream.seek(0)
     except OSError as exc:
         stream.close()
@@ -154,7 +167,7 @@ def _open_stdin() -> Input:
     return Input("<stdin>", spool, kind)
 
 
-def _sniff(stream: BinaryIO) -> Kind:
+def _sniff(stream: _Stream) -> Kind:
     """Tell JSON Lines from one JSON (or HAR) document by content.
 
     Several non-blank lines of which the first parses on its own mean JSON Lines. When the
@@ -162,47 +175,69 @@ def _sniff(stream: BinaryIO) -> Kind:
     parses alone as an object still means JSON Lines. Anything else is one document; HAR
     is recognised when that document is parsed.
     """
-    first: bytes | None = None
+    first = True
     tried = 0
     while tried <= _SNIFF_LINES:
+        _skip_blank(stream)
         line = stream.readline(MAX_LINE_BYTES + 1)
         if not line:
             break
         if len(line) > MAX_LINE_BYTES:
             # A line this long is no pretty-printed document line: a stream of records.
             return "jsonl"
-        if not line.strip():
-            continue
-        if first is None:
-            first = line
-            if _parses_alone(line) is not None:
-                return "jsonl" if _more_content(stream) else "json"
+        alone = _alone(line)
+        if first:
+            if alone != "no":
+                # A whole value with more after it: JSON Lines.
+                _skip_blank(stream)
+                return "jsonl" if stream.peek(1) else "json"
+            first = False
             continue
         tried += 1
-        if isinstance(_parses_alone(line), dict):
+        if alone == "record":
             return "jsonl"
     return "json"
 
 
-def _parses_alone(line: bytes) -> Any:
-    """The line's JSON value, or None when it is not a complete JSON value by itself."""
+def _alone(line: bytes) -> Literal["record", "value", "no"]:
+    """Whether a line is a whole JSON object (a record), another whole value, or neither.
+
+    A line nested too deep to parse counts as a record: no pretty-printed document puts
+    that much on one line.
+    """
+    if nested_too_deep(line):
+        return "record"
     try:
-        return json.loads(line)
-    except (ValueError, RecursionError):
-        return None
+        value = json.loads(line)
+    except ValueError:
+        return "no"
+    return "record" if isinstance(value, dict) else "value"
 
 
-def _more_content(stream: BinaryIO) -> bool:
-    while line := stream.readline(_SKIP_CHUNK):
-        if line.strip():
-            return True
-    return False
+def _skip_blank(stream: _Stream) -> int:
+    """Move past blank bytes, a buffer at a time; return how many line ends were passed."""
+    lines = 0
+    while ahead := stream.peek(1):
+        rest = ahead.lstrip(_BLANK)
+        skipped = len(ahead) - len(rest)
+        lines += ahead.count(b"\n", 0, skipped)
+        stream.read(skipped)
+        if rest:
+            break
+    return lines
 
 
-def _json_lines(stream: BinaryIO, label: str) -> Iterator[Unit]:
-    """One unit per non-blank line, labelled ``file:line``; never holds a long line whole."""
+def _json_lines(stream: _Stream, label: str) -> Iterator[Unit]:
+    """One unit per non-blank line, labelled ``file:line``; never holds a long line whole.
+
+    Blank lines are skipped a buffer at a time: they cost neither memory nor a loop each.
+    """
     number = 0
-    while line := stream.readline(MAX_LINE_BYTES + 1):
+    while True:
+        number += _skip_blank(stream)
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            break
         number += 1
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
             length = len(line)
@@ -217,13 +252,18 @@ def _json_lines(stream: BinaryIO, label: str) -> Iterator[Unit]:
                 body=True,
             )
             continue
-        if line.strip():
-            yield Body(f"{label}:{number}", line.rstrip(b"\r\n"))
+        yield Body(f"{label}:{number}", line.rstrip(b"\r\n"))
 
 
-def _document(stream: BinaryIO, label: str, kind: Kind) -> Iterator[Unit]:
-    """A whole JSON document: one body, or the entries of a HAR file."""
-    size = os.fstat(stream.fileno()).st_size
+def _document(stream: _Stream, label: str, kind: Kind) -> Iterator[Unit]:
+    """A whole JSON document: one body, or the entries of a HAR file.
+
+    It is parsed once: the parse that tells HAR from a body is the one the body is
+    checked with. The blank bytes around it are never read into memory.
+    """
+    _skip_blank(stream)
+    start = stream.tell()
+    size = _content_end(stream, start) - start
     if size > MAX_DOCUMENT_BYTES:
         yield Broken(
             label,
@@ -233,9 +273,10 @@ def _document(stream: BinaryIO, label: str, kind: Kind) -> Iterator[Unit]:
             body=kind != "har",
         )
         return
-    raw = stream.read()
+    stream.seek(start)
+    raw = stream.read(size)
     try:
-        document = parse_json(raw).value
+        parsed = parse_json(raw)
     except NotJson as exc:
         if kind == "har":
             yield Broken(label, "not-har", f"not a HAR file: {exc}", body=False)
@@ -243,10 +284,28 @@ def _document(stream: BinaryIO, label: str, kind: Kind) -> Iterator[Unit]:
             # The checker reports why, as for any body that is not JSON.
             yield Body(label, raw)
         return
-    if kind == "har" or _is_har(document):
-        yield from _har_entries(document, label)
+    if kind == "har" or _is_har(parsed.value):
+        del raw  # the entries are all that is needed from here on
+        yield from _har_entries(parsed.value, label)
     else:
-        yield Body(label, raw)
+        # Hand over the only reference: a suspended generator keeps its locals alive, and
+        # the parse must go as soon as the consumer lets go of it (before workers fork).
+        body = [Body(label, raw, parsed)]
+        del raw, parsed
+        yield body.pop()
+
+
+def _content_end(stream: _Stream, start: int) -> int:
+    """The offset just after the last byte that is not blank (``start`` if there is none)."""
+    end = os.fstat(stream.fileno()).st_size
+    while end > start:
+        step = min(_SKIP_CHUNK, end - start)
+        stream.seek(end - step)
+        chunk = stream.read(step).rstrip(_BLANK)
+        if chunk:
+            return end - step + len(chunk)
+        end -= step
+    return start
 
 
 def _is_har(document: Any) -> bool:
@@ -278,7 +337,7 @@ def _entry_label(label: str, index: int, entry: Any) -> str:
     url = request.get("url")
     shown = [f"{label}#entry {index}"]
     if isinstance(method, str):
-        shown.append(method[:16])
+        shown.append(one_line(method[:16]))
     if isinstance(url, str):
-        shown.append(redact_url(url[:2048]))
+        shown.append(one_line(redact_url(url))[:2048])
     return " ".join(shown)

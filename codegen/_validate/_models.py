@@ -17,7 +17,7 @@ from typing import Any
 from cattrs import Converter
 
 from codegen._load import LoadedSpec
-from codegen._validate._finding import cut
+from codegen._validate._redact import cut
 
 __all__ = ["Locate", "ModelError", "ModelLayer", "load_model_layer"]
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import IO, Any, Protocol, TextIO
 from xml.etree import ElementTree as ET
 
 from codegen._validate._drift import Drift
 from codegen._validate._finding import Finding, Result
+from codegen._validate._redact import one_line
 
 __all__ = ["FORMATS", "Report", "RunInfo", "Summary", "make_report"]
 
 FORMATS = ("text", "json", "junit")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "skipped": "\x1b[2m", "bold": "\x1b[1m"}
 _RESET = "\x1b[0m"
@@ -108,15 +110,21 @@ def finding_line(finding: Finding) -> str:
         details.append(f"found {finding.found}")
     tail = f" ({'; '.join(details)})" if details else ""
     location = f"{where} {pointer}" if where else pointer
-    return (
+    # One line, whatever the input put in a label or a value: no line can be forged.
+    return one_line(
         f"{finding.input}: {finding.severity}: {location}: {finding.rule}: {finding.message}{tail}"
     )
 
 
 def _printable(text: str) -> str:
-    """Escape control characters and lone surrogates, so a report cannot drive a terminal."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """Escape controls, line breaks and lone surrogates: a report line cannot drive a
+    terminal, nor be split into two."""
+    return one_line(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _spool() -> IO[str]:
+    """A temporary file for the parts of a report that must follow its summary."""
+    return tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")
 
 
 class _TextReport:
@@ -147,24 +155,31 @@ class _TextReport:
 
 
 class _JsonReport:
+    """One JSON document. The results come last but are known first: each is written to
+    a spool as it comes, and the spool is copied out after the summary and drift."""
+
     def __init__(self, out: TextIO, info: RunInfo) -> None:
         self.out = out
         self.info = info
-        self.results: list[dict[str, Any]] = []
+        self.results = _spool()
+        self.count = 0
 
     def add(self, result: Result) -> None:
-        self.results.append(
-            {
-                "input": result.input,
-                "operation": result.operation,
-                "status": result.status,
-                "outcome": result.outcome,
-                "skipped": result.skipped,
-                "unreadable": result.unreadable,
-                "detail": result.detail,
-                "findings": [asdict(finding) for finding in result.findings],
-            }
-        )
+        data = {
+            "input": result.input,
+            "operation": result.operation,
+            "status": result.status,
+            "outcome": result.outcome,
+            "skipped": result.skipped,
+            "unreadable": result.unreadable,
+            "detail": result.detail,
+            "findings": [asdict(finding) for finding in result.findings],
+        }
+        # As json.dump(indent=2) would write it two levels down; ASCII output, so lone
+        # surrogates from bad input survive as escapes, and no string holds a line break.
+        text = json.dumps(data, indent=2).replace("\n", "\n    ")
+        self.results.write(("[\n    " if self.count == 0 else ",\n    ") + text)
+        self.count += 1
 
     def finish(self, summary: Summary, drift: Drift) -> None:
         document = {
@@ -177,22 +192,30 @@ class _JsonReport:
             "notes": list(self.info.notes),
             "summary": summary.as_dict(),
             "drift": drift.as_dict(),
-            "results": self.results,
         }
-        # ASCII output: lone surrogates from bad input survive as escapes, never as errors.
-        json.dump(document, self.out, indent=2)
-        self.out.write("\n")
+        head = json.dumps(document, indent=2).removesuffix("\n}")
+        self.out.write(head + ',\n  "results": ')
+        with self.results:
+            if self.count:
+                self.results.seek(0)
+                shutil.copyfileobj(self.results, self.out)
+                self.out.write("\n  ]")
+            else:
+                self.out.write("[]")
+        self.out.write("\n}\n")
 
 
 class _JunitReport:
+    """JUnit XML. The suite's counts and properties come before its test cases: each
+    case is written to a spool as it comes, and copied out after them."""
+
     def __init__(self, out: TextIO, info: RunInfo) -> None:
         self.out = out
         self.info = info
-        self.suite = ET.Element("testsuite", name=f"specbind validate {info.spec_name}")
+        self.cases = _spool()
 
     def add(self, result: Result) -> None:
-        case = ET.SubElement(
-            self.suite,
+        case = ET.Element(
             "testcase",
             name=_xml(result.input),
             classname=_xml(f"{self.info.spec_name}.{result.operation or 'unmatched'}"),
@@ -210,15 +233,19 @@ class _JunitReport:
             ET.SubElement(case, "system-out").text = _xml(
                 "\n".join(finding_line(f) for f in warnings)
             )
+        # Indented as in the whole document: testsuites > testsuite > testcase.
+        ET.indent(case, level=2)
+        self.cases.write(f"    {ET.tostring(case, encoding='unicode')}\n")
 
     def finish(self, summary: Summary, drift: Drift) -> None:
-        self.suite.set(
+        suite = ET.Element("testsuite", name=f"specbind validate {self.info.spec_name}")
+        suite.set(
             "tests", str(summary.checked + sum(summary.skipped.values()) + summary.unreadable)
         )
-        self.suite.set("failures", str(summary.invalid))
-        self.suite.set("errors", str(summary.unreadable))
-        self.suite.set("skipped", str(sum(summary.skipped.values())))
-        properties = ET.Element("properties")
+        suite.set("failures", str(summary.invalid))
+        suite.set("errors", str(summary.unreadable))
+        suite.set("skipped", str(sum(summary.skipped.values())))
+        properties = ET.SubElement(suite, "properties")
         for name, value in (
             ("spec", self.info.spec_path),
             ("spec_sha256", self.info.spec_sha256),
@@ -227,14 +254,21 @@ class _JunitReport:
             ("summary", summary.text()),
         ):
             ET.SubElement(properties, "property", name=name, value=_xml(value))
-        self.suite.insert(0, properties)
         lines = drift.lines()
         if lines:
-            ET.SubElement(self.suite, "system-out").text = _xml("\n".join(lines))
+            ET.SubElement(suite, "system-out").text = _xml("\n".join(lines))
         root = ET.Element("testsuites")
-        root.append(self.suite)
+        root.append(suite)
         ET.indent(root)
-        self.out.write(ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")
+        skeleton = ET.tostring(root, encoding="unicode", xml_declaration=True)
+        # The cases go right after the properties; attribute values escape "<", so the
+        # first closing tag is the one.
+        end = skeleton.index("</properties>\n") + len("</properties>\n")
+        self.out.write(skeleton[:end])
+        with self.cases:
+            self.cases.seek(0)
+            shutil.copyfileobj(self.cases, self.out)
+        self.out.write(skeleton[end:] + "\n")
 
 
 def _xml(text: str) -> str:

@@ -139,7 +139,7 @@ def _units(checker: Checker, inputs: Iterable[str]) -> Iterator[Unit]:
 def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
     batch: list[Unit] = []
     size = 0
-    for unit in units:
+    for unit in map(_unparsed, units):
         batch.append(unit)
         size += len(unit.raw) if isinstance(unit, Body) else 1024
         if len(batch) >= _BATCH_UNITS or size >= _BATCH_BYTES:
@@ -147,6 +147,12 @@ def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _unparsed(unit: Unit) -> Unit:
+    """A worker parses a body again: let go of any parse made here at once, before
+    workers are forked with a copy of it."""
+    return Body(unit.label, unit.raw) if isinstance(unit, Body) else unit
 
 
 def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[Result]:

@@ -21,10 +21,9 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from codegen._load import LoadedSpec, escape_pointer_token
-from codegen._validate._finding import cut, preview
-from codegen._validate._redact import REDACTED, is_secret_name
+from codegen._validate._redact import cut, preview, show_value
 
-__all__ = ["Issue", "SchemaLayer", "pointer_of", "show_value"]
+__all__ = ["Issue", "SchemaLayer", "pointer_of"]
 
 #: The extension that marks an enum as open: values it does not list are vendor drift.
 OPEN_ENUM = "x-specbind-enum"
@@ -52,12 +51,6 @@ class Issue:
 def pointer_of(path: Iterable[str | int]) -> str:
     """A JSON pointer from path tokens."""
     return "".join(f"/{escape_pointer_token(str(token))}" for token in path)
-
-
-def show_value(pointer: str, value: Any) -> str:
-    """A value as findings show it: cut, and redacted when its key names a credential."""
-    key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-    return REDACTED if key and is_secret_name(key) else preview(value)
 
 
 def _format_checker() -> FormatChecker:

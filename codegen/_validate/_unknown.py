@@ -9,6 +9,7 @@ follows the instance alongside its schema through ``$ref``, ``allOf``, ``anyOf``
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from codegen._load import LoadedSpec, escape_pointer_token
@@ -63,11 +64,14 @@ class UnknownFields:
                 prefix = part.get("prefixItems")
                 prefix = prefix if isinstance(prefix, list) else []
                 items = part.get("items")
-                for index, item in enumerate(value):
+                # Only the items some schema covers: a huge array no schema describes
+                # costs nothing.
+                covered = len(value) if isinstance(items, dict) else len(prefix)
+                for index, item in enumerate(islice(value, covered)):
                     child = f"{pointer}/{index}"
                     if index < len(prefix):
                         self._walk(prefix[index], item, child, found)
-                    elif isinstance(items, dict):
+                    else:
                         self._walk(items, item, child, found)
 
     def _walk_object(
