@@ -1,4 +1,4 @@
-"""The sessions that drive specbind: lint, typecheck, tests, generate, check, bench."""
+"""The sessions that drive specbind: lint, typecheck, tests, lowest, generate, check, bench."""
 
 from __future__ import annotations
 
@@ -13,7 +13,23 @@ ROOT = Path(__file__).parent
 
 nox.options.sessions = ["lint", "typecheck", "check", "tests"]
 nox.options.reuse_existing_virtualenvs = True
+# A session whose Python is missing fails rather than being skipped: the README's
+# commands must not report success having done nothing.
+nox.options.error_on_missing_interpreters = True
 nox.needs_version = ">=2025.5.1"
+
+# The toolkit (editable, from codegen/) and the bindings it ships specs for (from the
+# generated project, installed as a user installs it: not editable).
+BINDINGS = "./generated"
+# The lowest versions the bindings' dependency ranges allow (generated/pyproject.toml).
+LOWEST = ["attrs==23.1.0", "cattrs==24.1.0", "urllib3==2.7.0"]
+# The tests of the bindings alone: models, converters, runtime and clients.
+BINDINGS_TESTS = [
+    "tests/test_models.py",
+    "tests/test_models_properties.py",
+    "tests/test_runtime_fast_paths.py",
+    "tests/with_server",
+]
 
 
 def _put_pyenv_pythons_on_path() -> None:
@@ -36,7 +52,7 @@ _put_pyenv_pythons_on_path()
 @nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, and specbind lint on the specs."""
-    session.install("-e", ".")
+    session.install(BINDINGS, "-e", ".")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("specbind", "lint")
@@ -45,21 +61,31 @@ def lint(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def typecheck(session: nox.Session) -> None:
     """mypy --strict (flags listed in pyproject.toml) on codegen/ and generated/."""
-    session.install("-e", ".[test]")
+    session.install(BINDINGS, "-e", ".[test]")
     session.run("mypy")
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The whole test suite, on every supported Python."""
-    session.install("-e", ".[test]")
+    session.install(BINDINGS, "-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python="3.10")
+def lowest(session: nox.Session) -> None:
+    """The bindings' tests with the lowest attrs, cattrs and urllib3 their ranges allow."""
+    session.install(BINDINGS, "-e", ".[test]")
+    # After the toolkit, so that its resolution cannot raise them again.
+    session.install(*LOWEST)
+    session.run("pip", "check")
+    session.run("pytest", *(session.posargs or BINDINGS_TESTS))
 
 
 @nox.session(python="3.11")
 def generate(session: nox.Session) -> None:
     """Lint the specs, show what each spec changed since HEAD breaks, then regenerate."""
-    session.install("-e", ".")
+    session.install(BINDINGS, "-e", ".")
     session.run("specbind", "lint")
     # Show what each spec changed since the last commit breaks, before the bindings move
     # with it. Without git or a HEAD there is nothing to compare with: say so, go on.
@@ -87,13 +113,13 @@ def generate(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def check(session: nox.Session) -> None:
     """Regenerate into a temporary directory; fail with a diff if generated/ is stale."""
-    session.install("-e", ".")
+    session.install(BINDINGS, "-e", ".")
     session.run("specbind", "generate", "--check")
 
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks, each reported as a ratio against baselines measured in the same run."""
-    session.install("-e", ".[bench]")
+    session.install(BINDINGS, "-e", ".[bench]")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)

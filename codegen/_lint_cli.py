@@ -6,9 +6,9 @@ import io
 import sys
 from pathlib import Path
 
-from codegen._cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from codegen._lint import lint_spec
-from codegen._load import LoadError, load_spec
+from ._cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from ._lint import lint_spec
+from ._load import LoadError, load_spec
 
 __all__ = ["run_lint"]
 

@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT
+from _support import ROOT
 
 
 def _specbind(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
+        [sys.executable, "-m", "specbind", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,

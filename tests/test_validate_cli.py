@@ -20,16 +20,15 @@ from xml.etree import ElementTree as ET
 import attrs
 import cattrs
 import pytest
+from _support import FIXTURES, ROOT, iter_response_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from codegen import LoadedSpec, load_spec
-from codegen._validate._check import Checker, Options
-from codegen._validate._inputs import Body, Broken, open_input
-from codegen._validate._models import ModelLayer
-from codegen._validate._run import AUTO_MIN_BYTES, auto_jobs
-from codegen.runtime import error_locations
-from tests.conftest import FIXTURES, ROOT, iter_response_examples
+from specbind import LoadedSpec, load_spec
+from specbind._validate._check import Checker, Options
+from specbind._validate._inputs import Body, Broken, open_input
+from specbind._validate._models import ModelLayer
+from specbind._validate._run import AUTO_MIN_BYTES, auto_jobs
+from specbind.runtime import error_locations
 
 HERE = FIXTURES / "validate"
 PRUNNER = FIXTURES / "prunner"
@@ -45,7 +44,7 @@ SECRETS = (
 def validate(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     return subprocess.run(
-        [sys.executable, "-m", "codegen", "validate", *map(str, args)],
+        [sys.executable, "-m", "specbind", "validate", *map(str, args)],
         cwd=ROOT,
         input=stdin.decode("latin-1") if stdin is not None else None,
         capture_output=True,
@@ -476,7 +475,7 @@ def test_jobs_auto_checks_in_one_process_when_workers_cannot_start(
     bodies = [p.read_text().strip() for p in sorted(PRUNNER.glob("detail_*.json"))]
     chunk = "\n".join([*bodies, '{"id": 1}']) + "\n"
     lines.write_text(chunk * (AUTO_MIN_BYTES // len(chunk) + 1))
-    run = f"{_NO_WORKERS[failure]}import runpy\nrunpy.run_module('codegen', run_name='__main__')"
+    run = f"{_NO_WORKERS[failure]}import runpy\nrunpy.run_module('specbind', run_name='__main__')"
 
     def broken(*args: str | Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

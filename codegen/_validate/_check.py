@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from codegen._load import LoadedSpec, escape_pointer_token, iter_pointer
-from codegen._validate._fast import FirstLook
-from codegen._validate._finding import Finding, Result, Severity, preview
-from codegen._validate._har import Exchange, HarError, parse_entry
-from codegen._validate._inputs import Body, Broken, HarEntry, Unit, Unreadable
-from codegen._validate._json import NotJson, parse_json
-from codegen._validate._models import ModelLayer
-from codegen._validate._operations import Match, Parameter, index_spec, is_json_media
-from codegen._validate._redact import REDACTED, is_secret_header, is_secret_name, redact_url
-from codegen._validate._schema import Issue, SchemaLayer, show_value
-from codegen._validate._unknown import UnknownFields
+from .._load import LoadedSpec, escape_pointer_token, iter_pointer
+from ._fast import FirstLook
+from ._finding import Finding, Result, Severity, preview
+from ._har import Exchange, HarError, parse_entry
+from ._inputs import Body, Broken, HarEntry, Unit, Unreadable
+from ._json import NotJson, parse_json
+from ._models import ModelLayer
+from ._operations import Match, Parameter, index_spec, is_json_media
+from ._redact import REDACTED, is_secret_header, is_secret_name, redact_url
+from ._schema import Issue, SchemaLayer, show_value
+from ._unknown import UnknownFields
 
 __all__ = ["Checker", "Options"]
 
@@ -34,6 +34,7 @@ class Options:
 
     ``operation`` and ``status`` name the response that JSON and JSON Lines bodies are;
     with HAR, ``operation`` keeps only that operation's entries ("" keeps all).
+    ``bindings`` is the import package whose models form the model layer.
     """
 
     spec: str
@@ -41,6 +42,7 @@ class Options:
     status: str
     strict: bool
     servers: tuple[str, ...] = ()
+    bindings: str = "generated"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from codegen._validate._json import NotJson, parse_json
-from codegen._validate._redact import redact_url
+from ._json import NotJson, parse_json
+from ._redact import redact_url
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",

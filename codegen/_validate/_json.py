@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from codegen._load import escape_pointer_token
+from .._load import escape_pointer_token
 
 __all__ = ["NotJson", "Parsed", "parse_json"]
 

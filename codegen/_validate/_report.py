@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, TextIO
 from xml.etree import ElementTree as ET
 
-from codegen._validate._drift import Drift
-from codegen._validate._finding import Finding, Result
+from ._drift import Drift
+from ._finding import Finding, Result
 
 __all__ = ["FORMATS", "Report", "RunInfo", "Summary", "make_report"]
 

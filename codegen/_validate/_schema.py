@@ -20,9 +20,9 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from codegen._load import LoadedSpec, escape_pointer_token
-from codegen._validate._finding import cut, preview
-from codegen._validate._redact import REDACTED, is_secret_name
+from .._load import LoadedSpec, escape_pointer_token
+from ._finding import cut, preview
+from ._redact import REDACTED, is_secret_name
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of", "show_value"]
 

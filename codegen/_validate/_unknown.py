@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from codegen._load import LoadedSpec, escape_pointer_token
+from .._load import LoadedSpec, escape_pointer_token
 
 __all__ = ["UnknownFields"]
 

@@ -5,10 +5,10 @@
 
 """Bindings for Prunner job detail API (specbind) (specs/prunner.yaml)."""
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
-from generated.prunner import errors, models
-from generated.prunner.client import Client
-from generated.prunner.converter import RESPONSE_MODELS, converter, strict_converter
+from .._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "021b3a0f122a9197d61f5c02ed12467f5830dc3aebc9a4508ed9dec46c5cf5c0"

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from generated._runtime import (
+from .._runtime import (
     _EXTRA_METADATA,
     _UNSET,
     SpecStrEnum,
@@ -26,6 +26,49 @@ class Error:
 
     error: str = _field(metadata={"wire": "error", "required": True, "nullable": False})
     """Error message, e.g. `Invalid job id` or `Job not found`."""
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class TaskStatus(SpecStrEnum):
+    """Status of a task. Tasks that never ran stay `waiting` inside finished jobs."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    SKIPPED = "skipped"
+    DONE = "done"
+    ERROR = "error"
+    CANCELED = "canceled"
+
+
+@_model(kw_only=True)
+class Task:
+    """One task of a job."""
+
+    name: str = _field(metadata={"wire": "name", "required": True, "nullable": False})
+    """Task name."""
+    status: TaskStatus = _field(metadata={"wire": "status", "required": True, "nullable": False})
+    start: datetime | None = _field(metadata={"wire": "start", "required": True, "nullable": True})
+    """When the task was started."""
+    end: datetime | None = _field(metadata={"wire": "end", "required": True, "nullable": True})
+    """When the task was finished."""
+    skipped: bool = _field(metadata={"wire": "skipped", "required": True, "nullable": False})
+    """If the task was skipped."""
+    exit_code: int = _field(
+        validator=[_checks.minimum(-32768), _checks.maximum(32767)],
+        metadata={"wire": "exitCode", "required": True, "nullable": False},
+    )
+    """Exit code of the command, a 16-bit signed integer: `-1` for tasks that are running, succeeded or were canceled, `0` for tasks that never started, the real exit code otherwise. A task with `allow_failure` can be `done`, not errored, with exit code 1."""
+    errored: bool = _field(metadata={"wire": "errored", "required": True, "nullable": False})
+    """If the task had an error."""
+    depends_on: list[str] | Unset = _field(
+        default=_UNSET, metadata={"wire": "dependsOn", "required": False, "nullable": False}
+    )
+    """Task names this task depends on."""
+    error: str | Unset = _field(
+        default=_UNSET, metadata={"wire": "error", "required": False, "nullable": False}
+    )
+    """Error message of the task when an error occurred, e.g. `exit status 3`."""
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
 
@@ -71,46 +114,3 @@ class Job:
     """Assigned variables of the job: names mapped to any JSON value (string, number, boolean, null, array or object). Numbers pass through float64 on the server, so integers above 2^53 lose precision and `1.0` comes back as `1`."""
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class Task:
-    """One task of a job."""
-
-    name: str = _field(metadata={"wire": "name", "required": True, "nullable": False})
-    """Task name."""
-    status: TaskStatus = _field(metadata={"wire": "status", "required": True, "nullable": False})
-    start: datetime | None = _field(metadata={"wire": "start", "required": True, "nullable": True})
-    """When the task was started."""
-    end: datetime | None = _field(metadata={"wire": "end", "required": True, "nullable": True})
-    """When the task was finished."""
-    skipped: bool = _field(metadata={"wire": "skipped", "required": True, "nullable": False})
-    """If the task was skipped."""
-    exit_code: int = _field(
-        validator=[_checks.minimum(-32768), _checks.maximum(32767)],
-        metadata={"wire": "exitCode", "required": True, "nullable": False},
-    )
-    """Exit code of the command, a 16-bit signed integer: `-1` for tasks that are running, succeeded or were canceled, `0` for tasks that never started, the real exit code otherwise. A task with `allow_failure` can be `done`, not errored, with exit code 1."""
-    errored: bool = _field(metadata={"wire": "errored", "required": True, "nullable": False})
-    """If the task had an error."""
-    depends_on: list[str] | Unset = _field(
-        default=_UNSET, metadata={"wire": "dependsOn", "required": False, "nullable": False}
-    )
-    """Task names this task depends on."""
-    error: str | Unset = _field(
-        default=_UNSET, metadata={"wire": "error", "required": False, "nullable": False}
-    )
-    """Error message of the task when an error occurred, e.g. `exit status 3`."""
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class TaskStatus(SpecStrEnum):
-    """Status of a task. Tasks that never ran stay `waiting` inside finished jobs."""
-
-    WAITING = "waiting"
-    RUNNING = "running"
-    SKIPPED = "skipped"
-    DONE = "done"
-    ERROR = "error"
-    CANCELED = "canceled"

@@ -5,10 +5,10 @@
 
 """Bindings for Vectara jobs API (specbind) (specs/vectara.yaml)."""
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
-from generated.vectara import errors, models
-from generated.vectara.client import Client
-from generated.vectara.converter import RESPONSE_MODELS, converter, strict_converter
+from .._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "9e388ee15ddede811cfa9174f2a3e02f268bddbcf1d7715ab6b703fc4fedeba7"

@@ -5,10 +5,10 @@
 
 """Bindings for Veryfront jobs API (specbind) (specs/veryfront.yaml)."""
 
-from generated._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
-from generated.veryfront import errors, models
-from generated.veryfront.client import Client
-from generated.veryfront.converter import RESPONSE_MODELS, converter, strict_converter
+from .._runtime import UNSET, ApiError, SpecbindError, Unset, is_known
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "6b28fec5d00d1695541cde113214162b54db2a9f41d04079224cb72a8b3c97f7"

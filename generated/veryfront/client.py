@@ -13,7 +13,7 @@ from uuid import UUID
 
 import urllib3
 
-from generated._runtime import (
+from .._runtime import (
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
     Transport,
@@ -22,8 +22,8 @@ from generated._runtime import (
     path_segment,
     structure_response,
 )
-from generated.veryfront import errors, models
-from generated.veryfront.converter import converter
+from . import errors, models
+from .converter import converter
 
 __all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Client"]
 

@@ -9,7 +9,7 @@ Every non-2xx answer raises :class:`ApiError`, or the subclass for its status
 where the spec documents one; everything else raises a :class:`SpecbindError`.
 """
 
-from generated._runtime import (
+from .._runtime import (
     ApiError,
     RedirectRefused,
     RequestTimeout,

@@ -5,7 +5,7 @@
 
 'What the Hostile """ API\'; import os # client raises.\n\nEvery non-2xx answer raises :class:`ApiError`, or the subclass for its status\nwhere the spec documents one; everything else raises a :class:`SpecbindError`.'
 
-from generated._runtime import (
+from .._runtime import (
     ApiError,
     RedirectRefused,
     RequestTimeout,
