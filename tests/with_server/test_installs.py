@@ -107,14 +107,19 @@ import importlib.metadata as m, re, sys
 seen, todo = set(), sys.argv[1:]
 while todo:
     name = todo.pop()
-    if name not in seen:
-        seen.add(name)
-        # Every requirement but an extra's (other markers count: an over-estimate).
-        todo += [
-            re.match(r"[A-Za-z0-9._-]+", line).group().lower().replace("_", "-")
-            for line in m.requires(name) or []
-            if "extra ==" not in line
-        ]
+    if name in seen:
+        continue
+    try:
+        requires = m.requires(name) or []
+    except m.PackageNotFoundError:
+        continue  # its marker left it out (exceptiongroup on Python 3.11+)
+    seen.add(name)
+    # Every requirement but an extra's.
+    todo += [
+        re.match(r"[A-Za-z0-9._-]+", line).group().lower().replace("_", "-")
+        for line in requires
+        if "extra ==" not in line
+    ]
 print(" ".join(sorted(seen)))
 """
 
@@ -146,7 +151,7 @@ import {package}.prunner, {package}.vectara, {package}.veryfront
 with {package}.prunner.Client(base_url=sys.argv[1], token="t0ken") as client:
     job = client.get_job_detail(id={job_id!r})
 print(type(job).__module__, job.pipeline, len(job.tasks))
-print(" ".join(sorted(n.split(".")[0] for n in sys.modules if n.split(".")[0] in {names!r})))
+print(" ".join(sorted({{n.split(".")[0] for n in sys.modules} & {names!r})))
 """
 
 
@@ -167,7 +172,7 @@ def test_the_installed_bindings_call_a_real_server(installs: Installs, server: T
         _JOB["pipeline"],
         len(_JOB["tasks"]),
     )
-    assert server.requests[0].headers["Authorization"] == "Bearer t0ken"
+    assert server.requests[0].headers["authorization"] == "Bearer t0ken"
 
 
 def test_the_installed_toolkit_works_outside_the_repository(installs: Installs) -> None:
