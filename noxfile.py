@@ -1,4 +1,5 @@
-"""The sessions that drive specbind: lint, typecheck, tests, lowest, generate, check, bench."""
+"""The sessions that drive specbind: lint, typecheck, tests, packaging, lowest, generate,
+check, bench."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import nox
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 ROOT = Path(__file__).parent
 
-nox.options.sessions = ["lint", "typecheck", "check", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check", "packaging", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 # A session whose Python is missing fails rather than being skipped: the README's
 # commands must not report success having done nothing.
@@ -69,9 +70,16 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite, on every supported Python."""
+    """The whole test suite, on every supported Python, but the packaging tests."""
     session.install(BINDINGS, "-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *(session.posargs or ["-m", "not packaging"]))
+
+
+@nox.session(python="3.11")
+def packaging(session: nox.Session) -> None:
+    """Wheels, fresh environments and pre-commit hooks, as users install them (slow: once)."""
+    session.install(BINDINGS, "-e", ".[test]")
+    session.run("pytest", "-m", "packaging", *session.posargs)
 
 
 @nox.session(python="3.10")

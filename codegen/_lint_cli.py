@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ._cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from ._config import ConfigError, load_config
 from ._lint import lint_spec
 from ._load import LoadError, load_spec
 
@@ -14,16 +15,22 @@ __all__ = ["run_lint"]
 
 
 def run_lint(specs: list[Path], project: Path) -> int:
-    """Lint ``specs`` (default: every ``specs/*.yaml`` under ``project``); return the exit status.
+    """Lint ``specs`` (default: every ``*.yaml`` in the project's specs directory, ``specs/``
+    unless ``[tool.specbind]`` says otherwise); return the exit status.
 
     Problems go to stdout as ``file:line:col: rule: message``, a spec at a time, in order;
     the summary goes to stderr. 0: all clean; 1: problems; 2: a spec could not be loaded.
     """
     if not specs:
-        specs = sorted((project / "specs").glob("*.yaml"))
+        try:
+            folder = load_config(project).specs
+        except ConfigError as exc:
+            print(f"specbind lint: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        specs = sorted(folder.glob("*.yaml"))
         if not specs:
             print(
-                f"specbind lint: no specs to check: {(project / 'specs').absolute()} holds no "
+                f"specbind lint: no specs to check: {folder.absolute()} holds no "
                 "*.yaml spec; name spec files, or run it in the project directory",
                 file=sys.stderr,
             )

@@ -206,7 +206,7 @@ def test_the_package_and_output_are_the_users_choice(project: Path) -> None:
         ("package = 3\n", [], "[tool.specbind] package must be a non-empty string"),
         ('outptu = "x"\n', [], "[tool.specbind] has unknown key(s) outptu"),
         ("", ["--package", "class"], "package 'class': not a Python package name"),
-        ("", ["--distribution", "-x-"], "distribution '-x-': not a distribution name"),
+        ("", ["--distribution=-x-"], "distribution '-x-': not a distribution name"),
         ("[[[", [], "not valid TOML"),
     ],
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from _support import ROOT, fresh_copy
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.packaging]
 
 _GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "t",

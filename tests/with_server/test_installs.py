@@ -20,7 +20,7 @@ import pytest
 from _server import Exchange, TestServer
 from _support import FIXTURES, SPEC_NAMES, fresh_copy
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.packaging]
 
 _JOB = json.loads((FIXTURES / "prunner" / "detail_simple_done.json").read_text("utf-8"))
 _RUNTIME_ONLY = {"attrs", "cattrs", "urllib3"}
@@ -151,7 +151,7 @@ import {package}.prunner, {package}.vectara, {package}.veryfront
 with {package}.prunner.Client(base_url=sys.argv[1], token="t0ken") as client:
     job = client.get_job_detail(id={job_id!r})
 print(type(job).__module__, job.pipeline, len(job.tasks))
-print(" ".join(sorted({{n.split(".")[0] for n in sys.modules} & {names!r})))
+print(" ".join(sorted({{n.split(".")[0] for n in sys.modules}} & {names!r})))
 """
 
 
