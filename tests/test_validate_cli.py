@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -680,3 +681,35 @@ def test_a_broken_spec_schema_is_a_finding_not_a_traceback(tmp_path: Path) -> No
     code, report = validate_json("--spec", HERE / "broken_schema.yaml", body)
     assert code == 1
     assert [f["rule"] for f in findings(report)] == ["spec-error"]
+
+
+@pytest.mark.parametrize("package", ["acme_jobs", "nosuch"])
+def test_the_model_layer_is_the_configured_package(tmp_path: Path, package: str) -> None:
+    # The bindings import their runtime relatively, so a copy under another name works.
+    shutil.copytree(
+        ROOT / "generated", tmp_path / "acme_jobs", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.specbind]\npackage = "{package}"\n', encoding="utf-8"
+    )
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "specbind", "validate", "--spec", "prunner", "--format",
+            "json", FIXTURES / "prunner" / "detail_simple_done.json",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    notes = json.loads(done.stdout)["notes"]
+    skipped = [note for note in notes if "model layer skipped" in note]
+    if package == "acme_jobs":
+        assert skipped == []
+    else:
+        assert skipped == [
+            "model layer skipped: nosuch.prunner is stale or missing (not generated)"
+        ]
