@@ -1,4 +1,5 @@
-"""The sessions that drive specbind: lint, typecheck, tests, generate, check, bench."""
+"""The sessions that drive specbind: lint, typecheck, tests, packaging, lowest, generate,
+check, bench."""
 
 from __future__ import annotations
 
@@ -11,9 +12,34 @@ import nox
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 ROOT = Path(__file__).parent
 
-nox.options.sessions = ["lint", "typecheck", "check", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check", "packaging", "tests"]
 nox.options.reuse_existing_virtualenvs = True
+# A session whose Python is missing fails rather than being skipped: the README's
+# commands must not report success having done nothing.
+nox.options.error_on_missing_interpreters = True
 nox.needs_version = ">=2025.5.1"
+
+# The toolkit (editable, from codegen/) and the bindings it ships specs for (from the
+# generated project, installed as a user installs it: not editable).
+BINDINGS = "./generated"
+# The lowest versions the bindings' dependency ranges allow (generated/pyproject.toml).
+LOWEST = ["attrs==23.1.0", "cattrs==24.1.0", "urllib3==2.7.0"]
+# bench_import's peer, with what the package it generates imports.
+PEER = ["openapi-python-client==0.29.1", "python-dateutil==2.9.0.post0"]
+_CHECK_VERSIONS = """
+import sys
+from importlib.metadata import version
+found = [f"{name}=={version(name)}" for name in (pin.split("==")[0] for pin in sys.argv[1:])]
+if found != sys.argv[1:]:
+    sys.exit(f"wanted {sys.argv[1:]}, found {found}")
+"""
+# The tests of the bindings alone: models, converters, runtime and clients.
+BINDINGS_TESTS = [
+    "tests/test_models.py",
+    "tests/test_models_properties.py",
+    "tests/test_runtime_fast_paths.py",
+    "tests/with_server",
+]
 
 
 def _put_pyenv_pythons_on_path() -> None:
@@ -36,7 +62,7 @@ _put_pyenv_pythons_on_path()
 @nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, and specbind lint --strict on the specs (warnings fail)."""
-    session.install("-e", ".")
+    session.install(BINDINGS, "-e", ".")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("specbind", "lint", "--strict")
@@ -45,21 +71,39 @@ def lint(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def typecheck(session: nox.Session) -> None:
     """mypy --strict (flags listed in pyproject.toml) on codegen/ and generated/."""
-    session.install("-e", ".[test]")
+    session.install(BINDINGS, "-e", ".[test]")
     session.run("mypy")
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite, on every supported Python."""
-    session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    """The whole test suite, on every supported Python, but the packaging tests."""
+    session.install(BINDINGS, "-e", ".[test]")
+    session.run("pytest", *(session.posargs or ["-m", "not packaging"]))
+
+
+@nox.session(python="3.11")
+def packaging(session: nox.Session) -> None:
+    """Wheels, fresh environments and pre-commit hooks, as users install them (slow: once)."""
+    session.install(BINDINGS, "-e", ".[test]")
+    session.run("pytest", "-m", "packaging", *session.posargs)
+
+
+@nox.session(python="3.10")
+def lowest(session: nox.Session) -> None:
+    """The bindings' tests with the lowest attrs, cattrs and urllib3 their ranges allow."""
+    session.install(BINDINGS, "-e", ".[test]")
+    # After the toolkit, so that its resolution cannot raise them again.
+    session.install(*LOWEST)
+    # Exactly those, whatever else the test tools would rather have (nox wants attrs>=24.1).
+    session.run("python", "-c", _CHECK_VERSIONS, *LOWEST)
+    session.run("pytest", *(session.posargs or BINDINGS_TESTS))
 
 
 @nox.session(python="3.11")
 def generate(session: nox.Session) -> None:
     """Lint the specs, show what each spec changed since HEAD breaks, then regenerate."""
-    session.install("-e", ".")
+    session.install(BINDINGS, "-e", ".")
     session.run("specbind", "lint")
     # Show what each spec changed since the last commit breaks, before the bindings move
     # with it. Without git or a HEAD there is nothing to compare with: say so, go on.
@@ -87,13 +131,21 @@ def generate(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def check(session: nox.Session) -> None:
     """Regenerate into a temporary directory; fail with a diff if generated/ is stale."""
-    session.install("-e", ".")
+    session.install(BINDINGS, "-e", ".")
     session.run("specbind", "generate", "--check")
 
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks, each reported as a ratio against baselines measured in the same run."""
-    session.install("-e", ".[bench]")
+    session.install(BINDINGS, "-e", ".[bench]")
+    # openapi-python-client, the peer of bench_import, in an environment of its own: its
+    # requirements (ruff, pydantic) differ from the toolkit's pins.
+    peer = Path(session.create_tmp()) / "openapi-python-client"
+    session.run("python", "-m", "venv", "--clear", str(peer))
+    session.run(
+        str(peer / "bin" / "python"), "-m", "pip", "install", "--quiet", *PEER, external=True
+    )
+    tool = str(peer / "bin" / "openapi-python-client")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
-        session.run("python", str(script), *session.posargs)
+        session.run("python", str(script), *session.posargs, env={"OPENAPI_PYTHON_CLIENT": tool})

@@ -36,9 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from _prunner_jobs import job
-
-from codegen._load import load_spec
-from codegen._validate._run import auto_jobs
+from specbind._load import load_spec
+from specbind._validate._run import auto_jobs
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -159,7 +158,7 @@ def timed(command: list[str], output: Path) -> tuple[float, int, int]:
 
 def validate_command(lines: Path, *options: str) -> list[str]:
     return [
-        sys.executable, "-m", "codegen", "validate", "--spec", "prunner",
+        sys.executable, "-m", "specbind", "validate", "--spec", "prunner",
         "--operation", "getJobDetail", *options, str(lines),
     ]  # fmt: skip
 

@@ -1,5 +1,5 @@
-"""``python -m codegen``: the same as the ``specbind`` command."""
+"""``python -m specbind``: the same as the ``specbind`` command."""
 
-from codegen._cli import main
+from ._cli import main
 
 raise SystemExit(main())

@@ -32,10 +32,16 @@ errors, 2 when a spec cannot be loaded.
 
 _GENERATE_HELP = """\
 Lint every spec in specs/, then compile each into generated/<name>/: attrs models
-(through datamodel-code-generator), a cattrs converter and a urllib3 client.
+(through datamodel-code-generator), a cattrs converter and a urllib3 client, with
+the runtime they share and a pyproject.toml, so that `pip install ./generated`
+installs the bindings (needing only attrs, cattrs and urllib3).
 The output is byte-identical on every run and machine. With --check, nothing is
 written: the output is regenerated in a temporary directory and compared, and a
 unified diff is printed when generated/ is stale.
+
+[tool.specbind] in the project's pyproject.toml sets the specs directory (specs),
+the output directory (output), the import package (package) and the distribution
+name (distribution); --output, --package and --distribution override them.
 """
 
 
@@ -76,17 +82,33 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; exit 1 with a unified diff when generated/ is stale",
     )
+    generate.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="the bindings' project directory (default: [tool.specbind] output, or generated)",
+    )
+    generate.add_argument(
+        "--package",
+        metavar="NAME",
+        help="their import package (default: [tool.specbind] package, or generated)",
+    )
+    generate.add_argument(
+        "--distribution",
+        metavar="NAME",
+        help="their distribution name (default: [tool.specbind] distribution, or from --package)",
+    )
     _add_project_option(generate)
 
-    from codegen._validate_cli import add_validate_parser
+    from ._validate_cli import add_validate_parser
 
     add_validate_parser(commands)
 
-    from codegen._diff_cli import add_diff_parser
+    from ._diff_cli import add_diff_parser
 
     add_diff_parser(commands)
 
-    from codegen._wait_cli import add_wait_parser
+    from ._wait_cli import add_wait_parser
 
     _add_project_option(add_wait_parser(commands))
     return parser
@@ -107,22 +129,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "lint":
-            from codegen._lint_cli import run_lint
+            from ._lint_cli import run_lint
 
             return run_lint(args.specs, args.project, strict=args.strict)
         if args.command == "generate":
-            from codegen._generate import run_generate
+            from ._generate import run_generate
 
-            return run_generate(args.project, check=args.check)
+            return run_generate(
+                args.project,
+                check=args.check,
+                output=args.output,
+                package=args.package,
+                distribution=args.distribution,
+            )
         if args.command == "wait":
-            from codegen._wait_cli import run_wait
+            from ._wait_cli import run_wait
 
             return run_wait(args)
         if args.command == "diff":
-            from codegen._diff_cli import run_diff
+            from ._diff_cli import run_diff
 
             return run_diff(args)
-        from codegen._validate_cli import run_validate
+        from ._validate_cli import run_validate
 
         return run_validate(args)
     except KeyboardInterrupt:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from codegen._format import format_source
-from codegen._ir import Api, Operation, WaiterInfo, build_api
-from codegen._load import LoadedSpec
-from codegen._models import compile_models
-from codegen._pins import ToolVersions
-from codegen._render import render
+from ._format import format_source
+from ._ir import Api, Operation, WaiterInfo, build_api
+from ._load import LoadedSpec
+from ._models import compile_models
+from ._pins import ToolVersions
+from ._render import render
 
-__all__ = ["compile_project"]
+__all__ = ["Names", "compile_project"]
 
 _RUNTIME = Path(__file__).parent / "runtime"
 _PACKAGE_TEMPLATES = ("__init__.py", "client.py", "converter.py", "errors.py", "types.py")
@@ -21,32 +22,54 @@ _PACKAGE_TEMPLATES = ("__init__.py", "client.py", "converter.py", "errors.py", "
 _PARAMETER_CHECKS = ("pattern", "min_length", "max_length", "minimum", "maximum")
 
 
+@dataclass(frozen=True)
+class Names:
+    """What the bindings are called: their import package and their distribution."""
+
+    package: str
+    distribution: str
+
+
 def compile_project(
-    specs: Sequence[LoadedSpec], versions: ToolVersions, progress: Callable[[str], None]
+    specs: Sequence[LoadedSpec],
+    versions: ToolVersions,
+    progress: Callable[[str], None],
+    names: Names,
 ) -> dict[str, str]:
-    """Return {path under generated/: content} for the runtime and every spec."""
+    """Return {path under the output directory: content}: the bindings' project file,
+    the runtime and every spec's package."""
     files: dict[str, str] = {}
     for module in sorted(_RUNTIME.glob("*.py")):
         header = _header(f"codegen/runtime/{module.name}", None, versions)
         source = render("runtime.py.jinja2", header=header, source=module.read_text("utf-8"))
         files[f"_runtime/{module.name}"] = format_source(
-            source, f"generated/_runtime/{module.name}"
+            source, f"{names.package}/_runtime/{module.name}"
         )
     top_header = _header("specs/*.yaml", None, versions)
     files["__init__.py"] = format_source(
         render("package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]),
-        "generated/__init__.py",
+        f"{names.package}/__init__.py",
     )
     files["py.typed"] = ""
     for spec in specs:
         started = time.monotonic()
         api = build_api(spec)
-        files.update(_compile_api(api, spec, versions))
+        files.update(_compile_api(api, spec, versions, names))
         progress(f"compiled {spec.path} ({time.monotonic() - started:.1f} s)")
+    # After the specs compiled: their names are checked to be identifiers by then.
+    files["pyproject.toml"] = render(
+        "package/pyproject.toml.jinja2",
+        header=top_header,
+        names=names,
+        version=versions.specbind,
+        apis=[spec.name for spec in specs],
+    )
     return files
 
 
-def _compile_api(api: Api, spec: LoadedSpec, versions: ToolVersions) -> dict[str, str]:
+def _compile_api(
+    api: Api, spec: LoadedSpec, versions: ToolVersions, names: Names
+) -> dict[str, str]:
     header = _header(api.spec_path, api.spec_sha256, versions)
     sources = {"models.py": compile_models(api, spec.data, header)}
     for name in _PACKAGE_TEMPLATES:
@@ -54,6 +77,7 @@ def _compile_api(api: Api, spec: LoadedSpec, versions: ToolVersions) -> dict[str
             f"package/{name}.jinja2",
             header=header,
             api=api,
+            package=names.package,
             version=versions.specbind,
             operation_docs={op.operation_id: _operation_doc(op) for op in api.operations},
             waiter_docs={
@@ -64,7 +88,7 @@ def _compile_api(api: Api, spec: LoadedSpec, versions: ToolVersions) -> dict[str
             parameter_checks=_PARAMETER_CHECKS,
         )
     return {
-        f"{api.name}/{name}": format_source(source, f"generated/{api.name}/{name}")
+        f"{api.name}/{name}": format_source(source, f"{names.package}/{api.name}/{name}")
         for name, source in sources.items()
     }
 

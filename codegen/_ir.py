@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import Any
 from uuid import UUID
 
-from codegen._load import LoadedSpec, escape_pointer_token
+from ._load import LoadedSpec, escape_pointer_token
 
 __all__ = [
     "WAITERS_KEY",

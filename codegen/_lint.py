@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from codegen._lint_examples import check_examples
-from codegen._lint_openapi import check_openapi, check_version
-from codegen._lint_refs import check_refs
-from codegen._lint_style import check_info_contact, check_operation_tags
-from codegen._lint_waiters import check_waiters
-from codegen._lint_walk import (
+from ._lint_examples import check_examples
+from ._lint_openapi import check_openapi, check_version
+from ._lint_refs import check_refs
+from ._lint_style import check_info_contact, check_operation_tags
+from ._lint_waiters import check_waiters
+from ._lint_walk import (
     METHODS,
     Labelled,
     SpecIndex,
@@ -39,8 +39,8 @@ from codegen._lint_walk import (
     resolve_local,
     subschemas,
 )
-from codegen._load import LoadedSpec
-from codegen._problems import Problem
+from ._load import LoadedSpec
+from ._problems import Problem
 
 __all__ = ["lint_spec"]
 

@@ -6,25 +6,32 @@ import io
 import sys
 from pathlib import Path
 
-from codegen._cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from codegen._lint import lint_spec
-from codegen._load import LoadError, load_spec
+from ._cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from ._config import ConfigError, load_config
+from ._lint import lint_spec
+from ._load import LoadError, load_spec
 
 __all__ = ["run_lint"]
 
 
 def run_lint(specs: list[Path], project: Path, *, strict: bool = False) -> int:
-    """Lint ``specs`` (default: every ``specs/*.yaml`` under ``project``); return the exit status.
+    """Lint ``specs`` (default: every ``*.yaml`` in the project's specs directory, ``specs/``
+    unless ``[tool.specbind]`` says otherwise); return the exit status.
 
     Problems go to stdout as ``file:line:col: rule: message``, a spec at a time, in order;
     the summary goes to stderr. 0: no error (warnings allowed unless ``strict``); 1:
     errors, or warnings with ``strict``; 2: a spec could not be loaded.
     """
     if not specs:
-        specs = sorted((project / "specs").glob("*.yaml"))
+        try:
+            folder = load_config(project).specs
+        except ConfigError as exc:
+            print(f"specbind lint: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        specs = sorted(folder.glob("*.yaml"))
         if not specs:
             print(
-                f"specbind lint: no specs to check: {(project / 'specs').absolute()} holds no "
+                f"specbind lint: no specs to check: {folder.absolute()} holds no "
                 "*.yaml spec; name spec files, or run it in the project directory",
                 file=sys.stderr,
             )

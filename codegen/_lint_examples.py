@@ -10,9 +10,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from codegen._lint_walk import SpecIndex, child, follow
-from codegen._load import LoadedSpec
-from codegen._problems import Problem
+from ._lint_walk import SpecIndex, child, follow
+from ._load import LoadedSpec
+from ._problems import Problem
 
 __all__ = ["check_examples"]
 

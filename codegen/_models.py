@@ -7,7 +7,7 @@ extension point, and they keep what it does well (naming, type hints, ordering,
 imports) while we add what it cannot know (wire names in field metadata,
 required and nullable flags, strict-mode checks, open enums). What it cannot know
 reaches the templates as ``#all#`` extra template data, keyed by schema pointer,
-with every spec string already rendered by :func:`codegen._render.literal`.
+with every spec string already rendered by :func:`specbind._render.literal`.
 """
 
 from __future__ import annotations
@@ -19,25 +19,10 @@ from typing import Any
 import datamodel_code_generator as dmcg
 from datamodel_code_generator.enums import DataModelType, InputFileType
 
-from codegen._ir import Api, CheckCall, CompileError
-from codegen._render import TEMPLATES, docstring, literal
+from ._ir import Api, CheckCall, CompileError
+from ._render import TEMPLATES, docstring, literal, render
 
 __all__ = ["compile_models"]
-
-# Names the templates use inside class bodies. They start with an underscore so
-# that no property name (datamodel-code-generator never makes one start with an
-# underscore) can shadow them.
-_RUNTIME_IMPORTS = (
-    "typing.Any",
-    "generated._runtime.OpenStrEnum",
-    "generated._runtime.SpecStrEnum",
-    "generated._runtime.Unset",
-    "generated._runtime._EXTRA_METADATA",
-    "generated._runtime._UNSET",
-    "generated._runtime._checks",
-    "generated._runtime._field",
-    "generated._runtime._model",
-)
 
 
 def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
@@ -54,8 +39,13 @@ def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
             custom_template_dir=TEMPLATES / "models",
             extra_template_data=defaultdict(dict, {"#all#": {"specbind": _template_data(api)}}),
             model_name_map=api.class_names(),
-            additional_imports=list(_RUNTIME_IMPORTS),
-            custom_file_header=header.rstrip("\n"),
+            additional_imports=["typing.Any"],
+            # The runtime is imported relative to the bindings' own package, whatever it
+            # is named; datamodel-code-generator takes only absolute additional imports,
+            # so our head of the module brings it (and the __future__ import, which must
+            # come first).
+            custom_file_header=render("models/head.py.jinja2", header=header).rstrip("\n"),
+            disable_future_imports=True,
             target_python_version=dmcg.PythonVersion.PY_310,
             snake_case_field=True,
             capitalise_enum_members=True,

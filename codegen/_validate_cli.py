@@ -11,19 +11,19 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from codegen._load import LoadedSpec, LoadError, load_spec
-from codegen._validate._check import Checker, Options
-from codegen._validate._drift import Drift
-from codegen._validate._models import ModelLayer, load_model_layer
-from codegen._validate._operations import SpecError
-from codegen._validate._report import FORMATS, RunInfo, Summary, make_report
-from codegen._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
+from ._config import SHIPPED_SPECS, ConfigError, load_config
+from ._load import LoadedSpec, LoadError, load_spec
+from ._validate._check import Checker, Options
+from ._validate._drift import Drift
+from ._validate._models import ModelLayer, load_model_layer
+from ._validate._operations import SpecError
+from ._validate._report import FORMATS, RunInfo, Summary, make_report
+from ._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
 
 __all__ = ["add_validate_parser", "run_validate"]
 
 _EXIT_OK, _EXIT_INVALID, _EXIT_USAGE = 0, 1, 2
 _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _HELP = """\
 Check captured traffic against a spec, offline. Each INPUT is a JSON file (one response
@@ -39,8 +39,9 @@ other hosts, undocumented paths and redirects are listed as skipped. --operation
 keeps only that operation's entries.
 
 Every body is checked twice: against the spec's JSON Schema (OpenAPI 3.1, formats
-checked), and by strict structuring into the generated models (generated.<spec name>,
-when it was generated from this very spec). The two must agree; a disagreement is
+checked), and by strict structuring into the generated models (<package>.<spec name>,
+when it was generated from this very spec; the package is [tool.specbind] package in
+./pyproject.toml, or generated). The two must agree; a disagreement is
 reported as a generator bug (layer-disagreement).
 
 Values an open enum (x-specbind-enum: open) does not list, fields the spec does not
@@ -80,7 +81,7 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "--spec",
         required=True,
         metavar="NAME|PATH",
-        help="a spec name (specs/NAME.yaml here, else in the project) or a .yaml/.json path",
+        help="a spec name (specs/NAME.yaml here, else one specbind ships) or a .yaml/.json path",
     )
     parser.add_argument(
         "--operation",
@@ -149,18 +150,20 @@ def run_validate(args: argparse.Namespace) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        spec = _load(args.spec)
+        config = load_config(Path())
+        spec = _load(args.spec, config.specs)
         options = Options(
             spec=spec.path,
             operation=args.operation,
             status=args.status.upper() if args.status.lower().endswith("xx") else args.status,
             strict=args.strict,
             servers=tuple(args.server),
+            bindings=config.package,
         )
-        models = load_model_layer(spec)
+        models = load_model_layer(spec, config.package)
         checker = Checker(spec, options, None if isinstance(models, str) else models)
         options = _check_operation(checker, options)
-    except (_UsageError, LoadError, SpecError) as exc:
+    except (_UsageError, LoadError, SpecError, ConfigError) as exc:
         print(f"specbind validate: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE
     checker.options = options
@@ -168,18 +171,19 @@ def run_validate(args: argparse.Namespace) -> int:
     return _report(checker, args, info)
 
 
-def _load(name: str) -> LoadedSpec:
-    """``--spec``: a path, or a name looked up in ./specs, then in the project's specs/."""
+def _load(name: str, specs: Path) -> LoadedSpec:
+    """``--spec``: a path, or a name looked up in the project's specs directory (``specs``),
+    then among the specs specbind ships."""
     if name.endswith((".yaml", ".yml", ".json")) or os.sep in name or "/" in name:
         return load_spec(name)
-    candidates = [Path("specs", f"{name}.yaml"), _PROJECT_ROOT / "specs" / f"{name}.yaml"]
+    candidates = [specs / f"{name}.yaml", SHIPPED_SPECS / f"{name}.yaml"]
     for candidate in candidates:
         if candidate.is_file():
             return load_spec(candidate)
     known = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")})
     listed = ", ".join(known) if known else "none"
     raise _UsageError(
-        f"--spec {name}: no specs/{name}.yaml here or in {_PROJECT_ROOT} (known: {listed})"
+        f"--spec {name}: no {specs / name}.yaml here, nor shipped with specbind (known: {listed})"
     )
 
 

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from codegen import load_spec
-from codegen._diff._change import RULES
-from tests.conftest import FIXTURES, ROOT
+from _support import FIXTURES, ROOT
+from specbind import load_spec
+from specbind._diff._change import RULES
 
 VECTARA = FIXTURES / "diff" / "vectara_2026_07"
 JOB = "/components/schemas/Job"
@@ -153,7 +152,7 @@ def verbose(spec: Spec) -> dict[str, Any]:
 
 def specbind(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *map(str, args)],
+        [sys.executable, "-m", "specbind", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,

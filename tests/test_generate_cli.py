@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT
+from _support import ROOT
 
 
 def _specbind(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
+        [sys.executable, "-m", "specbind", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
@@ -171,3 +170,83 @@ def test_help_explains_the_commands() -> None:
     assert done.returncode == 0
     assert "--check" in done.stdout
     assert "unified diff" in done.stdout
+
+
+def _configure(project: Path, table: str) -> None:
+    (project / "pyproject.toml").write_text(f"[tool.specbind]\n{table}", encoding="utf-8")
+
+
+def test_the_package_and_output_are_the_users_choice(project: Path) -> None:
+    _configure(project, 'output = "bindings"\npackage = "acme_jobs"\n')
+    done = _specbind("generate", "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    assert "wrote 33 files to bindings/" in done.stderr
+    output = project / "bindings"
+    assert 'name = "acme-jobs"' in (output / "pyproject.toml").read_text("utf-8").replace("'", '"')
+    # Every module imports its own runtime relative to its package: nothing names a package.
+    for path in output.rglob("*.py"):
+        text = path.read_text("utf-8")
+        assert "import generated" not in text, path
+        assert "from generated" not in text, path
+        assert "acme_jobs" not in text or path.name == "client.py", path
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import acme_jobs.prunner, acme_jobs.vectara, acme_jobs.veryfront\n"
+        "tops = {n.split('.')[0] for n in sys.modules}\n"
+        "print(sorted(tops & {'generated', 'specbind', 'codegen'}))"
+    )
+    (project / "renamed").mkdir()
+    shutil.copytree(output, project / "renamed" / "acme_jobs")
+    imported = subprocess.run(
+        [sys.executable, "-c", script, str(project / "renamed")],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=120,
+        check=False,
+    )
+    assert (imported.returncode, imported.stdout) == (0, "[]\n"), imported.stderr
+    check = _specbind("generate", "--check", "--project", str(project))
+    assert check.returncode == 0, check.stdout + check.stderr
+    # The command line overrides the configuration for one run; the package names the
+    # distribution unless --distribution does.
+    other = project / "other"
+    done = _specbind(
+        "generate", "--project", str(project), "--output", str(other), "--package", "acme_two"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "name = 'acme-two'" in (other / "pyproject.toml").read_text("utf-8")
+    assert "logger_name='acme_two.prunner'" in (other / "prunner" / "client.py").read_text(
+        "utf-8"
+    ).replace('"', "'")
+
+
+@pytest.mark.parametrize(
+    ("table", "arguments", "message"),
+    [
+        ('package = "acme-jobs"\n', [], "package 'acme-jobs': not a Python package name"),
+        ("package = 3\n", [], "[tool.specbind] package must be a non-empty string"),
+        ('outptu = "x"\n', [], "[tool.specbind] has unknown key(s) outptu"),
+        ("", ["--package", "class"], "package 'class': not a Python package name"),
+        ("", ["--distribution=-x-"], "distribution '-x-': not a distribution name"),
+        ("[[[", [], "not valid TOML"),
+    ],
+)
+def test_a_bad_configuration_is_one_clear_line(
+    project: Path, table: str, arguments: list[str], message: str
+) -> None:
+    _configure(project, table)
+    done = _specbind("generate", "--check", "--project", str(project), *arguments)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert message in done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_a_directory_specbind_did_not_write_is_not_replaced(project: Path) -> None:
+    mine = project / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    done = _specbind("generate", "--project", str(project), "--output", str(mine))
+    assert done.returncode == 2
+    assert "refusing to replace it" in done.stderr
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"

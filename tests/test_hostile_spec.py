@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _json_compare import as_instants
+from specbind import load_spec
+from specbind._compile import Names, compile_project
+from specbind._pins import tool_versions
 
 import generated
-from codegen import load_spec
-from codegen._compile import compile_project
-from codegen._pins import tool_versions
-from tests._json_compare import as_instants
 
 HERE = Path(__file__).parent
 SPEC_PATH = HERE / "fixtures" / "hostile" / "hostile.yaml"
@@ -41,14 +41,14 @@ ALLOWED_CALLS = {
 }  # fmt: skip
 ALLOWED_IMPORTS = {
     "__future__", "collections.abc", "datetime", "typing", "uuid", "urllib3",
-    "generated._runtime", "generated.hostile", "generated.hostile.client",
-    "generated.hostile.converter",
+    ".._runtime", ".", ".client", ".converter",
 }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, str]:
-    compiled = compile_project([SPEC], tool_versions(), progress=lambda _: None)
+    names = Names("generated", "specbind-bindings")
+    compiled = compile_project([SPEC], tool_versions(), progress=lambda _: None, names=names)
     return {path: text for path, text in compiled.items() if path.startswith("hostile/")}
 
 
@@ -76,7 +76,9 @@ def test_no_injected_statement(files: dict[str, str]) -> None:
         tree = ast.parse(text, filename=relative)
         assert set(_calls(tree)) <= ALLOWED_CALLS, relative
         imported = {
-            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            "." * node.level + (node.module or "")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
         } | {
             alias.name
             for node in ast.walk(tree)

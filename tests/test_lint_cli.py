@@ -69,9 +69,9 @@ CLEAN_SPEC: dict[str, Any] = {
 
 
 def lint(*args: str | Path, cwd: Path = BAD_SPECS) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m codegen lint ARGS`` and return what it did."""
+    """Run ``python -m specbind lint ARGS`` and return what it did."""
     done = subprocess.run(
-        [sys.executable, "-m", "codegen", "lint", *map(str, args)],
+        [sys.executable, "-m", "specbind", "lint", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -197,7 +197,7 @@ def test_default_is_every_yaml_under_project_specs(tmp_path: Path) -> None:
 
 def test_a_project_without_specs_is_a_usage_error(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "codegen", "lint", "--project", str(tmp_path)],
+        [sys.executable, "-m", "specbind", "lint", "--project", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=120,

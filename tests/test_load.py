@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from codegen import load_spec
+from specbind import load_spec
 
 SPEC = """\
 openapi: 3.1.0

@@ -9,15 +9,15 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from _json_compare import as_instants
+from _support import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
 from cattrs.errors import BaseValidationError
+from specbind import load_spec
 
 import generated.prunner
 import generated.vectara
 import generated.veryfront
-from codegen import load_spec
 from generated._runtime import UNSET, error_locations, is_known
-from tests._json_compare import as_instants
-from tests.conftest import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
 
 BINDINGS = {
     "veryfront": generated.veryfront,

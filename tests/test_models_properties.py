@@ -13,20 +13,20 @@ import functools
 from typing import Any
 
 import pytest
+from _json_compare import as_instants
+from _support import ROOT, SPEC_NAMES
 from cattrs.errors import BaseValidationError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
+from specbind import load_spec
+from specbind._ir import build_api
 
 import generated.prunner
 import generated.vectara
 import generated.veryfront
-from codegen import load_spec
-from codegen._ir import build_api
 from generated._runtime import error_locations
-from tests._json_compare import as_instants
-from tests.conftest import ROOT, SPEC_NAMES
 
 BINDINGS = {
     "veryfront": generated.veryfront,

@@ -15,17 +15,17 @@ from typing import Any
 
 import attrs
 import pytest
+from _support import ROOT, SPEC_NAMES, iter_response_examples
 from cattrs import Converter
 from cattrs.errors import ClassValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from specbind import load_spec
 
 import generated.prunner
 import generated.vectara
 import generated.veryfront
-from codegen import load_spec
 from generated._runtime import _converter, _datetimes, error_locations, parse_datetime
-from tests.conftest import ROOT, SPEC_NAMES, iter_response_examples
 
 BINDINGS = {
     "veryfront": generated.veryfront,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -20,16 +21,15 @@ from xml.etree import ElementTree as ET
 import attrs
 import cattrs
 import pytest
+from _support import FIXTURES, ROOT, iter_response_examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from codegen import LoadedSpec, load_spec
-from codegen._validate._check import Checker, Options
-from codegen._validate._inputs import Body, Broken, open_input
-from codegen._validate._models import ModelLayer
-from codegen._validate._run import AUTO_MIN_BYTES, auto_jobs
-from codegen.runtime import error_locations
-from tests.conftest import FIXTURES, ROOT, iter_response_examples
+from specbind import LoadedSpec, load_spec
+from specbind._validate._check import Checker, Options
+from specbind._validate._inputs import Body, Broken, open_input
+from specbind._validate._models import ModelLayer
+from specbind._validate._run import AUTO_MIN_BYTES, auto_jobs
+from specbind.runtime import error_locations
 
 HERE = FIXTURES / "validate"
 PRUNNER = FIXTURES / "prunner"
@@ -45,7 +45,7 @@ SECRETS = (
 def validate(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     return subprocess.run(
-        [sys.executable, "-m", "codegen", "validate", *map(str, args)],
+        [sys.executable, "-m", "specbind", "validate", *map(str, args)],
         cwd=ROOT,
         input=stdin.decode("latin-1") if stdin is not None else None,
         capture_output=True,
@@ -478,7 +478,7 @@ def test_jobs_auto_checks_in_one_process_when_workers_cannot_start(
     bodies = [p.read_text().strip() for p in sorted(PRUNNER.glob("detail_*.json"))]
     chunk = "\n".join([*bodies, '{"id": 1}']) + "\n"
     lines.write_text(chunk * (AUTO_MIN_BYTES // len(chunk) + 1))
-    run = f"{_NO_WORKERS[failure]}import runpy\nrunpy.run_module('codegen', run_name='__main__')"
+    run = f"{_NO_WORKERS[failure]}import runpy\nrunpy.run_module('specbind', run_name='__main__')"
 
     def broken(*args: str | Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -683,3 +683,35 @@ def test_a_broken_spec_schema_is_a_finding_not_a_traceback(tmp_path: Path) -> No
     code, report = validate_json("--spec", HERE / "broken_schema.yaml", body)
     assert code == 1
     assert [f["rule"] for f in findings(report)] == ["spec-error"]
+
+
+@pytest.mark.parametrize("package", ["acme_jobs", "nosuch"])
+def test_the_model_layer_is_the_configured_package(tmp_path: Path, package: str) -> None:
+    # The bindings import their runtime relatively, so a copy under another name works.
+    shutil.copytree(
+        ROOT / "generated", tmp_path / "acme_jobs", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.specbind]\npackage = "{package}"\n', encoding="utf-8"
+    )
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "specbind", "validate", "--spec", "prunner", "--format",
+            "json", FIXTURES / "prunner" / "detail_simple_done.json",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    notes = json.loads(done.stdout)["notes"]
+    skipped = [note for note in notes if "model layer skipped" in note]
+    if package == "acme_jobs":
+        assert skipped == []
+    else:
+        assert skipped == [
+            "model layer skipped: nosuch.prunner is stale or missing (not generated)"
+        ]

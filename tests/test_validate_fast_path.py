@@ -14,15 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from _support import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from codegen import load_spec
-from codegen._validate._check import Checker, Options
-from codegen._validate._fast import FirstLook
-from codegen._validate._inputs import Body
-from codegen._validate._run import build_checker
-from tests.conftest import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
+from specbind import load_spec
+from specbind._validate._check import Checker, Options
+from specbind._validate._fast import FirstLook
+from specbind._validate._inputs import Body
+from specbind._validate._run import build_checker
 
 _CASES = [
     (name, operation, status, value)

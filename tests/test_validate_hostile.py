@@ -21,14 +21,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from _support import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from codegen._validate._check import Options
-from codegen._validate._report import RunInfo
-from codegen._validate._run import build_checker
-from codegen._validate_cli import _report as run_report
-from tests.conftest import FIXTURES, ROOT
+from specbind._validate._check import Options
+from specbind._validate._report import RunInfo
+from specbind._validate._run import build_checker
+from specbind._validate_cli import _report as run_report
 
 PRUNNER = FIXTURES / "prunner"
 GOOD = (PRUNNER / "detail_simple_done.json").read_bytes()
@@ -48,7 +47,7 @@ def validate(
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     done = subprocess.run(
-        [sys.executable, "-m", "codegen", "validate", *map(str, args)],
+        [sys.executable, "-m", "specbind", "validate", *map(str, args)],
         cwd=ROOT,
         input=stdin,
         capture_output=True,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from codegen._compile import compile_project
-from codegen._diff._surface import Surface, public_surface
-from codegen._format import FormatError
-from codegen._ir import CompileError
-from codegen._lint import lint_spec
-from codegen._load import LoadedSpec
-from codegen._pins import PinError, ToolVersions, tool_versions
+from .._compile import Names, compile_project
+from .._format import FormatError
+from .._ir import CompileError
+from .._lint import lint_spec
+from .._load import LoadedSpec
+from .._pins import PinError, ToolVersions, tool_versions
+from ._surface import Surface, public_surface
 
 __all__ = ["ApiChange", "ApiEffect", "api_effect"]
 
@@ -76,7 +76,9 @@ def _one_line(exc: Exception) -> str:
 
 def _surface(spec: LoadedSpec, versions: ToolVersions) -> Surface:
     renamed = replace(spec, path=f"{_PACKAGE}.yaml")
-    files = compile_project([renamed], versions, progress=lambda _: None)
+    files = compile_project(
+        [renamed], versions, progress=lambda _: None, names=Names(_PACKAGE, _PACKAGE)
+    )
     return public_surface(_PACKAGE, files)
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen._load import LoadedSpec
-from codegen._validate._check import Checker, Options
-from codegen._validate._finding import Result
-from codegen._validate._inputs import Body, Broken, Unit, UnreadableInput, open_input
-from codegen._validate._operations import SpecError
+from .._load import LoadedSpec
+from .._validate._check import Checker, Options
+from .._validate._finding import Result
+from .._validate._inputs import Body, Broken, Unit, UnreadableInput, open_input
+from .._validate._operations import SpecError
 
 __all__ = ["FixtureError", "FixtureReport", "Flip", "Verdict", "compare_fixtures"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from codegen._diff._change import SEVERITIES
-from codegen._diff._report import DiffReport, api_line, printable
+from ._change import SEVERITIES
+from ._report import DiffReport, api_line, printable
 
 __all__ = ["render_markdown"]
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from codegen._diff._change import Recorder
-from codegen._diff._shape import At, enum_values, mapping, resolve, signature
-from codegen._diff._wording import constraint_change
-from codegen._load import LoadedSpec
+from .._load import LoadedSpec
+from ._change import Recorder
+from ._shape import At, enum_values, mapping, resolve, signature
+from ._wording import constraint_change
 
 __all__ = ["Parameter", "ParameterDiff", "parameters_of"]
 

@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from codegen._diff._change import SEVERITIES, Change, Severity, at_or_above
+from ._change import SEVERITIES, Change, Severity, at_or_above
 
 if TYPE_CHECKING:
     # Types only: their modules load the generator and the validator.
-    from codegen._diff._api_diff import ApiChange, ApiEffect
-    from codegen._diff._fixtures import FixtureReport
+    from ._api_diff import ApiChange, ApiEffect
+    from ._fixtures import FixtureReport
 
 __all__ = [
     "FAIL_ON",

@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from codegen._diff._change import Change, Recorder
-from codegen._diff._parameters import ParameterDiff, parameters_of
-from codegen._diff._schemas import ResponseSchemas
-from codegen._diff._shape import At, mapping, resolve
-from codegen._lint_walk import METHODS
-from codegen._load import LoadedSpec
+from .._lint_walk import METHODS
+from .._load import LoadedSpec
+from ._change import Change, Recorder
+from ._parameters import ParameterDiff, parameters_of
+from ._schemas import ResponseSchemas
+from ._shape import At, mapping, resolve
 
 __all__ = ["diff_specs"]
 

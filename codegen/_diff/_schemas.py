@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codegen._diff._change import Recorder
-from codegen._diff._shape import (
+from .._load import LoadedSpec
+from ._change import Recorder
+from ._shape import (
     At,
     component_name,
     enum_values,
@@ -17,8 +18,7 @@ from codegen._diff._shape import (
     signature,
     unwrap,
 )
-from codegen._diff._wording import constraint_change
-from codegen._load import LoadedSpec
+from ._wording import constraint_change
 
 __all__ = ["ResponseSchemas"]
 

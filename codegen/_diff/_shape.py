@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from codegen._lint_walk import child, follow
-from codegen._load import LoadedSpec
+from .._lint_walk import child, follow
+from .._load import LoadedSpec
 
 __all__ = [
     "At",

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from codegen._lint_refs import check_refs
-from codegen._lint_walk import index_spec as lint_index
-from codegen._load import LoadedSpec, escape_pointer_token, iter_pointer
-from codegen._validate._fast import FirstLook
-from codegen._validate._finding import Finding, Result, Severity
-from codegen._validate._har import Exchange, HarError, parse_entry
-from codegen._validate._inputs import Body, Broken, HarEntry, Unit, Unreadable
-from codegen._validate._json import NotJson, Parsed, parse_json
-from codegen._validate._models import ModelLayer
-from codegen._validate._operations import Match, Parameter, SpecError, index_spec, is_json_media
-from codegen._validate._redact import (
+from .._lint_refs import check_refs
+from .._lint_walk import index_spec as lint_index
+from .._load import LoadedSpec, escape_pointer_token, iter_pointer
+from .._validate._fast import FirstLook
+from .._validate._finding import Finding, Result, Severity
+from .._validate._har import Exchange, HarError, parse_entry
+from .._validate._inputs import Body, Broken, HarEntry, Unit, Unreadable
+from .._validate._json import NotJson, Parsed, parse_json
+from .._validate._models import ModelLayer
+from .._validate._operations import Match, Parameter, SpecError, index_spec, is_json_media
+from .._validate._redact import (
     REDACTED,
     is_secret_name,
     one_line,
@@ -27,8 +27,8 @@ from codegen._validate._redact import (
     show_text,
     show_value,
 )
-from codegen._validate._schema import Issue, SchemaLayer
-from codegen._validate._unknown import UnknownFields
+from .._validate._schema import Issue, SchemaLayer
+from .._validate._unknown import UnknownFields
 
 __all__ = ["Checker", "Options"]
 
@@ -44,6 +44,7 @@ class Options:
 
     ``operation`` and ``status`` name the response that JSON and JSON Lines bodies are;
     with HAR, ``operation`` keeps only that operation's entries ("" keeps all).
+    ``bindings`` is the import package whose models form the model layer.
     """
 
     spec: str
@@ -51,6 +52,7 @@ class Options:
     status: str
     strict: bool
     servers: tuple[str, ...] = ()
+    bindings: str = "generated"
 
 
 @dataclass(frozen=True)

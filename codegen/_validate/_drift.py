@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from codegen._validate._finding import Finding, Result
+from ._finding import Finding, Result
 
 __all__ = ["DRIFT_KINDS", "Drift"]
 

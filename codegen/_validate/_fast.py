@@ -27,7 +27,7 @@ from urllib.parse import quote
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 
-from codegen._load import LoadedSpec, iter_pointer
+from .._load import LoadedSpec, iter_pointer
 
 __all__ = ["FirstLook"]
 

@@ -1,6 +1,7 @@
 """The model layer: strict structuring of a payload into the generated attrs models.
 
-``generated.<spec name>`` exports ``SPEC_SHA256``, ``RESPONSE_MODELS`` (operationId and
+``<package>.<spec name>`` (the package ``[tool.specbind]`` names, ``generated`` by
+default) exports ``SPEC_SHA256``, ``RESPONSE_MODELS`` (operationId and
 status key → model class) and ``strict_converter``. The layer is used only when that
 package imports and was generated from the very spec being checked. Where structuring
 failed is read with the generated runtime's own ``error_locations``: it knows the
@@ -16,14 +17,13 @@ from typing import Any
 
 from cattrs import Converter
 
-from codegen._load import LoadedSpec
-from codegen._validate._redact import cut
+from .._load import LoadedSpec
+from .._validate._redact import cut
 
 __all__ = ["Locate", "ModelError", "ModelLayer", "load_model_layer"]
 
 #: ``error_locations``: a structuring error → ``(JSON pointer, message)`` pairs.
 Locate = Callable[[BaseException], list[tuple[str, str]]]
-_RUNTIME = "generated._runtime"
 
 
 @dataclass(frozen=True)
@@ -61,15 +61,17 @@ class ModelLayer:
         return []
 
 
-def load_model_layer(spec: LoadedSpec) -> ModelLayer | str:
-    """The model layer for a spec, or why it cannot be used (one line)."""
-    package = f"generated.{spec.name}"
+def load_model_layer(spec: LoadedSpec, bindings: str) -> ModelLayer | str:
+    """The model layer for a spec in the import package ``bindings``, or why it cannot be
+    used (one line)."""
+    package = f"{bindings}.{spec.name}"
+    runtime = f"{bindings}._runtime"
     stale = f"model layer skipped: {package} is stale or missing"
     if not spec.name.isidentifier():
         return f"{stale} ({spec.name!r} is not a package name)"
     try:
         module = importlib.import_module(package)
-        locate = getattr(importlib.import_module(_RUNTIME), "error_locations", None)
+        locate = getattr(importlib.import_module(runtime), "error_locations", None)
     except ModuleNotFoundError:
         return f"{stale} (not generated)"
     except Exception as exc:
@@ -82,5 +84,5 @@ def load_model_layer(spec: LoadedSpec) -> ModelLayer | str:
     if not isinstance(models, Mapping) or not isinstance(converter, Converter):
         return f"{stale} (no RESPONSE_MODELS or strict_converter)"
     if not callable(locate):
-        return f"{stale} ({_RUNTIME} has no error_locations)"
+        return f"{stale} ({runtime} has no error_locations)"
     return ModelLayer(package, models, converter, locate)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from codegen._load import LoadedSpec, escape_pointer_token
+from .._load import LoadedSpec, escape_pointer_token
 
 __all__ = [
     "HTTP_METHODS",

@@ -10,17 +10,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from codegen._load import load_spec
-from codegen._validate._check import Checker, Options
-from codegen._validate._finding import Result
-from codegen._validate._inputs import (
+from .._load import load_spec
+from ._check import Checker, Options
+from ._finding import Result
+from ._inputs import (
     Body,
     Unit,
     Unreadable,
     UnreadableInput,
     open_input,
 )
-from codegen._validate._models import load_model_layer
+from ._models import load_model_layer
 
 __all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "build_checker", "check_inputs"]
 
@@ -47,7 +47,7 @@ class RunError(Exception):
 def build_checker(options: Options) -> Checker:
     """Load the spec and the model layer and build a checker (each worker builds its own)."""
     spec = load_spec(options.spec)
-    models = load_model_layer(spec)
+    models = load_model_layer(spec, options.bindings)
     return Checker(spec, options, None if isinstance(models, str) else models)
 
 

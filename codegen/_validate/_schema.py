@@ -20,8 +20,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from codegen._load import LoadedSpec, escape_pointer_token
-from codegen._validate._redact import cut, preview, show_value
+from .._load import LoadedSpec, escape_pointer_token
+from .._validate._redact import cut, preview, show_value
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of"]
 

@@ -12,7 +12,7 @@ import re
 from itertools import islice
 from typing import Any
 
-from codegen._load import LoadedSpec, escape_pointer_token
+from .._load import LoadedSpec, escape_pointer_token
 
 __all__ = ["UnknownFields"]
 

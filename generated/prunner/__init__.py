@@ -5,7 +5,7 @@
 
 """Bindings for Prunner job detail API (specbind) (specs/prunner.yaml)."""
 
-from generated._runtime import (
+from .._runtime import (
     UNSET,
     ApiError,
     DeadlineExceeded,
@@ -18,9 +18,9 @@ from generated._runtime import (
     WaitUpdate,
     is_known,
 )
-from generated.prunner import errors, models
-from generated.prunner.client import Client
-from generated.prunner.converter import RESPONSE_MODELS, converter, strict_converter
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "a106d666afe825d0e83ad723f504ecace9ff4eddeb191d7d5349bda315fc5910"

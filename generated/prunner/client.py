@@ -15,7 +15,7 @@ from uuid import UUID
 
 import urllib3
 
-from generated._runtime import (
+from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
@@ -30,8 +30,8 @@ from generated._runtime import (
     query_value,
     structure_response,
 )
-from generated.prunner import errors, models
-from generated.prunner.converter import converter
+from . import errors, models
+from .converter import converter
 
 __all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Client"]
 

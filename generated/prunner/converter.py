@@ -11,8 +11,8 @@ lengths and ranges; the client uses it. ``strict_converter`` checks every rule o
 the spec and reports all errors with their paths.
 """
 
-from generated._runtime import TaggedUnion, make_converter
-from generated.prunner import models
+from .._runtime import TaggedUnion, make_converter
+from . import models
 
 _TAGGED_UNIONS: list[TaggedUnion] = []
 

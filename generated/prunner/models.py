@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from generated._runtime import (
+from .._runtime import (
     _EXTRA_METADATA,
     _UNSET,
     SpecStrEnum,
@@ -26,6 +26,49 @@ class Error:
 
     error: str = _field(metadata={"wire": "error", "required": True, "nullable": False})
     """Error message, e.g. `Invalid job id` or `Job not found`."""
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class TaskStatus(SpecStrEnum):
+    """Status of a task. Tasks that never ran usually stay `waiting` inside finished jobs, but not always: when a sibling fails fast, a task that never started can end as `error` (with `errored: false`, no `error`, `start` and `end` null and exit code 0). A task canceled while running is `canceled` and keeps `end: null`."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    SKIPPED = "skipped"
+    DONE = "done"
+    ERROR = "error"
+    CANCELED = "canceled"
+
+
+@_model(kw_only=True)
+class Task:
+    """One task of a job."""
+
+    name: str = _field(metadata={"wire": "name", "required": True, "nullable": False})
+    """Task name."""
+    status: TaskStatus = _field(metadata={"wire": "status", "required": True, "nullable": False})
+    start: datetime | None = _field(metadata={"wire": "start", "required": True, "nullable": True})
+    """When the task was started."""
+    end: datetime | None = _field(metadata={"wire": "end", "required": True, "nullable": True})
+    """When the task was finished."""
+    skipped: bool = _field(metadata={"wire": "skipped", "required": True, "nullable": False})
+    """If the task was skipped."""
+    exit_code: int = _field(
+        validator=[_checks.minimum(-32768), _checks.maximum(32767)],
+        metadata={"wire": "exitCode", "required": True, "nullable": False},
+    )
+    """Exit code of the command, a 16-bit signed integer. `-1` for tasks that are running, succeeded or were canceled, and for a task that failed before its command ran (a template error such as `map has no entry for key "name"`: `status: error`, `errored: true`, the message in `error`). `0` for tasks that never started (also one that ended as `error` without starting). The real exit code otherwise (1, 3, 42, 200, 255; 143 for a script killed by SIGTERM). A task with `allow_failure` can be `done`, not errored, with exit code 1. So neither `-1` nor `0` says whether a task succeeded: read `status` and `errored`."""
+    errored: bool = _field(metadata={"wire": "errored", "required": True, "nullable": False})
+    """If the task had an error. A task that never started and ended as `status: error` in a fail-fast race has `errored: false`."""
+    depends_on: list[str] | Unset = _field(
+        default=_UNSET, metadata={"wire": "dependsOn", "required": False, "nullable": False}
+    )
+    """Task names this task depends on."""
+    error: str | Unset = _field(
+        default=_UNSET, metadata={"wire": "error", "required": False, "nullable": False}
+    )
+    """Error message of the task when an error occurred, e.g. `exit status 3`, or a template error such as `map has no entry for key "name"` when the task failed before its command ran."""
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
 
@@ -71,46 +114,3 @@ class Job:
     "Assigned variables of the job: names mapped to any JSON value (string, number, boolean, null, array or object). Numbers pass through float64 on the server, so integers above 2^53 lose precision (`12345678901234567890` reads back as `12345678901234567000`) and `1.0` comes back as `1`. After a server restart they come back from the store with 6 decimals: `3.141592653589793` becomes `3.141593`, `1e-07` becomes `0` and `-0` becomes `0`. `<`, `>` and `&` in strings are sent escaped as `\\u003c`, `\\u003e` and `\\u0026`."
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class Task:
-    """One task of a job."""
-
-    name: str = _field(metadata={"wire": "name", "required": True, "nullable": False})
-    """Task name."""
-    status: TaskStatus = _field(metadata={"wire": "status", "required": True, "nullable": False})
-    start: datetime | None = _field(metadata={"wire": "start", "required": True, "nullable": True})
-    """When the task was started."""
-    end: datetime | None = _field(metadata={"wire": "end", "required": True, "nullable": True})
-    """When the task was finished."""
-    skipped: bool = _field(metadata={"wire": "skipped", "required": True, "nullable": False})
-    """If the task was skipped."""
-    exit_code: int = _field(
-        validator=[_checks.minimum(-32768), _checks.maximum(32767)],
-        metadata={"wire": "exitCode", "required": True, "nullable": False},
-    )
-    """Exit code of the command, a 16-bit signed integer. `-1` for tasks that are running, succeeded or were canceled, and for a task that failed before its command ran (a template error such as `map has no entry for key "name"`: `status: error`, `errored: true`, the message in `error`). `0` for tasks that never started (also one that ended as `error` without starting). The real exit code otherwise (1, 3, 42, 200, 255; 143 for a script killed by SIGTERM). A task with `allow_failure` can be `done`, not errored, with exit code 1. So neither `-1` nor `0` says whether a task succeeded: read `status` and `errored`."""
-    errored: bool = _field(metadata={"wire": "errored", "required": True, "nullable": False})
-    """If the task had an error. A task that never started and ended as `status: error` in a fail-fast race has `errored: false`."""
-    depends_on: list[str] | Unset = _field(
-        default=_UNSET, metadata={"wire": "dependsOn", "required": False, "nullable": False}
-    )
-    """Task names this task depends on."""
-    error: str | Unset = _field(
-        default=_UNSET, metadata={"wire": "error", "required": False, "nullable": False}
-    )
-    """Error message of the task when an error occurred, e.g. `exit status 3`, or a template error such as `map has no entry for key "name"` when the task failed before its command ran."""
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class TaskStatus(SpecStrEnum):
-    """Status of a task. Tasks that never ran usually stay `waiting` inside finished jobs, but not always: when a sibling fails fast, a task that never started can end as `error` (with `errored: false`, no `error`, `start` and `end` null and exit code 0). A task canceled while running is `canceled` and keeps `end: null`."""
-
-    WAITING = "waiting"
-    RUNNING = "running"
-    SKIPPED = "skipped"
-    DONE = "done"
-    ERROR = "error"
-    CANCELED = "canceled"

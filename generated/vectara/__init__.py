@@ -5,7 +5,7 @@
 
 """Bindings for Vectara jobs API (specbind) (specs/vectara.yaml)."""
 
-from generated._runtime import (
+from .._runtime import (
     UNSET,
     ApiError,
     DeadlineExceeded,
@@ -18,9 +18,9 @@ from generated._runtime import (
     WaitUpdate,
     is_known,
 )
-from generated.vectara import errors, models
-from generated.vectara.client import Client
-from generated.vectara.converter import RESPONSE_MODELS, converter, strict_converter
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "3db37aa890f1cc16b1b1132e0ba0cdf9325b3a6ce246d67cd49def57ecebd44d"

@@ -14,7 +14,7 @@ from typing import Any
 
 import urllib3
 
-from generated._runtime import (
+from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
@@ -29,8 +29,8 @@ from generated._runtime import (
     poll_until,
     structure_response,
 )
-from generated.vectara import errors, models
-from generated.vectara.converter import converter
+from . import errors, models
+from .converter import converter
 
 __all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Client"]
 

@@ -11,7 +11,7 @@ where the spec documents one; a parameter refused before sending raises
 :class:`SpecbindError`.
 """
 
-from generated._runtime import (
+from .._runtime import (
     ApiError,
     DeadlineExceeded,
     InvalidParameterError,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from generated._runtime import (
+from .._runtime import (
     _EXTRA_METADATA,
     _UNSET,
     OpenStrEnum,
@@ -35,6 +35,28 @@ class Error:
     """The ID of the request that can be used to help Vectara support debug what went wrong."""
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class JobState(OpenStrEnum):
+    """The state of a background job. `failed_will_retry` is not a terminal state: the job will run again."""
+
+    UNKNOWN = "unknown"
+    QUEUED = "queued"
+    STARTED = "started"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    FAILED_WILL_RETRY = "failed_will_retry"
+    ABORTED = "aborted"
+
+
+class JobType(OpenStrEnum):
+    """The type of job."""
+
+    REBUILD_VECTOR_INDEX = "rebuild_vector_index"
+    REPLACE_FILTER_ATTRIBUTES = "replace_filter_attributes"
+    BULK_DELETE_DOCUMENTS = "bulk_delete_documents"
+    BULK_UPDATE_DOCUMENT_METADATA = "bulk_update_document_metadata"
+    UNKNOWN = "unknown"
 
 
 @_model(kw_only=True)
@@ -81,28 +103,6 @@ class Job:
     """A human-readable explanation of the job's current status. May be absent."""
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class JobState(OpenStrEnum):
-    """The state of a background job. `failed_will_retry` is not a terminal state: the job will run again."""
-
-    UNKNOWN = "unknown"
-    QUEUED = "queued"
-    STARTED = "started"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    FAILED_WILL_RETRY = "failed_will_retry"
-    ABORTED = "aborted"
-
-
-class JobType(OpenStrEnum):
-    """The type of job."""
-
-    REBUILD_VECTOR_INDEX = "rebuild_vector_index"
-    REPLACE_FILTER_ATTRIBUTES = "replace_filter_attributes"
-    BULK_DELETE_DOCUMENTS = "bulk_delete_documents"
-    BULK_UPDATE_DOCUMENT_METADATA = "bulk_update_document_metadata"
-    UNKNOWN = "unknown"
 
 
 @_model(kw_only=True)

@@ -5,7 +5,7 @@
 
 """Bindings for Veryfront jobs API (specbind) (specs/veryfront.yaml)."""
 
-from generated._runtime import (
+from .._runtime import (
     UNSET,
     ApiError,
     DeadlineExceeded,
@@ -18,9 +18,9 @@ from generated._runtime import (
     WaitUpdate,
     is_known,
 )
-from generated.veryfront import errors, models
-from generated.veryfront.client import Client
-from generated.veryfront.converter import RESPONSE_MODELS, converter, strict_converter
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "87ecde1b5d57daecc87032ff95bf682b85d48d5a4b3ac5b4e1275aa18a11b85e"

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import urllib3
 
-from generated._runtime import (
+from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
@@ -30,8 +30,8 @@ from generated._runtime import (
     poll_until,
     structure_response,
 )
-from generated.veryfront import errors, models
-from generated.veryfront.converter import converter
+from . import errors, models
+from .converter import converter
 
 __all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Client"]
 

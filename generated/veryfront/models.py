@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal, TypeAlias
 from uuid import UUID
 
-from generated._runtime import (
+from .._runtime import (
     _EXTRA_METADATA,
     _UNSET,
     OpenStrEnum,
@@ -18,6 +18,362 @@ from generated._runtime import (
     _field,
     _model,
 )
+
+
+@_model(kw_only=True)
+class JobBatchStatusCounts:
+    """Number of the batch's jobs in each status. All five keys are always present, zeros included."""
+
+    submitted: int = _field(
+        validator=[_checks.minimum(0)],
+        metadata={"wire": "submitted", "required": True, "nullable": False},
+    )
+    working: int = _field(
+        validator=[_checks.minimum(0)],
+        metadata={"wire": "working", "required": True, "nullable": False},
+    )
+    completed: int = _field(
+        validator=[_checks.minimum(0)],
+        metadata={"wire": "completed", "required": True, "nullable": False},
+    )
+    failed: int = _field(
+        validator=[_checks.minimum(0)],
+        metadata={"wire": "failed", "required": True, "nullable": False},
+    )
+    canceled: int = _field(
+        validator=[_checks.minimum(0)],
+        metadata={"wire": "canceled", "required": True, "nullable": False},
+    )
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class JobKind(OpenStrEnum):
+    """The kind of job."""
+
+    KNOWLEDGE_INGEST = "knowledge_ingest"
+
+
+class JobStatus(OpenStrEnum):
+    """The job's status. `canceled` is spelled with one l."""
+
+    SUBMITTED = "submitted"
+    WORKING = "working"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class KnowledgeIngestBatchRemainingLabel(OpenStrEnum):
+    """Heading for the `remaining` list."""
+
+    REMAINING_FILES = "Remaining Files"
+    NOT_INGESTED_FILES = "Not Ingested Files"
+
+
+@_model(kw_only=True)
+class KnowledgeIngestBatchSource:
+    """One source file of a knowledge-ingest batch."""
+
+    label: str = _field(metadata={"wire": "label", "required": True, "nullable": False})
+    path: str | None = _field(metadata={"wire": "path", "required": True, "nullable": True})
+    upload_id: UUID | None = _field(
+        metadata={"wire": "upload_id", "required": True, "nullable": True}
+    )
+    remote_path: str | None = _field(
+        metadata={"wire": "remote_path", "required": True, "nullable": True}
+    )
+    warning_count: int = _field(
+        metadata={"wire": "warning_count", "required": True, "nullable": False}
+    )
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class KnowledgeIngestBatchSourceWithMessage:
+    """A skipped or failed source file of a knowledge-ingest batch, with the reason as a message."""
+
+    label: str = _field(metadata={"wire": "label", "required": True, "nullable": False})
+    path: str | None = _field(metadata={"wire": "path", "required": True, "nullable": True})
+    upload_id: UUID | None = _field(
+        metadata={"wire": "upload_id", "required": True, "nullable": True}
+    )
+    remote_path: str | None = _field(
+        metadata={"wire": "remote_path", "required": True, "nullable": True}
+    )
+    warning_count: int = _field(
+        metadata={"wire": "warning_count", "required": True, "nullable": False}
+    )
+    message: str = _field(metadata={"wire": "message", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class KnowledgeIngestBatchResult:
+    """Per-file progress of a knowledge-ingest batch. The per-file counts need not add up to the batch's `job_count`."""
+
+    kind: Literal["knowledge_ingest"] = _field(
+        metadata={"wire": "kind", "required": True, "nullable": False}
+    )
+    total_count: int = _field(metadata={"wire": "total_count", "required": True, "nullable": False})
+    completed_count: int = _field(
+        metadata={"wire": "completed_count", "required": True, "nullable": False}
+    )
+    skipped_count: int = _field(
+        metadata={"wire": "skipped_count", "required": True, "nullable": False}
+    )
+    failed_count: int = _field(
+        metadata={"wire": "failed_count", "required": True, "nullable": False}
+    )
+    processing: list[KnowledgeIngestBatchSource] = _field(
+        metadata={"wire": "processing", "required": True, "nullable": False}
+    )
+    completed: list[KnowledgeIngestBatchSource] = _field(
+        metadata={"wire": "completed", "required": True, "nullable": False}
+    )
+    skipped: list[KnowledgeIngestBatchSourceWithMessage] = _field(
+        metadata={"wire": "skipped", "required": True, "nullable": False}
+    )
+    failed: list[KnowledgeIngestBatchSourceWithMessage] = _field(
+        metadata={"wire": "failed", "required": True, "nullable": False}
+    )
+    remaining: list[KnowledgeIngestBatchSource] = _field(
+        metadata={"wire": "remaining", "required": True, "nullable": False}
+    )
+    remaining_label: KnowledgeIngestBatchRemainingLabel = _field(
+        metadata={"wire": "remaining_label", "required": True, "nullable": False}
+    )
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class KnowledgeIngestFailureReason(OpenStrEnum):
+    """Why a source failed."""
+
+    PARSER_ERROR = "parser_error"
+    UPLOAD_ERROR = "upload_error"
+
+
+@_model(kw_only=True)
+class KnowledgeIngestFailedFileResult:
+    """A source that failed."""
+
+    source: str = _field(metadata={"wire": "source", "required": True, "nullable": False})
+    local_source_path: str = _field(
+        metadata={"wire": "localSourcePath", "required": True, "nullable": False}
+    )
+    reason: KnowledgeIngestFailureReason = _field(
+        metadata={"wire": "reason", "required": True, "nullable": False}
+    )
+    message: str = _field(metadata={"wire": "message", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class KnowledgeIngestFileResult:
+    """A source that was ingested."""
+
+    source: str = _field(metadata={"wire": "source", "required": True, "nullable": False})
+    local_source_path: str = _field(
+        metadata={"wire": "localSourcePath", "required": True, "nullable": False}
+    )
+    output_path: str = _field(metadata={"wire": "outputPath", "required": True, "nullable": False})
+    remote_path: str = _field(metadata={"wire": "remotePath", "required": True, "nullable": False})
+    slug: str = _field(metadata={"wire": "slug", "required": True, "nullable": False})
+    source_type: str = _field(metadata={"wire": "sourceType", "required": True, "nullable": False})
+    summary: str = _field(metadata={"wire": "summary", "required": True, "nullable": False})
+    stats: dict[str, Any] = _field(metadata={"wire": "stats", "required": True, "nullable": False})
+    """Free-form statistics about the ingested source."""
+    warnings: list[str] = _field(metadata={"wire": "warnings", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class KnowledgeIngestJobResultCounts:
+    requested_count: int = _field(
+        metadata={"wire": "requested_count", "required": True, "nullable": False}
+    )
+    ingested_count: int = _field(
+        metadata={"wire": "ingested_count", "required": True, "nullable": False}
+    )
+    skipped_count: int = _field(
+        metadata={"wire": "skipped_count", "required": True, "nullable": False}
+    )
+    failed_count: int = _field(
+        metadata={"wire": "failed_count", "required": True, "nullable": False}
+    )
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class KnowledgeIngestJobResultMetadata:
+    requested_count: int = _field(
+        metadata={"wire": "requested_count", "required": True, "nullable": False}
+    )
+    source_mode: str = _field(metadata={"wire": "source_mode", "required": True, "nullable": False})
+    """How the sources were chosen, e.g. `explicit_sources`."""
+    knowledge_path: str = _field(
+        metadata={"wire": "knowledge_path", "required": True, "nullable": False}
+    )
+    """Path under which the knowledge was written."""
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class KnowledgeIngestResultState(OpenStrEnum):
+    """Outcome of a knowledge ingest."""
+
+    SUCCESS = "success"
+    PARTIAL_SUCCESS = "partial_success"
+    FAILED = "failed"
+
+
+@_model(kw_only=True)
+class KnowledgeIngestResultSummary:
+    """Summary of a knowledge-ingest result."""
+
+    kind: Literal["knowledge_ingest"] = _field(
+        metadata={"wire": "kind", "required": True, "nullable": False}
+    )
+    state: KnowledgeIngestResultState = _field(
+        metadata={"wire": "state", "required": True, "nullable": False}
+    )
+    requested_count: int = _field(
+        metadata={"wire": "requested_count", "required": True, "nullable": False}
+    )
+    ingested_count: int = _field(
+        metadata={"wire": "ingested_count", "required": True, "nullable": False}
+    )
+    skipped_count: int = _field(
+        metadata={"wire": "skipped_count", "required": True, "nullable": False}
+    )
+    failed_count: int = _field(
+        metadata={"wire": "failed_count", "required": True, "nullable": False}
+    )
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+class KnowledgeIngestSkipReason(OpenStrEnum):
+    """Why a source was skipped."""
+
+    HIDDEN_PATH = "hidden_path"
+    IGNORED_DIRECTORY = "ignored_directory"
+    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
+
+
+@_model(kw_only=True)
+class KnowledgeIngestSkippedFileResult:
+    """A source that was skipped."""
+
+    source: str = _field(metadata={"wire": "source", "required": True, "nullable": False})
+    local_source_path: str | None = _field(
+        metadata={"wire": "localSourcePath", "required": True, "nullable": True}
+    )
+    reason: KnowledgeIngestSkipReason = _field(
+        metadata={"wire": "reason", "required": True, "nullable": False}
+    )
+    message: str = _field(metadata={"wire": "message", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class KnowledgeIngestResult:
+    """Result of a knowledge-ingest job. Keys inside it are camelCase where shown so."""
+
+    kind: Literal["knowledge_ingest"] = _field(
+        metadata={"wire": "kind", "required": True, "nullable": False}
+    )
+    version: int = _field(metadata={"wire": "version", "required": True, "nullable": False})
+    """Version of this result format."""
+    metadata: KnowledgeIngestJobResultMetadata = _field(
+        metadata={"wire": "metadata", "required": True, "nullable": False}
+    )
+    summary: KnowledgeIngestJobResultCounts = _field(
+        metadata={"wire": "summary", "required": True, "nullable": False}
+    )
+    ingested: list[KnowledgeIngestFileResult] = _field(
+        metadata={"wire": "ingested", "required": True, "nullable": False}
+    )
+    skipped: list[KnowledgeIngestSkippedFileResult] = _field(
+        metadata={"wire": "skipped", "required": True, "nullable": False}
+    )
+    failed: list[KnowledgeIngestFailedFileResult] = _field(
+        metadata={"wire": "failed", "required": True, "nullable": False}
+    )
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class OtherJobBatchResult:
+    """Batch progress whose kind is not `knowledge_ingest`. Its shape is undocumented; every key besides `kind` is kept as is."""
+
+    kind: str = _field(metadata={"wire": "kind", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+JobBatchResult: TypeAlias = KnowledgeIngestBatchResult | OtherJobBatchResult
+
+
+@_model(kw_only=True)
+class JobBatch:
+    """A batch of jobs."""
+
+    id: UUID = _field(metadata={"wire": "id", "required": True, "nullable": False})
+    project_id: UUID = _field(metadata={"wire": "project_id", "required": True, "nullable": False})
+    target: str | None = _field(metadata={"wire": "target", "required": True, "nullable": True})
+    """The target shared by the batch's jobs, or null."""
+    job_count: int = _field(
+        validator=[_checks.minimum(0)],
+        metadata={"wire": "job_count", "required": True, "nullable": False},
+    )
+    status_counts: JobBatchStatusCounts = _field(
+        metadata={"wire": "status_counts", "required": True, "nullable": False}
+    )
+    created_at: datetime = _field(
+        metadata={"wire": "created_at", "required": True, "nullable": False}
+    )
+    updated_at: datetime = _field(
+        metadata={"wire": "updated_at", "required": True, "nullable": False}
+    )
+    result: JobBatchResult | None = _field(
+        metadata={"wire": "result", "required": True, "nullable": True}
+    )
+    """Per-file progress of the batch, tagged by `kind`, or null."""
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+@_model(kw_only=True)
+class OtherJobResult:
+    """A result whose kind is not `knowledge_ingest` (`value`, `artifacts`, or a kind added later). Its shape is undocumented; every key besides `kind` is kept as is."""
+
+    kind: str = _field(metadata={"wire": "kind", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+JobResult: TypeAlias = KnowledgeIngestResult | OtherJobResult
+
+
+@_model(kw_only=True)
+class OtherJobResultSummary:
+    """Summary of a result whose kind is not `knowledge_ingest`. Its shape is undocumented; every key besides `kind` is kept as is."""
+
+    kind: str = _field(metadata={"wire": "kind", "required": True, "nullable": False})
+    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
+    """Keys the spec does not list, kept as they came so they round-trip."""
+
+
+JobResultSummary: TypeAlias = KnowledgeIngestResultSummary | OtherJobResultSummary
 
 
 @_model(kw_only=True)
@@ -99,359 +455,3 @@ class Job:
     """The job's result, tagged by `kind`, or null."""
     additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
     """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class JobBatch:
-    """A batch of jobs."""
-
-    id: UUID = _field(metadata={"wire": "id", "required": True, "nullable": False})
-    project_id: UUID = _field(metadata={"wire": "project_id", "required": True, "nullable": False})
-    target: str | None = _field(metadata={"wire": "target", "required": True, "nullable": True})
-    """The target shared by the batch's jobs, or null."""
-    job_count: int = _field(
-        validator=[_checks.minimum(0)],
-        metadata={"wire": "job_count", "required": True, "nullable": False},
-    )
-    status_counts: JobBatchStatusCounts = _field(
-        metadata={"wire": "status_counts", "required": True, "nullable": False}
-    )
-    created_at: datetime = _field(
-        metadata={"wire": "created_at", "required": True, "nullable": False}
-    )
-    updated_at: datetime = _field(
-        metadata={"wire": "updated_at", "required": True, "nullable": False}
-    )
-    result: JobBatchResult | None = _field(
-        metadata={"wire": "result", "required": True, "nullable": True}
-    )
-    """Per-file progress of the batch, tagged by `kind`, or null."""
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class JobBatchStatusCounts:
-    """Number of the batch's jobs in each status. All five keys are always present, zeros included."""
-
-    submitted: int = _field(
-        validator=[_checks.minimum(0)],
-        metadata={"wire": "submitted", "required": True, "nullable": False},
-    )
-    working: int = _field(
-        validator=[_checks.minimum(0)],
-        metadata={"wire": "working", "required": True, "nullable": False},
-    )
-    completed: int = _field(
-        validator=[_checks.minimum(0)],
-        metadata={"wire": "completed", "required": True, "nullable": False},
-    )
-    failed: int = _field(
-        validator=[_checks.minimum(0)],
-        metadata={"wire": "failed", "required": True, "nullable": False},
-    )
-    canceled: int = _field(
-        validator=[_checks.minimum(0)],
-        metadata={"wire": "canceled", "required": True, "nullable": False},
-    )
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class JobKind(OpenStrEnum):
-    """The kind of job."""
-
-    KNOWLEDGE_INGEST = "knowledge_ingest"
-
-
-class JobStatus(OpenStrEnum):
-    """The job's status. `canceled` is spelled with one l."""
-
-    SUBMITTED = "submitted"
-    WORKING = "working"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-
-class KnowledgeIngestBatchRemainingLabel(OpenStrEnum):
-    """Heading for the `remaining` list."""
-
-    REMAINING_FILES = "Remaining Files"
-    NOT_INGESTED_FILES = "Not Ingested Files"
-
-
-@_model(kw_only=True)
-class KnowledgeIngestBatchResult:
-    """Per-file progress of a knowledge-ingest batch. The per-file counts need not add up to the batch's `job_count`."""
-
-    kind: Literal["knowledge_ingest"] = _field(
-        metadata={"wire": "kind", "required": True, "nullable": False}
-    )
-    total_count: int = _field(metadata={"wire": "total_count", "required": True, "nullable": False})
-    completed_count: int = _field(
-        metadata={"wire": "completed_count", "required": True, "nullable": False}
-    )
-    skipped_count: int = _field(
-        metadata={"wire": "skipped_count", "required": True, "nullable": False}
-    )
-    failed_count: int = _field(
-        metadata={"wire": "failed_count", "required": True, "nullable": False}
-    )
-    processing: list[KnowledgeIngestBatchSource] = _field(
-        metadata={"wire": "processing", "required": True, "nullable": False}
-    )
-    completed: list[KnowledgeIngestBatchSource] = _field(
-        metadata={"wire": "completed", "required": True, "nullable": False}
-    )
-    skipped: list[KnowledgeIngestBatchSourceWithMessage] = _field(
-        metadata={"wire": "skipped", "required": True, "nullable": False}
-    )
-    failed: list[KnowledgeIngestBatchSourceWithMessage] = _field(
-        metadata={"wire": "failed", "required": True, "nullable": False}
-    )
-    remaining: list[KnowledgeIngestBatchSource] = _field(
-        metadata={"wire": "remaining", "required": True, "nullable": False}
-    )
-    remaining_label: KnowledgeIngestBatchRemainingLabel = _field(
-        metadata={"wire": "remaining_label", "required": True, "nullable": False}
-    )
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class KnowledgeIngestBatchSource:
-    """One source file of a knowledge-ingest batch."""
-
-    label: str = _field(metadata={"wire": "label", "required": True, "nullable": False})
-    path: str | None = _field(metadata={"wire": "path", "required": True, "nullable": True})
-    upload_id: UUID | None = _field(
-        metadata={"wire": "upload_id", "required": True, "nullable": True}
-    )
-    remote_path: str | None = _field(
-        metadata={"wire": "remote_path", "required": True, "nullable": True}
-    )
-    warning_count: int = _field(
-        metadata={"wire": "warning_count", "required": True, "nullable": False}
-    )
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class KnowledgeIngestBatchSourceWithMessage:
-    """A skipped or failed source file of a knowledge-ingest batch, with the reason as a message."""
-
-    label: str = _field(metadata={"wire": "label", "required": True, "nullable": False})
-    path: str | None = _field(metadata={"wire": "path", "required": True, "nullable": True})
-    upload_id: UUID | None = _field(
-        metadata={"wire": "upload_id", "required": True, "nullable": True}
-    )
-    remote_path: str | None = _field(
-        metadata={"wire": "remote_path", "required": True, "nullable": True}
-    )
-    warning_count: int = _field(
-        metadata={"wire": "warning_count", "required": True, "nullable": False}
-    )
-    message: str = _field(metadata={"wire": "message", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class KnowledgeIngestFailedFileResult:
-    """A source that failed."""
-
-    source: str = _field(metadata={"wire": "source", "required": True, "nullable": False})
-    local_source_path: str = _field(
-        metadata={"wire": "localSourcePath", "required": True, "nullable": False}
-    )
-    reason: KnowledgeIngestFailureReason = _field(
-        metadata={"wire": "reason", "required": True, "nullable": False}
-    )
-    message: str = _field(metadata={"wire": "message", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class KnowledgeIngestFailureReason(OpenStrEnum):
-    """Why a source failed."""
-
-    PARSER_ERROR = "parser_error"
-    UPLOAD_ERROR = "upload_error"
-
-
-@_model(kw_only=True)
-class KnowledgeIngestFileResult:
-    """A source that was ingested."""
-
-    source: str = _field(metadata={"wire": "source", "required": True, "nullable": False})
-    local_source_path: str = _field(
-        metadata={"wire": "localSourcePath", "required": True, "nullable": False}
-    )
-    output_path: str = _field(metadata={"wire": "outputPath", "required": True, "nullable": False})
-    remote_path: str = _field(metadata={"wire": "remotePath", "required": True, "nullable": False})
-    slug: str = _field(metadata={"wire": "slug", "required": True, "nullable": False})
-    source_type: str = _field(metadata={"wire": "sourceType", "required": True, "nullable": False})
-    summary: str = _field(metadata={"wire": "summary", "required": True, "nullable": False})
-    stats: dict[str, Any] = _field(metadata={"wire": "stats", "required": True, "nullable": False})
-    """Free-form statistics about the ingested source."""
-    warnings: list[str] = _field(metadata={"wire": "warnings", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class KnowledgeIngestJobResultCounts:
-    requested_count: int = _field(
-        metadata={"wire": "requested_count", "required": True, "nullable": False}
-    )
-    ingested_count: int = _field(
-        metadata={"wire": "ingested_count", "required": True, "nullable": False}
-    )
-    skipped_count: int = _field(
-        metadata={"wire": "skipped_count", "required": True, "nullable": False}
-    )
-    failed_count: int = _field(
-        metadata={"wire": "failed_count", "required": True, "nullable": False}
-    )
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class KnowledgeIngestJobResultMetadata:
-    requested_count: int = _field(
-        metadata={"wire": "requested_count", "required": True, "nullable": False}
-    )
-    source_mode: str = _field(metadata={"wire": "source_mode", "required": True, "nullable": False})
-    """How the sources were chosen, e.g. `explicit_sources`."""
-    knowledge_path: str = _field(
-        metadata={"wire": "knowledge_path", "required": True, "nullable": False}
-    )
-    """Path under which the knowledge was written."""
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class KnowledgeIngestResult:
-    """Result of a knowledge-ingest job. Keys inside it are camelCase where shown so."""
-
-    kind: Literal["knowledge_ingest"] = _field(
-        metadata={"wire": "kind", "required": True, "nullable": False}
-    )
-    version: int = _field(metadata={"wire": "version", "required": True, "nullable": False})
-    """Version of this result format."""
-    metadata: KnowledgeIngestJobResultMetadata = _field(
-        metadata={"wire": "metadata", "required": True, "nullable": False}
-    )
-    summary: KnowledgeIngestJobResultCounts = _field(
-        metadata={"wire": "summary", "required": True, "nullable": False}
-    )
-    ingested: list[KnowledgeIngestFileResult] = _field(
-        metadata={"wire": "ingested", "required": True, "nullable": False}
-    )
-    skipped: list[KnowledgeIngestSkippedFileResult] = _field(
-        metadata={"wire": "skipped", "required": True, "nullable": False}
-    )
-    failed: list[KnowledgeIngestFailedFileResult] = _field(
-        metadata={"wire": "failed", "required": True, "nullable": False}
-    )
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class KnowledgeIngestResultState(OpenStrEnum):
-    """Outcome of a knowledge ingest."""
-
-    SUCCESS = "success"
-    PARTIAL_SUCCESS = "partial_success"
-    FAILED = "failed"
-
-
-@_model(kw_only=True)
-class KnowledgeIngestResultSummary:
-    """Summary of a knowledge-ingest result."""
-
-    kind: Literal["knowledge_ingest"] = _field(
-        metadata={"wire": "kind", "required": True, "nullable": False}
-    )
-    state: KnowledgeIngestResultState = _field(
-        metadata={"wire": "state", "required": True, "nullable": False}
-    )
-    requested_count: int = _field(
-        metadata={"wire": "requested_count", "required": True, "nullable": False}
-    )
-    ingested_count: int = _field(
-        metadata={"wire": "ingested_count", "required": True, "nullable": False}
-    )
-    skipped_count: int = _field(
-        metadata={"wire": "skipped_count", "required": True, "nullable": False}
-    )
-    failed_count: int = _field(
-        metadata={"wire": "failed_count", "required": True, "nullable": False}
-    )
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-class KnowledgeIngestSkipReason(OpenStrEnum):
-    """Why a source was skipped."""
-
-    HIDDEN_PATH = "hidden_path"
-    IGNORED_DIRECTORY = "ignored_directory"
-    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
-
-
-@_model(kw_only=True)
-class KnowledgeIngestSkippedFileResult:
-    """A source that was skipped."""
-
-    source: str = _field(metadata={"wire": "source", "required": True, "nullable": False})
-    local_source_path: str | None = _field(
-        metadata={"wire": "localSourcePath", "required": True, "nullable": True}
-    )
-    reason: KnowledgeIngestSkipReason = _field(
-        metadata={"wire": "reason", "required": True, "nullable": False}
-    )
-    message: str = _field(metadata={"wire": "message", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-@_model(kw_only=True)
-class OtherJobBatchResult:
-    """Batch progress whose kind is not `knowledge_ingest`. Its shape is undocumented; every key besides `kind` is kept as is."""
-
-    kind: str = _field(metadata={"wire": "kind", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-JobBatchResult: TypeAlias = KnowledgeIngestBatchResult | OtherJobBatchResult
-
-
-@_model(kw_only=True)
-class OtherJobResult:
-    """A result whose kind is not `knowledge_ingest` (`value`, `artifacts`, or a kind added later). Its shape is undocumented; every key besides `kind` is kept as is."""
-
-    kind: str = _field(metadata={"wire": "kind", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-JobResult: TypeAlias = KnowledgeIngestResult | OtherJobResult
-
-
-@_model(kw_only=True)
-class OtherJobResultSummary:
-    """Summary of a result whose kind is not `knowledge_ingest`. Its shape is undocumented; every key besides `kind` is kept as is."""
-
-    kind: str = _field(metadata={"wire": "kind", "required": True, "nullable": False})
-    additional_properties: dict[str, Any] = _field(factory=dict, metadata=_EXTRA_METADATA)
-    """Keys the spec does not list, kept as they came so they round-trip."""
-
-
-JobResultSummary: TypeAlias = KnowledgeIngestResultSummary | OtherJobResultSummary

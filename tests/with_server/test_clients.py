@@ -21,16 +21,18 @@ from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
 import pytest
+from _json_compare import as_instants
 from _server import Exchange, TestServer, repeat
+from _support import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
 from hypothesis import example as hypothesis_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from specbind import load_spec
 from urllib3.util import Retry, Timeout
 
 import generated.prunner
 import generated.vectara
 import generated.veryfront
-from codegen import load_spec
 from generated._runtime import (
     ApiError,
     ApiResponse,
@@ -41,8 +43,6 @@ from generated._runtime import (
     SpecbindError,
     TransportError,
 )
-from tests._json_compare import as_instants
-from tests.conftest import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
 
 MiB = 1024 * 1024
 TOKEN = "tok_5ecr3t-c1ient-7a9e40"

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from _server import Exchange, TestServer
+from _support import FIXTURES
 from urllib3.util import Timeout
 
 import generated.prunner
-from tests.conftest import FIXTURES
 
 TOKEN = "tok_5ecr3t-thr3ads"
 CALLS = 500

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 import urllib3
 from _server import Exchange, Script, TestServer, ok
+from specbind.runtime._errors import DeadlineExceeded, RequestTimeout, TransportError
+from specbind.runtime._http import DEFAULT_DEADLINE, Transport
 from urllib3.util import Timeout
-
-from codegen.runtime._errors import DeadlineExceeded, RequestTimeout, TransportError
-from codegen.runtime._http import DEFAULT_DEADLINE, Transport
 
 BODY = b'{"padding": "' + b"x" * 60 + b'"}'  # 75 bytes: 7.5 s at 10 bytes a second
 

@@ -21,11 +21,7 @@ import pytest
 from _server import Exchange, TestServer, ok, repeat
 from hypothesis import given
 from hypothesis import strategies as st
-from urllib3 import HTTPHeaderDict
-from urllib3.exceptions import HTTPError, ProtocolError
-from urllib3.util import Retry, Timeout
-
-from codegen.runtime._errors import (
+from specbind.runtime._errors import (
     ApiError,
     InvalidParameterError,
     ParameterTypeError,
@@ -36,7 +32,7 @@ from codegen.runtime._errors import (
     SpecbindError,
     TransportError,
 )
-from codegen.runtime._http import (
+from specbind.runtime._http import (
     DEFAULT_RETRY,
     DEFAULT_TIMEOUT,
     RawResponse,
@@ -44,7 +40,10 @@ from codegen.runtime._http import (
     decode_json,
     raise_for_status,
 )
-from codegen.runtime._paths import check_path, header_value, path_segment, query_value
+from specbind.runtime._paths import check_path, header_value, path_segment, query_value
+from urllib3 import HTTPHeaderDict
+from urllib3.exceptions import HTTPError, ProtocolError
+from urllib3.util import Retry, Timeout
 
 MiB = 1024 * 1024
 TOKEN = "tok_5ecr3t-d6f1c0a2b9e4"

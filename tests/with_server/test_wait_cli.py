@@ -28,7 +28,7 @@ def _limit_memory() -> None:
 
 
 def wait(server: TestServer, *args: str, stderr: Any = subprocess.PIPE, **env: str) -> Any:
-    command = [sys.executable, "-m", "codegen", "wait", "--base-url", server.url, *args]
+    command = [sys.executable, "-m", "specbind", "wait", "--base-url", server.url, *args]
     done = subprocess.run(
         command,
         cwd=ROOT,

@@ -20,8 +20,8 @@ import pytest
 from _server import Exchange, Script, TestServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from specbind._load import load_spec
 
-from codegen._load import load_spec
 from generated import prunner, vectara, veryfront
 from generated._runtime import (
     ApiError,

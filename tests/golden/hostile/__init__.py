@@ -5,7 +5,7 @@
 
 'Bindings for Hostile """ API\'; import os # (specs/hostile.yaml).'
 
-from generated._runtime import (
+from .._runtime import (
     UNSET,
     ApiError,
     DeadlineExceeded,
@@ -18,9 +18,9 @@ from generated._runtime import (
     WaitUpdate,
     is_known,
 )
-from generated.hostile import errors, models
-from generated.hostile.client import Client
-from generated.hostile.converter import RESPONSE_MODELS, converter, strict_converter
+from . import errors, models
+from .client import Client
+from .converter import RESPONSE_MODELS, converter, strict_converter
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "4a6fa236bdef73f8e39b8fc17e07b2ec7b370bb0435b9db039e62188ea22445a"

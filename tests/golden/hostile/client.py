@@ -12,7 +12,7 @@ from typing import Any
 
 import urllib3
 
-from generated._runtime import (
+from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
@@ -22,8 +22,8 @@ from generated._runtime import (
     path_segment,
     structure_response,
 )
-from generated.hostile import errors, models
-from generated.hostile.converter import converter
+from . import errors, models
+from .converter import converter
 
 __all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "Client"]
 

@@ -5,8 +5,8 @@
 
 'cattrs converters for the models of Hostile """ API\'; import os #.\n\n``converter`` is lenient: it checks JSON types and required keys, keeps unknown\nkeys and unknown values of open enums, and does not check the spec\'s patterns,\nlengths and ranges; the client uses it. ``strict_converter`` checks every rule of\nthe spec and reports all errors with their paths.'
 
-from generated._runtime import TaggedUnion, make_converter
-from generated.hostile import models
+from .._runtime import TaggedUnion, make_converter
+from . import models
 
 _TAGGED_UNIONS: list[TaggedUnion] = []
 

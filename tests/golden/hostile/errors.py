@@ -5,7 +5,7 @@
 
 'What the Hostile """ API\'; import os # client raises.\n\nEvery non-2xx answer raises :class:`ApiError`, or the subclass for its status\nwhere the spec documents one; a parameter refused before sending raises\n:class:`InvalidParameterError` (also a ``ValueError``); everything else raises a\n:class:`SpecbindError`.'
 
-from generated._runtime import (
+from .._runtime import (
     ApiError,
     DeadlineExceeded,
     InvalidParameterError,

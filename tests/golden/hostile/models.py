@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generated._runtime import (
+from .._runtime import (
     _EXTRA_METADATA,
     _UNSET,
     OpenStrEnum,

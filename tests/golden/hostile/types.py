@@ -5,6 +5,6 @@
 
 """The absent-field marker and the open-enum test, as used by these models."""
 
-from generated._runtime import UNSET, Unset, is_known
+from .._runtime import UNSET, Unset, is_known
 
 __all__ = ["UNSET", "Unset", "is_known"]
