@@ -10,7 +10,9 @@ The rules (ids as printed):
   and no schema reaches itself (the generator makes no recursive models);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;
 - ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
-- ``response-additional-properties``: response schemas do not forbid fields a server adds.
+- ``response-additional-properties``: response schemas do not forbid fields a server adds;
+- ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
+  linear-time ECMA-262 engine runs (no backreference or lookaround, not too large).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from codegen._lint_walk import (
     subschemas,
 )
 from codegen._load import LoadedSpec
+from codegen._patterns import PatternError, search
 from codegen._problems import Problem
 
 __all__ = ["lint_spec"]
@@ -284,6 +287,24 @@ def _closed_schemas(spec: LoadedSpec, roots: Iterable[tuple[str, Any]]) -> Itera
         stack.extend(subschemas(pointer, schema))
 
 
+def _check_patterns(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[pattern-unsupported]: each pattern compiles in the engine every layer matches with."""
+    for pointer, schema in index.schemas:
+        found: list[tuple[str, object]] = [(child(pointer, "pattern"), schema.get("pattern"))]
+        keyed = schema.get("patternProperties")
+        if isinstance(keyed, dict):
+            at = child(pointer, "patternProperties")
+            found.extend((child(at, key), key) for key in keyed)
+        for at, pattern in found:
+            if not isinstance(pattern, str):
+                continue  # absent, or the openapi rule's to report
+            try:
+                search(pattern, "")
+            except PatternError as exc:
+                message = f"pattern '{pattern}' cannot be matched as ECMA-262 in linear time: "
+                yield _problem(spec, at, "pattern-unsupported", message + exc.reason)
+
+
 _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] = [
     ("openapi", check_openapi),
     ("operation-id", _check_operation_ids),
@@ -293,4 +314,5 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("path-parameter", _check_path_parameters),
     ("enum-open-closed", _check_enums),
     ("response-additional-properties", _check_closed_responses),
+    ("pattern-unsupported", _check_patterns),
 ]

@@ -8,10 +8,10 @@ follows the instance alongside its schema through ``$ref``, ``allOf``, ``anyOf``
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from codegen._load import LoadedSpec, escape_pointer_token
+from codegen._patterns import PatternError, search
 
 __all__ = ["UnknownFields"]
 
@@ -138,8 +138,8 @@ class UnknownFields:
 
 def _searches(pattern: str, key: str) -> bool:
     try:
-        return re.search(pattern, key) is not None
-    except re.error:
+        return search(pattern, key)
+    except PatternError:
         return False
 
 

@@ -200,18 +200,19 @@ class _Parser:
         return ("set", _chars(char))
 
     def group(self) -> Node:
+        start = self.at
         self.at += 1
         if self.peek() == "?":
             kind = self.pattern[self.at + 1 : self.at + 3]
             if kind.startswith(":"):
                 self.at += 2
             elif kind[:1] in ("=", "!") or kind in ("<=", "<!"):
-                raise self.fail("lookaround is not supported (not a regular expression)")
+                raise self.fail("lookaround is not supported (not a regular expression)", start)
             elif kind.startswith("<"):
                 self.at += 2
                 self.group_name()
             else:
-                raise self.fail("unknown group '(?' (ECMA-262 has no inline flags)")
+                raise self.fail("unknown group '(?' (ECMA-262 has no inline flags)", start)
         inner = self.disjunction()
         if self.peek() != ")":
             raise self.fail("missing ')'")
