@@ -399,17 +399,20 @@ def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
-class _State:
+class _State(dict[str, "_State"]):
     """A DFA state: the NFA states reached (before their epsilon closure), the flags
-    assertions need, and the transitions taken from it so far."""
+    assertions need, and, as the dictionary itself, the transitions taken from it so far
+    (one look-up per character in the hot loop)."""
 
-    __slots__ = ("after_word", "at_start", "closures", "kernel", "next")
+    __slots__ = ("after_word", "at_start", "closures", "final", "kernel")
 
     def __init__(self, kernel: frozenset[int], at_start: bool, after_word: bool) -> None:
+        super().__init__()
         self.kernel = kernel
         self.at_start = at_start
         self.after_word = after_word
-        self.next: dict[str, _State] = {}
+        #: Whether a match ends at the end of the value, once known.
+        self.final: bool | None = None
         self.closures: dict[tuple[bool, bool], tuple[tuple[int, ...], bool]] = {}
 
 
@@ -439,14 +442,17 @@ class Regex:
         """Whether the pattern matches somewhere in ``text`` (JSON Schema's reading)."""
         state = self._initial
         for char in text:
-            following = state.next.get(char)
+            following = state.get(char)
             if following is None:
                 found = self._advance(state, char)
                 if found is None:
                     return True
                 following = found
             state = following
-        return self._closure(state, at_end=True, next_word=False)[1]
+        final = state.final
+        if final is None:
+            final = state.final = self._closure(state, at_end=True, next_word=False)[1]
+        return final
 
     def _state(self, kernel: frozenset[int], *, at_start: bool, after_word: bool) -> _State:
         key = (kernel, at_start, after_word)
@@ -507,7 +513,7 @@ class Regex:
         )
         if self._budget > 0:
             self._budget -= 1
-            state.next[char] = following
+            state[char] = following
         return following
 
 
