@@ -103,6 +103,10 @@ def test_ecma_readings(pattern: str, value: str, matches: bool) -> None:
         ("(?<a>x)(?<a>y)", "duplicate group name"),
         (f"a{{{MAX_STATES}}}", "too large"),
         ("(?:(?:a{100}){100}){100}", "too large"),
+        ("(?:){99999999}", "too large"),
+        ("((?:){9999}){9999}", "too large"),
+        ("a{" + "9" * 5000 + "}", "too large"),
+        ("(" * 5000 + "a" + ")" * 5000, "groups nested more than 100 deep"),
     ],
 )
 def test_patterns_it_cannot_run_are_refused(pattern: str, reason: str) -> None:

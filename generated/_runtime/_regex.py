@@ -31,6 +31,8 @@ __all__ = ["MAX_STATES", "PatternError", "Regex", "compile_pattern"]
 
 #: The most NFA states a pattern may compile to (``x{n,m}`` repeats ``x`` ``m`` times).
 MAX_STATES = 10_000
+#: The deepest nesting of groups (the parser and the compiler recurse into them).
+_MAX_DEPTH = 100
 #: DFA cache budget per pattern, in kernel members plus cached transitions.
 _CACHE_BUDGET = 200_000
 _MAX_CODE_POINT = 0x10FFFF
@@ -98,7 +100,6 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 # The parsed pattern, as tuples: ("set", ranges), ("cat", nodes), ("alt", nodes),
 # ("rep", node, least, most or None), ("assert", "^" | "$" | "b" | "B").
 Node = tuple[object, ...]
-_EMPTY: Node = ("cat", ())
 
 
 class _Parser:
@@ -109,6 +110,7 @@ class _Parser:
         self.pattern = pattern
         self.at = 0
         self.groups: set[str] = set()
+        self.depth = 0
 
     def fail(self, reason: str, at: int | None = None) -> PatternError:
         return PatternError(self.pattern, f"{reason} at offset {self.at if at is None else at}")
@@ -181,6 +183,8 @@ class _Parser:
             return None
         if most and not most.isdigit():
             return None
+        if max(len(least), len(most)) > len(str(MAX_STATES)):
+            raise self.fail(f"too large: a count above {MAX_STATES}")
         low = int(least)
         high = int(most) if most else (None if comma else low)
         if high is not None and high < low:
@@ -206,6 +210,9 @@ class _Parser:
     def group(self) -> Node:
         start = self.at
         self.at += 1
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise self.fail(f"groups nested more than {_MAX_DEPTH} deep", start)
         if self.peek() == "?":
             kind = self.pattern[self.at + 1 : self.at + 3]
             if kind.startswith(":"):
@@ -221,6 +228,7 @@ class _Parser:
         if self.peek() != ")":
             raise self.fail("missing ')'")
         self.at += 1
+        self.depth -= 1
         return inner
 
     def group_name(self) -> None:
@@ -342,12 +350,17 @@ class _Nfa:
         self.kinds: list[int] = [_MATCH]
         self.args: list[object] = [None]
         self.out: list[list[int]] = [[]]
+        # Repeating what compiles to no state, like `(?:){9999}`, costs work all the same.
+        self.work = 0
+
+    def too_large(self) -> PatternError:
+        return PatternError(
+            self.pattern, f"too large: it compiles to more than {MAX_STATES} states"
+        )
 
     def add(self, kind: int, arg: object, *out: int) -> int:
         if len(self.kinds) >= MAX_STATES:
-            raise PatternError(
-                self.pattern, f"too large: it compiles to more than {MAX_STATES} states"
-            )
+            raise self.too_large()
         self.kinds.append(kind)
         self.args.append(arg)
         self.out.append(list(out))
@@ -355,6 +368,9 @@ class _Nfa:
 
     def build(self, node: Node, then: int) -> int:
         """The state that matches ``node`` and continues at ``then``."""
+        self.work += 1
+        if self.work > 4 * MAX_STATES:
+            raise self.too_large()
         kind = node[0]
         if kind == "set":
             ranges = node[1]
