@@ -15,6 +15,8 @@ The rules (ids as printed):
   declaration can run as written (see ``_lint_waiters``).
 - ``info-contact``, ``operation-tags`` (warnings): what Spectral's ``oas`` ruleset checks,
   see ``_lint_style``.
+- ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
+  linear-time ECMA-262 engine runs (no backreference or lookaround, not too large).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from ._lint_walk import (
     subschemas,
 )
 from ._load import LoadedSpec
+from ._patterns import PatternError, search
 from ._problems import Problem
 
 __all__ = ["lint_spec"]
@@ -290,6 +293,24 @@ def _closed_schemas(spec: LoadedSpec, roots: Iterable[tuple[str, Any]]) -> Itera
         stack.extend(subschemas(pointer, schema))
 
 
+def _check_patterns(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
+    """[pattern-unsupported]: each pattern compiles in the engine every layer matches with."""
+    for pointer, schema in index.schemas:
+        found: list[tuple[str, object]] = [(child(pointer, "pattern"), schema.get("pattern"))]
+        keyed = schema.get("patternProperties")
+        if isinstance(keyed, dict):
+            at = child(pointer, "patternProperties")
+            found.extend((child(at, key), key) for key in keyed)
+        for at, pattern in found:
+            if not isinstance(pattern, str):
+                continue  # absent, or the openapi rule's to report
+            try:
+                search(pattern, "")
+            except PatternError as exc:
+                message = f"pattern '{pattern}' cannot be matched as ECMA-262 in linear time: "
+                yield _problem(spec, at, "pattern-unsupported", message + exc.reason)
+
+
 _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] = [
     ("openapi", check_openapi),
     ("operation-id", _check_operation_ids),
@@ -302,4 +323,5 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("waiter", check_waiters),
     ("info-contact", check_info_contact),
     ("operation-tags", check_operation_tags),
+    ("pattern-unsupported", _check_patterns),
 ]

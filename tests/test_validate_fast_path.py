@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from _support import FIXTURES, ROOT, SPEC_NAMES, iter_response_examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,13 +118,38 @@ def test_payloads_without_findings_take_the_first_look() -> None:
     assert looked >= 10
 
 
+@pytest.mark.parametrize(
+    ("pattern", "pipeline", "clean"),
+    [
+        (r"^\w+$", "deps", True),
+        (r"^\w+$", "dé", False),
+        (r"^\w+$", "deps\n", False),
+        ("^(a+)+$", "a" * 10_000, True),
+        ("^(a+)+$", "a" * 10_000 + "!", False),
+        ("^.$", "\u2028", False),
+    ],
+)
+def test_the_first_look_reads_patterns_as_the_engine_does(
+    tmp_path: Path, pattern: str, pipeline: str, clean: bool
+) -> None:
+    data = copy.deepcopy(load_spec(ROOT / "specs" / "prunner.yaml").data)
+    data["components"]["schemas"]["Job"]["properties"]["pipeline"]["pattern"] = pattern
+    path = tmp_path / "pattern.json"
+    path.write_text(json.dumps(data))
+    value = json.loads((FIXTURES / "prunner" / "detail_deps_done.json").read_text())
+    value["pipeline"] = pipeline
+    assert FirstLook(load_spec(path)).clean("/components/schemas/Job", value) is clean
+
+
 def test_schemas_the_libraries_may_read_differently_get_no_first_look(tmp_path: Path) -> None:
     spec = load_spec(ROOT / "specs" / "prunner.yaml")
     data = copy.deepcopy(spec.data)
     job = data["components"]["schemas"]["Job"]
     pattern = tmp_path / "pattern.json"
-    job["properties"]["pipeline"]["pattern"] = r"^\w+$"
+    # jsonschema-rs would match patternProperties keys with its own engine.
+    job["patternProperties"] = {"^x-": {"type": "string"}}
     pattern.write_text(json.dumps(data))
+    del job["patternProperties"]
     job["properties"]["pipeline"] = {"type": "string", "format": "email"}
     email = tmp_path / "email.json"
     email.write_text(json.dumps(data))

@@ -4,22 +4,22 @@ The schema layer (jsonschema) and the unknown-field walk cost milliseconds per p
 jsonschema-rs says in microseconds whether a value passes a schema. Its answer is used
 one way only. Each schema is rewritten to be at least as strict as what the Python
 layers check: integer formats become bounds, ``date-time`` a pattern narrower than the
-Python checker's, and every object that lists properties is closed. A payload that
+Python checker's, every object that lists properties is closed, and every ``pattern`` is
+run by the same linear-time ECMA-262 engine as the Python layers. A payload that
 passes the rewritten schema has no schema issue and no unknown field, so the Python
 layers are skipped; any other payload goes through them, and they word every finding.
 
 Rewriting only ever narrows what passes, which is sound where every keyword is
 monotone (``allOf``, ``anyOf``, ``properties``, ``items``...). A schema that reaches
 ``oneOf``, ``not`` or ``if`` (where narrowing a part can turn a failure into a pass),
-or where the two libraries could read it differently (regular expressions beyond a
-plain common subset, formats whose checkers differ, ``multipleOf``, ``uniqueItems``,
+or where the two libraries could read it differently (``patternProperties``, whose keys
+jsonschema-rs would match itself, formats whose checkers differ, ``multipleOf``, ``uniqueItems``,
 dynamic or non-local references), gets no first look at all.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +28,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .._load import LoadedSpec, iter_pointer
+from ..runtime._regex import compile_pattern
 
 __all__ = ["FirstLook"]
 
@@ -47,25 +48,21 @@ _DATE_TIME = (
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 )
-# Regular expressions both libraries read alike: literals, escaped punctuation, `\d`,
-# classes of those (negated ones without `\d`), `(?:`, quantifiers, `|`, `^`, `$`, `.`.
-# Where they still differ (`$` before a final newline, `.` and line separators),
-# jsonschema-rs is the stricter one.
-_PLAIN_REGEX = re.compile(
-    r"(?:\\[^A-Za-z0-9]|\\d|\[(?!\^)(?:\\[^A-Za-z0-9]|\\d|[^\\\]])+\]"
-    r"|\[\^(?:\\[^A-Za-z0-9]|[^\\\]])+\]|\((?:\?:|(?!\?))|[^\\\[(])*"
-)
+#: jsonschema-rs runs every ``pattern`` as this keyword, through the linear-time ECMA-262
+#: engine the Python layers use, so the two read each pattern alike and neither backtracks.
+_PATTERN = "x-specbind-pattern"
 # Keywords whose result a stricter subschema could turn from failure into success
 # (`oneOf` matching one branch instead of two, `not`, `if`), whose reading may differ
-# (float `multipleOf`, `uniqueItems` equality), or whose references are not plain.
+# (`patternProperties`, float `multipleOf`, `uniqueItems` equality), or whose references
+# are not plain.
 _UNSAFE_KEYWORDS = (
     "oneOf", "not", "if", "then", "else", "maxContains", "unevaluatedProperties",
-    "unevaluatedItems", "multipleOf", "uniqueItems", "$id", "$anchor", "$dynamicRef",
-    "$dynamicAnchor", "$recursiveRef",
+    "patternProperties", "unevaluatedItems", "multipleOf", "uniqueItems", "$id", "$anchor",
+    "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
 )  # fmt: skip
 _SUBSCHEMA = ("additionalProperties", "items", "contains", "propertyNames")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "prefixItems")
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
+_SUBSCHEMA_MAPS = ("properties", "dependentSchemas")
 
 
 class _NoFirstLook(Exception):
@@ -105,6 +102,7 @@ class FirstLook:
                 registry=registry,
                 validate_formats=True,
                 retriever=_refuse,
+                keywords={_PATTERN: _EcmaPattern},
             )
         except Exception:
             # A schema jsonschema-rs cannot build (a bad pattern, a dangling reference)
@@ -139,7 +137,7 @@ def _tighten(document: Any, root: Any) -> None:
             if not (isinstance(reference, str) and reference.startswith("#")):
                 raise _NoFirstLook("a reference out of the spec")
             stack.append(_at(document, reference[1:]))
-        _check_patterns(node)
+        _move_pattern(node)
         _replace_format(node)
         if isinstance(node.get("properties"), dict) and node.get("additionalProperties", True) in (
             True,
@@ -161,19 +159,23 @@ def _subschemas(node: dict[str, Any]) -> Iterator[Any]:
             yield from node[keyword].values()
 
 
-def _check_patterns(node: dict[str, Any]) -> None:
-    patterns = (
-        list(node["patternProperties"]) if isinstance(node.get("patternProperties"), dict) else []
-    )
-    if "pattern" in node:
-        patterns.append(node["pattern"])
-    for pattern in patterns:
-        if not (isinstance(pattern, str) and _PLAIN_REGEX.fullmatch(pattern)):
-            raise _NoFirstLook(f"a pattern outside the common subset: {pattern!r}")
-        try:
-            re.compile(pattern)
-        except re.error:
-            raise _NoFirstLook("a pattern Python cannot compile") from None
+def _move_pattern(node: dict[str, Any]) -> None:
+    # _DATE_TIME stays for jsonschema-rs itself (no Python call per date-time): its own
+    # engine is linear too, and on this ASCII-only, anchored pattern it reads as ECMA-262.
+    if "pattern" in node and node["pattern"] != _DATE_TIME:
+        node[_PATTERN] = node.pop("pattern")
+
+
+class _EcmaPattern:
+    """The ``pattern`` keyword for jsonschema-rs, read by :mod:`codegen.runtime._regex`."""
+
+    def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+        # A pattern the engine refuses fails the build: then there is no first look.
+        self._search = compile_pattern(value).search
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and not self._search(instance):
+            raise ValueError("does not match the pattern")
 
 
 def _replace_format(node: dict[str, Any]) -> None:

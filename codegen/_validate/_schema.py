@@ -8,7 +8,6 @@ checked. One validator is built per schema and reused.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .._load import LoadedSpec, escape_pointer_token
-from .._validate._redact import cut, preview, show_value
+from .._patterns import PatternError, PatternValidator, search
+from ._redact import cut, preview, show_value
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of"]
 
@@ -78,13 +78,13 @@ class SchemaLayer:
         resource = Resource.from_contents(spec.data, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         self._formats = _format_checker()
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Any] = {}
 
-    def validator(self, schema: str) -> Draft202012Validator:
+    def validator(self, schema: str) -> Any:
         """The validator for the schema at a pointer into the spec."""
         found = self._validators.get(schema)
         if found is None:
-            found = Draft202012Validator(
+            found = PatternValidator(
                 {"$ref": f"{_SPEC_URI}#{schema}"},
                 registry=self._registry,
                 format_checker=self._formats,
@@ -98,7 +98,7 @@ class SchemaLayer:
         try:
             for error in self.validator(schema).iter_errors(value):
                 found.extend(_issues(error))
-        except (Unresolvable, re.error) as exc:
+        except (Unresolvable, PatternError) as exc:
             # A broken spec (lint reports it too) must not end the run with a traceback.
             message = cut(f"the spec's schema cannot be used: {exc}", 160)
             found.append(Issue("", "spec-error", "", f"a usable schema at {schema}", "", message))
@@ -225,7 +225,7 @@ def _extra_properties(error: ValidationError, pointer: str) -> list[Issue]:
     extra = [
         key
         for key in error.instance
-        if key not in declared and not any(re.search(p, key) for p in patterns)
+        if key not in declared and not any(search(p, key) for p in patterns)
     ]
     return [
         Issue(

@@ -8,11 +8,11 @@ follows the instance alongside its schema through ``$ref``, ``allOf``, ``anyOf``
 
 from __future__ import annotations
 
-import re
 from itertools import islice
 from typing import Any
 
 from .._load import LoadedSpec, escape_pointer_token
+from .._patterns import PatternError, search
 
 __all__ = ["UnknownFields"]
 
@@ -142,8 +142,8 @@ class UnknownFields:
 
 def _searches(pattern: str, key: str) -> bool:
     try:
-        return re.search(pattern, key) is not None
-    except re.error:
+        return search(pattern, key)
+    except PatternError:
         return False
 
 

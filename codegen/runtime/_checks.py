@@ -6,12 +6,13 @@ JSON Schema does: a ``pattern`` says nothing about ``null`` or an absent field.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 import attrs
+
+from ._regex import compile_pattern
 
 __all__ = [
     "ConstraintViolation",
@@ -93,8 +94,8 @@ class _Check:
 
 def pattern(regex: str) -> _Check:
     """The string matches ``regex`` somewhere (JSON Schema patterns are not anchored)."""
-    search = re.compile(regex).search
-    return _Check("string", "{c}({v}) is not None", search, f"does not match {regex!r}")
+    search = compile_pattern(regex).search
+    return _Check("string", "{c}({v})", search, f"does not match {regex!r}")
 
 
 def min_length(limit: int) -> _Check:

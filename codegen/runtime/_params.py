@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from uuid import UUID
 
 from ._errors import InvalidParameterError, ParameterTypeError
+from ._regex import compile_pattern
 
 __all__ = ["check_parameter"]
 
@@ -51,43 +51,7 @@ def check_parameter(
         raise InvalidParameterError(f"{name}: {shown} is shorter than {min_length} characters")
     if max_length is not None and len(text) > max_length:
         raise InvalidParameterError(f"{name}: {shown} is longer than {max_length} characters")
-    if pattern is not None and _ecma_regex(pattern).search(text) is None:
+    if pattern is not None and not compile_pattern(pattern).search(text):
         raise InvalidParameterError(f"{name}: {shown} does not match {pattern!r}")
     if uuid and not _UUID.fullmatch(text):
         raise InvalidParameterError(f"{name}: {shown} is not a UUID (8-4-4-4-12 hex digits)")
-
-
-@functools.lru_cache(maxsize=256)
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled so that ``$`` means what it means in JSON Schema (ECMA-262).
-
-    There ``$`` outside a character class matches only at the end of the value;
-    Python's ``$`` also matches before a final newline, so ``^[a-z]+$`` would let
-    ``"abc\\n"`` through. It becomes ``\\Z``; everything else is left as it is.
-    """
-    out: list[str] = []
-    index = 0
-    in_class = False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            out.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            # A "]" first in a class (after an optional "^") is a literal to Python.
-            start = index + 1
-            if pattern.startswith("^", start):
-                start += 1
-            if pattern.startswith("]", start):
-                out.append(pattern[index : start + 1])
-                index = start + 1
-                continue
-        elif char == "$":
-            char = r"\Z"
-        out.append(char)
-        index += 1
-    return re.compile("".join(out))

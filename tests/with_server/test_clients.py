@@ -1000,9 +1000,10 @@ def echo_client(echo_server: TestServer) -> Iterator[Any]:
 
 
 def _valid_vectara_job_id(value: str) -> bool:
-    # JSON Schema patterns are ECMA-262: unanchored, and `$` is the end of the value only
-    # (Python's `$` would also match before a final newline, `\Z` does not).
-    return re.search(r"job_.+\Z", value) is not None
+    # JSON Schema patterns are ECMA-262: unanchored, `$` is the end of the value only
+    # (Python's `$` would also match before a final newline, `\Z` does not), and `.` is
+    # anything but a line terminator (Python's also matches \r, U+2028 and U+2029).
+    return re.search("job_[^\n\r\u2028\u2029]+\\Z", value) is not None
 
 
 @settings(deadline=None)  # each example is a real request: a busy machine must not fail it

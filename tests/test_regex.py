@@ -1,0 +1,240 @@
+"""The runtime's pattern engine: ECMA-262 readings, refusals, and agreement with ``re``.
+
+The differential property generates patterns from the syntax both engines share, writes
+each once as ECMA-262 and once as the Python pattern that means the same (``\\Z`` for
+``$``, explicit ASCII classes for ``\\d`` and ``\\w``, ECMA's white space for ``\\s``,
+ECMA's line terminators for ``.``), and compares them on values with newlines,
+line separators and non-ASCII text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from specbind.runtime import _regex
+from specbind.runtime._regex import MAX_STATES, PatternError, Regex, compile_pattern
+
+# -- ECMA-262 readings --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "matches"),
+    [
+        # `$` is the end of the value, never before a final newline.
+        ("^[a-z]+$", "abc\n", False),
+        ("job_.+$", "job_1\n", False),
+        ("job_.+$", "job_1", True),
+        # `\d` and `\w` are ASCII; `\s` is ECMA's white space and line terminators.
+        (r"^\d$", "٣", False),
+        (r"^\d$", "7", True),
+        (r"^\w$", "é", False),
+        (r"^\W$", "é", True),
+        (r"^\s$", "\u2028", True),
+        (r"^\s$", "\ufeff", True),
+        (r"^\s$", "\x1c", False),
+        # `.` is anything but a line terminator, astral characters included.
+        ("^.$", "\u2028", False),
+        ("^.$", "\r", False),
+        ("^.$", "\U0001f600", True),
+        # Not anchored unless it says so.
+        ("b", "abc", True),
+        ("^b", "abc", False),
+        # Escapes.
+        (r"^\x41\u0042\u{43}\cJ\0$", "ABC\n\0", True),
+        (r"^\uD83D\uDE00$", "\U0001f600", True),
+        (r"^[\=\-]+$", "=-", True),
+        (r"^a\.b$", "axb", False),
+        (r"^[\b]$", "\b", True),
+        # Word boundaries use ECMA's (ASCII) word characters.
+        (r"\bjob\b", "a job here", True),
+        (r"\bjob\b", "jobs", False),
+        (r"\Bob", "job", True),
+        (r"é\b", "é", False),
+        # Classes, groups, quantifiers (lazy ones match the same values).
+        ("^[^a-c]+$", "xyz", True),
+        ("^[^a-c]+$", "xaz", False),
+        ("^[]$", "", False),
+        ("^[^]$", "\n", True),
+        ("^(?<id>ab)+?$", "abab", True),
+        ("^a{2,3}$", "aaaa", False),
+        ("^a{2,}$", "aaaa", True),
+        ("^a{2}$", "aa", True),
+        ("^x{$", "x{", True),
+        ("^(?:a|bc)*$", "abcbca", True),
+        ("", "", True),
+        ("^$", "x", False),
+    ],
+)
+def test_ecma_readings(pattern: str, value: str, matches: bool) -> None:
+    assert compile_pattern(pattern).search(value) is matches
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"(a)\1", "backreferences are not supported"),
+        (r"(?<n>a)\k<n>", "backreferences are not supported"),
+        ("(?=a)b", "lookaround is not supported"),
+        ("(?!a)b", "lookaround is not supported"),
+        ("(?<=a)b", "lookaround is not supported"),
+        ("(?<!a)b", "lookaround is not supported"),
+        (r"\p{L}", "Unicode property escapes are not supported"),
+        ("(?i)a", "no inline flags"),
+        ("a**", "nothing to repeat"),
+        ("*a", "nothing to repeat"),
+        ("^*", "nothing to repeat"),
+        ("[b-a]", "range out of order"),
+        (r"[\d-z]", "a class escape cannot bound a range"),
+        ("a{3,2}", "numbers out of order"),
+        ("(a", "missing ')'"),
+        ("a)", "unbalanced ')'"),
+        ("[a", "missing ']'"),
+        ("a\\", "cannot end with"),
+        (r"\A", "unknown escape"),
+        (r"\Z", "unknown escape"),
+        (r"\01", "octal escapes are not supported"),
+        (r"\x4", "expected 2 hex digits"),
+        (r"\u{110000}", "bad \\u{...} escape"),
+        ("(?<a>x)(?<a>y)", "duplicate group name"),
+        (f"a{{{MAX_STATES}}}", "too large"),
+        ("(?:(?:a{100}){100}){100}", "too large"),
+        ("(?:){99999999}", "too large"),
+        ("((?:){9999}){9999}", "too large"),
+        ("a{" + "9" * 5000 + "}", "too large"),
+        ("(" * 5000 + "a" + ")" * 5000, "groups nested more than 100 deep"),
+    ],
+)
+def test_patterns_it_cannot_run_are_refused(pattern: str, reason: str) -> None:
+    with pytest.raises(PatternError, match=re.escape(reason)) as caught:
+        compile_pattern(pattern)
+    assert caught.value.pattern == pattern
+
+
+def test_hostile_patterns_cost_time_linear_in_the_value() -> None:
+    # Python's re needs exponential time for the first and quadratic for the others.
+    assert not compile_pattern("^(a+)+$").search("a" * 50_000 + "!")
+    assert compile_pattern("^(a|aa)*$").search("a" * 50_000)
+    assert not compile_pattern(r"[a-zA-Z0-9_\=\-]+$").search("a" * 50_000 + "!")
+    assert not compile_pattern("job_.+$").search("job_" + "a" * 50_000 + "\n")
+
+
+def test_a_full_dfa_cache_falls_back_to_state_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The n-th character from the end is an `a`: the DFA needs 2**13 states.
+    monkeypatch.setattr(_regex, "_CACHE_BUDGET", 64)
+    small = Regex("a[ab]{12}$")
+    python = re.compile("a[ab]{12}\\Z")
+    values = ["".join("ab"[(i * 7 + j * j) % 3 % 2] for j in range(200)) for i in range(40)]
+    for value in values:
+        assert small.search(value) is (python.search(value) is not None)
+    assert len(small._states) < 64
+
+
+# -- Agreement with Python's re on the shared syntax --------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One pattern written for both engines."""
+
+    ecma: str
+    python: str
+
+
+_ALPHABET = "ab_9Z-\n\r\u2028 \té٣\U0001f600"
+_ECMA_SPACE = "\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_CLASS_ESCAPES = {
+    r"\d": "0-9",
+    r"\w": "A-Za-z0-9_",
+    r"\s": _ECMA_SPACE,
+}
+
+
+def _code(char: str) -> Pair:
+    return Pair(f"\\u{{{ord(char):x}}}", f"\\U{ord(char):08x}")
+
+
+def _literal(char: str) -> Pair:
+    if char.isascii() and char.isalnum():
+        return Pair(char, char)
+    return _code(char)
+
+
+@st.composite
+def _class(draw: st.DrawFn) -> Pair:
+    ecma, python = [], []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["char", "range", "escape"]))
+        if kind == "escape":
+            name = draw(st.sampled_from(sorted(_CLASS_ESCAPES)))
+            ecma.append(name)
+            python.append(_CLASS_ESCAPES[name])
+            continue
+        low = draw(st.sampled_from(_ALPHABET))
+        high = draw(st.sampled_from(_ALPHABET)) if kind == "range" else low
+        low, high = sorted((low, high))
+        ecma.append(_code(low).ecma + ("-" + _code(high).ecma if high != low else ""))
+        python.append(_code(low).python + ("-" + _code(high).python if high != low else ""))
+    negated = draw(st.sampled_from(["", "^"]))
+    return Pair(f"[{negated}{''.join(ecma)}]", f"[{negated}{''.join(python)}]")
+
+
+_ATOMS = st.one_of(
+    st.sampled_from(_ALPHABET).map(_literal),
+    st.just(Pair(".", "[^\n\r\u2028\u2029]")),
+    st.sampled_from(sorted(_CLASS_ESCAPES)).map(lambda e: Pair(e, f"[{_CLASS_ESCAPES[e]}]")),
+    st.sampled_from(sorted(_CLASS_ESCAPES)).map(
+        lambda e: Pair(e.upper(), f"[^{_CLASS_ESCAPES[e]}]")
+    ),
+    _class(),
+)
+# Python's `\B` does not match an empty value (before 3.14): spelled out with lookaround.
+_BEFORE, _AFTER = "(?<=[A-Za-z0-9_])", "(?=[A-Za-z0-9_])"
+_NOT_BEFORE, _NOT_AFTER = "(?<![A-Za-z0-9_])", "(?![A-Za-z0-9_])"
+_ASSERTIONS = st.sampled_from(
+    [
+        Pair("^", "^"),
+        Pair("$", r"\Z"),
+        Pair(r"\b", f"(?:{_BEFORE}{_NOT_AFTER}|{_NOT_BEFORE}{_AFTER})"),
+        Pair(r"\B", f"(?:{_BEFORE}{_AFTER}|{_NOT_BEFORE}{_NOT_AFTER})"),
+    ]
+)
+
+
+@st.composite
+def _quantified(draw: st.DrawFn, inner: st.SearchStrategy[Pair]) -> Pair:
+    atom = draw(inner)
+    least = draw(st.integers(0, 2))
+    most = least + draw(st.integers(0, 2))
+    quantifier = draw(st.sampled_from(["*", "+", "?", f"{{{least}}}", f"{{{least},}}"]))
+    quantifier = draw(st.sampled_from([quantifier, f"{{{least},{most}}}"]))
+    lazy = draw(st.sampled_from(["", "?"]))
+    group = Pair(f"(?:{atom.ecma})", f"(?:{atom.python})")
+    return Pair(group.ecma + quantifier + lazy, group.python + quantifier + lazy)
+
+
+def _extend(inner: st.SearchStrategy[Pair]) -> st.SearchStrategy[Pair]:
+    sequence = st.lists(inner, min_size=1, max_size=3).map(
+        lambda parts: Pair("".join(p.ecma for p in parts), "".join(p.python for p in parts))
+    )
+    alternation = st.lists(sequence, min_size=2, max_size=3).map(
+        lambda parts: Pair("|".join(p.ecma for p in parts), "|".join(p.python for p in parts))
+    )
+    grouped = alternation.map(lambda p: Pair(f"({p.ecma})", f"({p.python})"))
+    return st.one_of(sequence, grouped, _quantified(inner))
+
+
+_PATTERNS = st.recursive(st.one_of(_ATOMS, _ASSERTIONS), _extend, max_leaves=8)
+_VALUES = st.text(alphabet=_ALPHABET, max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PATTERNS, st.lists(_VALUES, min_size=1, max_size=8))
+def test_it_agrees_with_python_re_on_the_shared_syntax(pair: Pair, values: list[str]) -> None:
+    python = re.compile(pair.python, re.ASCII)
+    engine = compile_pattern(pair.ecma)
+    for value in values:
+        assert engine.search(value) is (python.search(value) is not None), (pair, value)
