@@ -180,8 +180,9 @@ def test_the_package_and_output_are_the_users_choice(project: Path) -> None:
     _configure(project, 'output = "bindings"\npackage = "acme_jobs"\n')
     done = _specbind("generate", "--project", str(project))
     assert done.returncode == 0, done.stderr
-    assert "wrote 33 files to bindings/" in done.stderr
     output = project / "bindings"
+    written = sum(1 for path in output.rglob("*") if path.is_file())
+    assert f"wrote {written} files to bindings/" in done.stderr
     assert 'name = "acme-jobs"' in (output / "pyproject.toml").read_text("utf-8").replace("'", '"')
     # Every module imports its own runtime relative to its package: nothing names a package.
     for path in output.rglob("*.py"):
