@@ -5,25 +5,18 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import re
 import sys
 import time
-from pathlib import Path
 from typing import TextIO
 
-from ._config import SHIPPED_SPECS, ConfigError, load_config
-from ._load import LoadedSpec, LoadError, load_spec
-from ._validate._check import Checker, Options
 from ._validate._drift import Drift
-from ._validate._models import ModelLayer, load_model_layer
-from ._validate._operations import SpecError
 from ._validate._report import FORMATS, RunInfo, Summary, make_report
-from ._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
+from ._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
+from ._validate._validator import Validator, ValidatorError
 
 __all__ = ["add_validate_parser", "run_validate"]
 
 _EXIT_OK, _EXIT_INVALID, _EXIT_USAGE = 0, 1, 2
-_STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 
 _HELP = """\
 Check captured traffic against a spec, offline. Each INPUT is a JSON file (one response
@@ -139,10 +132,6 @@ def _jobs(text: str) -> int | str:
     return number
 
 
-class _UsageError(Exception):
-    """Wrong arguments; ``str()`` is the one line that says which and why."""
-
-
 def run_validate(args: argparse.Namespace) -> int:
     """Run ``specbind validate`` from parsed arguments; return the exit status."""
     # A report must never die on an unprintable character in a file name or payload.
@@ -150,83 +139,23 @@ def run_validate(args: argparse.Namespace) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        config = load_config(Path())
-        spec = _load(args.spec, config.specs)
-        options = Options(
-            spec=spec.path,
+        validator = Validator(
+            args.spec,
             operation=args.operation,
-            status=args.status.upper() if args.status.lower().endswith("xx") else args.status,
+            status=args.status,
             strict=args.strict,
-            servers=tuple(args.server),
-            bindings=config.package,
+            servers=args.server,
         )
-        models = load_model_layer(spec, config.package)
-        checker = Checker(spec, options, None if isinstance(models, str) else models)
-        options = _check_operation(checker, options)
-    except (_UsageError, LoadError, SpecError, ConfigError) as exc:
+        validator.require_operation(args.inputs)
+    except ValidatorError as exc:
         print(f"specbind validate: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE
-    checker.options = options
-    info = RunInfo(spec.name, spec.path, spec.sha256, args.strict, tuple(_notes(checker, models)))
-    return _report(checker, args, info)
+    spec = validator.spec
+    info = RunInfo(spec.name, validator.spec_path, spec.sha256, args.strict, validator.notes)
+    return _report(validator, args, info)
 
 
-def _load(name: str, specs: Path) -> LoadedSpec:
-    """``--spec``: a path, or a name looked up in the project's specs directory (``specs``),
-    then among the specs specbind ships."""
-    if name.endswith((".yaml", ".yml", ".json")) or os.sep in name or "/" in name:
-        return load_spec(name)
-    candidates = [specs / f"{name}.yaml", SHIPPED_SPECS / f"{name}.yaml"]
-    for candidate in candidates:
-        if candidate.is_file():
-            return load_spec(candidate)
-    known = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")})
-    listed = ", ".join(known) if known else "none"
-    raise _UsageError(
-        f"--spec {name}: no {specs / name}.yaml here, nor shipped with specbind (known: {listed})"
-    )
-
-
-def _check_operation(checker: Checker, options: Options) -> Options:
-    """Check --operation and --status; default the operation of a one-operation spec."""
-    operations = checker.index.operations
-    if not _STATUS.fullmatch(options.status):
-        raise _UsageError(f"--status {options.status}: not a status (e.g. 200, 4XX, default)")
-    name = options.operation
-    if not name:
-        if len(operations) != 1:
-            return options
-        name = next(iter(operations))
-    operation = operations.get(name)
-    if operation is None:
-        raise _UsageError(
-            f"--operation {name}: not in the spec (known: {', '.join(sorted(operations))})"
-        )
-    response = operation.response_for(options.status)
-    if response is None:
-        raise _UsageError(
-            f"--status {options.status}: {name} declares no such response "
-            f"(declared: {', '.join(operation.responses)})"
-        )
-    if response.json_schema() is None:
-        raise _UsageError(f"--status {options.status}: {name} declares no JSON body schema for it")
-    return Options(options.spec, name, options.status, options.strict, options.servers)
-
-
-def _notes(checker: Checker, models: ModelLayer | str) -> list[str]:
-    """What the summary must say about the model layer: skipped, or missing models."""
-    if isinstance(models, str):
-        return [models]
-    return [
-        f"model layer: {models.package} has no model for {operation.id} {key}; "
-        "those bodies get the schema layer only"
-        for operation in checker.index.operations.values()
-        for key, response in operation.responses.items()
-        if response.json_schema() is not None and models.model_for(operation.id, key) is None
-    ]
-
-
-def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
+def _report(validator: Validator, args: argparse.Namespace, info: RunInfo) -> int:
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     report = make_report(args.format, sys.stdout, info, colour)
     summary = Summary()
@@ -237,7 +166,7 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
         jobs = auto_jobs(args.inputs) if auto else args.jobs
         # An explicit --jobs N is obeyed or refused; auto settles for one process.
         fallback = functools.partial(_say, progress) if auto else None
-        for result in check_inputs(checker, args.inputs, jobs, fallback=fallback):
+        for result in validator.check_inputs(args.inputs, jobs=jobs, fallback=fallback):
             if result.findings or result.skipped or result.unreadable:
                 # Lines are about to be printed: take the progress line off first.
                 progress.clear()
@@ -250,7 +179,7 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
             drift.add(result)
             report.add(result)
             progress.update(summary)
-    except RunError as exc:
+    except (RunError, ValidatorError) as exc:
         progress.clear()
         print(f"specbind validate: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE
