@@ -22,7 +22,8 @@ _HELP = """\
 Check captured traffic against a spec, offline. Each INPUT is a JSON file (one response
 body), a JSON Lines file (one body per line; blank lines skipped) or a HAR 1.2 file
 (a browser or proxy export); the kind is detected from the content. `-` reads standard
-input.
+input. An INPUT may also be a glob or an fsspec URL (s3://, gs://, memory://, file://;
+needs specbind[dask]).
 
 JSON and JSON Lines bodies are checked as the response --operation and --status name
 (--operation may be left out when the spec has a single operation). In a HAR, each entry
@@ -58,6 +59,8 @@ examples:
   specbind validate --spec veryfront --operation getJob --status 200 captured.jsonl
   specbind validate --spec vectara --strict --format junit trace.har > report.xml
   specbind validate --spec specs/veryfront.yaml --jobs 4 --format json big.jsonl
+  specbind validate --spec prunner --engine dask --scheduler tcp://10.0.0.5:8786 \\
+      's3://captures/2026-11-29/*.jsonl'
   curl -s "$URL" | specbind validate --spec prunner -
 """
 
@@ -111,6 +114,25 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         ),
     )
     parser.add_argument(
+        "--engine",
+        choices=("processes", "dask"),
+        default="processes",
+        help=(
+            "processes (the default): --jobs local processes; dask: on a Dask cluster, "
+            "JSON Lines files cut into byte ranges (needs specbind[dask]); the output is "
+            "the same"
+        ),
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help=(
+            "with --engine dask, the scheduler of an existing cluster (tcp://host:8786); "
+            "default: a local cluster of one worker process per CPU"
+        ),
+    )
+    parser.add_argument(
         "--server",
         action="append",
         default=[],
@@ -138,6 +160,9 @@ def run_validate(args: argparse.Namespace) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    if args.scheduler and args.engine != "dask":
+        print("specbind validate: error: --scheduler needs --engine dask", file=sys.stderr)
+        return _EXIT_USAGE
     try:
         validator = Validator(
             args.spec,
@@ -166,7 +191,14 @@ def _report(validator: Validator, args: argparse.Namespace, info: RunInfo) -> in
         jobs = auto_jobs(args.inputs) if auto else args.jobs
         # An explicit --jobs N is obeyed or refused; auto settles for one process.
         fallback = functools.partial(_say, progress) if auto else None
-        for result in validator.check_inputs(args.inputs, jobs=jobs, fallback=fallback):
+        results = validator.check_inputs(
+            args.inputs,
+            jobs=jobs,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            fallback=fallback,
+        )
+        for result in results:
             if result.findings or result.skipped or result.unreadable:
                 # Lines are about to be printed: take the progress line off first.
                 progress.clear()

@@ -374,7 +374,7 @@ def test_a_json_body_needs_an_operation_when_the_spec_has_several() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (
-        f"specbind validate: error: {body} is a JSON body: it needs --operation: "
+        f"specbind validate: error: {body} holds a JSON body: name the operation with --operation: "
         "the spec has cancelJob, getJob, getJobBatch\n"
     )
 

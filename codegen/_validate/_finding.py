@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-__all__ = ["Finding", "Outcome", "Result", "Severity"]
+__all__ = ["Finding", "Outcome", "Result", "Severity", "ValidatorError"]
 
 Severity = Literal["error", "warning"]
 Outcome = Literal["valid", "invalid", "skipped", "unreadable"]
+
+
+class ValidatorError(Exception):
+    """The check cannot be made as asked (a bad spec, operation or status, a body with
+    no operation, a missing extra). ``str()`` is one line, as the command prints it."""
 
 
 @dataclass(frozen=True)

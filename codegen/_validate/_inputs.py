@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from .._validate._json import NotJson, Parsed, nested_too_deep, parse_json
 from .._validate._redact import one_line, redact_url
@@ -33,10 +33,12 @@ __all__ = [
     "Unit",
     "Unreadable",
     "UnreadableInput",
+    "Window",
     "expand",
     "import_fsspec",
     "is_url",
     "json_lines",
+    "kind_of",
     "open_input",
     "open_stream",
 ]
@@ -53,7 +55,10 @@ _BLANK = b" \t\r\n"
 _SNIFF_LINES = 10
 
 Kind = Literal["json", "jsonl", "har"]
-_Stream = io.BufferedReader | io.BufferedRandom
+if TYPE_CHECKING:
+    _Stream = io.BufferedReader[Any] | io.BufferedRandom
+else:
+    _Stream = io.BufferedReader | io.BufferedRandom
 _SUFFIXES: dict[str, Kind] = {".har": "har", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -153,7 +158,7 @@ def open_input(name: str) -> Input:
     except OSError as exc:
         raise UnreadableInput(f"cannot open: {exc.strerror or exc}") from None
     try:
-        kind = _SUFFIXES.get(os.path.splitext(name)[1].lower()) or _sniff(stream)
+        kind = kind_of(name, stream)
         stream.seek(0)
     except OSError as exc:
         stream.close()
@@ -168,7 +173,7 @@ def open_stream(label: str, source: IO[bytes]) -> Input:
     try:
         shutil.copyfileobj(source, spool, _SKIP_CHUNK)
         spool.seek(0)
-        kind = _SUFFIXES.get(os.path.splitext(label)[1].lower()) or _sniff(spool)
+        kind = kind_of(label, spool)
         spool.seek(0)
     except OSError as exc:
         spool.close()
@@ -214,6 +219,38 @@ def expand(name: str) -> list[str]:
     else:
         matches = sorted(glob.glob(name))
     return matches or [name]
+
+
+def kind_of(label: str, stream: IO[bytes]) -> Kind:
+    """An input's kind: from its name's suffix (``.har``, ``.jsonl``, ``.ndjson``), else
+    from the content at the stream's position."""
+    known = _SUFFIXES.get(os.path.splitext(label)[1].lower())
+    if known:
+        return known
+    if isinstance(stream, io.BufferedReader | io.BufferedRandom):
+        return _sniff(stream)
+    return _sniff(io.BufferedReader(Window(stream, sys.maxsize)))
+
+
+class Window(io.RawIOBase):
+    """At most the next ``left`` bytes of a stream, as a raw stream that a BufferedReader
+    can wrap (for ``peek`` and ``readline``): a byte range of a file, or a remote file."""
+
+    def __init__(self, stream: IO[bytes], left: int) -> None:
+        self._stream = stream
+        self._left = left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = min(len(buffer), self._left)
+        if want <= 0:
+            return 0
+        data = self._stream.read(want)
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
 
 
 def _sniff(stream: _Stream) -> Kind:

@@ -14,7 +14,7 @@ from ._check import Checker, Options
 from ._finding import Result
 from ._inputs import Body, Unit
 
-__all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "check_units"]
+__all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "check_units", "usable_cpus"]
 
 #: Units per batch sent to a worker, and raw bytes per batch: enough to amortise the
 #: hand-off, small enough to keep memory flat and all workers busy.
@@ -53,10 +53,11 @@ def auto_jobs(inputs: Sequence[str], cpus: int | None = None) -> int:
             total += found.st_size
     if total < AUTO_MIN_BYTES:
         return 1
-    return max(1, min(cpus if cpus is not None else _usable_cpus(), _AUTO_MAX_JOBS))
+    return max(1, min(cpus if cpus is not None else usable_cpus(), _AUTO_MAX_JOBS))
 
 
-def _usable_cpus() -> int:
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform (macOS, Windows)

@@ -19,8 +19,17 @@ from typing import IO, Any
 from .._config import SHIPPED_SPECS, ConfigError, load_config
 from .._load import LoadedSpec, LoadError, load_spec
 from ._check import Checker, Options
-from ._finding import Result
-from ._inputs import HarEntry, Unit, Unreadable, UnreadableInput, expand, open_input, open_stream
+from ._finding import Result, ValidatorError
+from ._inputs import (
+    HarEntry,
+    Unit,
+    Unreadable,
+    UnreadableInput,
+    expand,
+    is_url,
+    open_input,
+    open_stream,
+)
 from ._json import Parsed
 from ._models import ModelLayer, load_model_layer
 from ._operations import SpecError
@@ -32,13 +41,6 @@ _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 #: What ``check_inputs`` accepts: a path, ``-`` (standard input), a glob, an fsspec URL,
 #: or an open binary file object.
 Source = str | os.PathLike[str] | IO[bytes]
-
-
-class ValidatorError(Exception):
-    """The validator cannot be built or asked that (a bad spec, operation or status).
-
-    ``str()`` is one line naming the option and why, as the command prints it.
-    """
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,7 @@ class Validator:
                 continue
             with opened:
                 if opened.kind != "har" and not self.operation:
-                    raise self._needs_operation(opened.kind)
+                    raise self.needs_operation(opened.kind)
                 yield from opened.units()
 
     def require_operation(self, names: Sequence[str | IO[bytes]]) -> None:
@@ -251,19 +253,22 @@ class Validator:
         if self.operation:
             return
         for name in names:
-            if not isinstance(name, str) or name == "-":
-                continue
+            if not isinstance(name, str) or name == "-" or is_url(name):
+                continue  # looked at as it is read: it can be read only once, or is remote
             try:
                 with open_input(name) as opened:
                     if opened.kind != "har":
-                        raise self._needs_operation(opened.kind, name)
+                        raise self.needs_operation(opened.kind, name)
             except UnreadableInput:
                 continue  # reported as unreadable when it is checked
 
-    def _needs_operation(self, kind: str, name: str = "") -> ValidatorError:
-        what = f"{name} is a {kind.upper()} body" if name else f"a {kind.upper()} body"
+    def needs_operation(self, kind: str, name: str = "") -> ValidatorError:
+        """The error for a body of ``kind`` (in input ``name``) with no operation given."""
+        bodies = "a JSON body" if kind == "json" else "JSON Lines bodies"
+        what = f"{name} holds {bodies}" if name else bodies.capitalize()
         return ValidatorError(
-            f"{what}: it needs --operation: the spec has {', '.join(self.operations)}"
+            f"{what}: name the operation with --operation: the spec has "
+            f"{', '.join(self.operations)}"
         )
 
 
