@@ -214,8 +214,11 @@ def expand(name: str) -> list[str]:
         return [name]
     if is_url(name):
         fsspec = import_fsspec()
-        fs, _, _ = fsspec.core.url_to_fs(name)
-        matches = sorted(fs.unstrip_protocol(path) for path in fs.glob(name))
+        try:
+            fs, pattern = fsspec.core.url_to_fs(name)
+            matches = sorted(fs.unstrip_protocol(path) for path in fs.glob(pattern))
+        except (OSError, ValueError):
+            return [name]  # reported as unreadable when it is opened
     else:
         matches = sorted(glob.glob(name))
     return matches or [name]
