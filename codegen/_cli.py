@@ -7,11 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
+from ._exit import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
 
 _DESCRIPTION = """\
 specbind turns the hand-written OpenAPI specs in specs/ into typed Python bindings

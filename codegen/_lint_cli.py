@@ -6,8 +6,8 @@ import io
 import sys
 from pathlib import Path
 
-from ._cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ._config import ConfigError, load_config
+from ._exit import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ._lint import lint_spec
 from ._load import LoadError, load_spec
 
