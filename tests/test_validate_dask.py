@@ -19,9 +19,10 @@ from pathlib import Path
 import boto3
 import pytest
 from _support import FIXTURES, ROOT
-from distributed import Client, LocalCluster
+from distributed import Client
 from moto.server import ThreadedMotoServer
 from specbind import Validator
+from specbind._validate._dask import local_cluster
 
 HERE = FIXTURES / "validate"
 PRUNNER = FIXTURES / "prunner"
@@ -59,16 +60,7 @@ def s3() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def client(s3: str) -> Iterator[Client]:
     del s3  # started first: the workers inherit its endpoint
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        Client(cluster) as connected,
-    ):
+    with local_cluster(2) as cluster, Client(cluster) as connected:
         yield connected
 
 

@@ -30,7 +30,7 @@ from ._run import usable_cpus
 if TYPE_CHECKING:
     from ._validator import Validator
 
-__all__ = ["DEFAULT_RANGE_BYTES", "RANGE_BYTES_ENV", "check_on_dask"]
+__all__ = ["DEFAULT_RANGE_BYTES", "RANGE_BYTES_ENV", "check_on_dask", "local_cluster"]
 
 #: JSON Lines files larger than this are cut into ranges of this many bytes: enough to
 #: amortise a task, small enough to keep every worker busy and its memory flat.
@@ -83,17 +83,25 @@ def check_on_dask(
             client = scheduler
         else:
             if scheduler is None:
-                scheduler = stack.enter_context(
-                    distributed.LocalCluster(  # type: ignore[no-untyped-call]
-                        n_workers=usable_cpus(),
-                        threads_per_worker=1,
-                        processes=True,
-                        host="127.0.0.1",
-                        dashboard_address=None,
-                    )
-                )
+                scheduler = stack.enter_context(local_cluster(usable_cpus()))
             client = stack.enter_context(distributed.Client(scheduler))  # type: ignore[no-untyped-call]
         yield from _run(client, validator, _plan(validator, names, size))
+
+
+def local_cluster(workers: int) -> Any:
+    """A ``distributed.LocalCluster`` of ``workers`` single-threaded worker processes on
+    127.0.0.1, without a dashboard. Raises ValidatorError when dask is not installed."""
+    try:
+        import distributed
+    except ImportError:
+        raise ValidatorError(_INSTALL) from None
+    return distributed.LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
 
 
 def _plan(
