@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ._finding import Result, ValidatorError
 from ._inputs import UnreadableInput, Window, import_fsspec, is_url, json_lines, kind_of
-from ._run import usable_cpus
+from ._run import RunError, usable_cpus
 
 if TYPE_CHECKING:
     from ._validator import Validator
@@ -84,8 +84,15 @@ def check_on_dask(
         else:
             if scheduler is None:
                 scheduler = stack.enter_context(local_cluster(usable_cpus()))
-            client = stack.enter_context(distributed.Client(scheduler))  # type: ignore[no-untyped-call]
-        yield from _run(client, validator, _plan(validator, names, size))
+            try:
+                client = stack.enter_context(distributed.Client(scheduler, timeout=30))  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError) as exc:
+                raise RunError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        try:
+            yield from _run(client, validator, _plan(validator, names, size))
+        except distributed.KilledWorker as exc:
+            # Dask re-ran the task on fresh workers, and they died each time.
+            raise RunError(f"Dask workers kept dying while checking: {exc}") from None
 
 
 def local_cluster(workers: int) -> Any:
