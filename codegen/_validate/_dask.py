@@ -208,7 +208,9 @@ def _check_span(validator: Validator, name: str, span: _Span, before: int) -> li
     checker = _checker(validator)
     with _open(name) as stream:
         stream.seek(span.start)
-        window = io.BufferedReader(Window(stream, span.end - span.start), _CHUNK)
+        # The default buffer, as open() gives: peek() copies out the whole buffer on
+        # every line, and Dask's workers allocate anything over 64 KiB with mmap.
+        window = io.BufferedReader(Window(stream, span.end - span.start))
         return [checker.check(unit) for unit in json_lines(window, name, before)]
 
 
