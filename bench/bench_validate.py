@@ -67,9 +67,13 @@ _MEASURE = textwrap.dedent(
     started = time.perf_counter()
     status = subprocess.run(sys.argv[2:], check=False).returncode
     seconds = time.perf_counter() - started
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
     with open(sys.argv[1], "w") as out:
-        json.dump({"seconds": seconds, "maxrss_kib": maxrss, "status": status}, out)
+        json.dump(
+            {"seconds": seconds, "maxrss_kib": usage.ru_maxrss, "cpu_s": cpu, "status": status},
+            out,
+        )
     """
 )
 
