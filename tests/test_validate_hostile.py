@@ -292,7 +292,9 @@ _INFO = RunInfo("prunner", _SPEC, "0" * 64, strict=False, notes=())
 
 
 def _report(report: str, *inputs: Path) -> str:
-    args = argparse.Namespace(format=report, jobs=1, inputs=[str(i) for i in inputs])
+    args = argparse.Namespace(
+        format=report, jobs=1, engine="processes", scheduler=None, inputs=[str(i) for i in inputs]
+    )
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         run_report(_VALIDATOR, args, _INFO)
