@@ -40,7 +40,7 @@ def run_bounded(
         input=stdin,
         capture_output=True,
         timeout=timeout,
-        preexec_fn=_cap(memory),  # noqa: PLW1509 (no threads are running in the test)
+        preexec_fn=_cap(memory),
         check=False,
     )
     return subprocess.CompletedProcess(
