@@ -1,4 +1,4 @@
-"""The sessions that drive specbind: lint, typecheck, tests, generate, check, bench."""
+"""The sessions that drive specbind: lint, typecheck, tests, generate, check, bench, fuzz."""
 
 from __future__ import annotations
 
@@ -97,3 +97,15 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[bench]")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)
+
+
+@nox.session(python="3.11")
+def fuzz(session: nox.Session) -> None:
+    """Fuzz validate, lint and the clients' decoding for a set time (not run by default).
+
+    ``nox -s fuzz -- SECONDS`` (else $SPECBIND_FUZZ_SECONDS, else 300). An input that
+    breaks an invariant is saved under tests/fixtures/fuzz/, where the tests replay it.
+    """
+    session.install("-e", ".[test]")
+    seconds = ["--seconds", session.posargs[0]] if session.posargs else []
+    session.run("python", "-m", "tests.fuzz", *seconds, env={"PYTHONPATH": str(ROOT)})

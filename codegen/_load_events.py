@@ -12,6 +12,7 @@ pointer is what made a 3 MB spec exhaust memory).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,8 @@ MAX_KEY_CHARS = 1024
 MAX_POINTER_CHARS = 64 * 1024 * 1024
 
 _STR = "tag:yaml.org,2002:str"
+#: A surrogate comes from a "\ud800" escape: alone it is no text (no UTF-8 encoder takes it).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: The plain scalars a spec may write unquoted, by their tag's name.
 _CONSTRUCTED = frozenset({"int", "float", "bool", "null"})
 _MERGE = "tag:yaml.org,2002:merge"
@@ -202,7 +205,7 @@ class _Builder:
     def scalar(self, event: ScalarEvent) -> Any:
         tag = self.tag(event)
         if tag == _STR:
-            return event.value
+            return _text(event) if _SURROGATE.search(event.value) else event.value
         kind = tag.rpartition(":")[2]
         if kind not in _CONSTRUCTED:
             # Timestamps (and YAML 1.1's `=`) have no JSON counterpart; a spec that means
@@ -221,6 +224,17 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             raise Refused(f"{_cut(event.value)} is not a JSON number", *_where(event))
         return value
+
+
+def _text(event: ScalarEvent) -> str:
+    """A string written with surrogate escapes: a pair is one character, as in JSON."""
+    text: str = event.value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if "\ufffd" in text and "\ufffd" not in event.value:
+        raise Refused(
+            f"the string {_cut(event.value)} holds a lone surrogate: it is not Unicode text",
+            *_where(event),
+        )
+    return text
 
 
 def _cut(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Run the specbind command in a subprocess with its time and memory bounded."""
+"""Run the specbind command (or another module) in a subprocess, time and memory bounded."""
 
 from __future__ import annotations
 
@@ -28,14 +28,15 @@ def run_bounded(
     timeout: float = 60,
     memory: int = MEMORY_CAP,
     stdin: bytes | None = None,
+    module: str = "codegen",
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m codegen ARGS`` under ``timeout`` seconds and ``memory`` bytes.
+    """``python -m MODULE ARGS`` under ``timeout`` seconds and ``memory`` bytes.
 
     Raises ``subprocess.TimeoutExpired`` when it runs away; a child that hits the memory
     cap dies with a MemoryError traceback, which the callers' checks catch.
     """
     done = subprocess.run(
-        [sys.executable, "-m", "codegen", *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         cwd=cwd,
         input=stdin,
         capture_output=True,
