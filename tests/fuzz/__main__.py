@@ -13,6 +13,7 @@ nothing broke, 1 when an input was saved, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import resource
@@ -20,11 +21,13 @@ import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from types import FrameType
 
 from hypothesis import HealthCheck, Phase, given, settings
 
+from codegen import _validate_cli, load_spec
 from tests.fuzz.targets import FIXTURES, TARGETS, Crash, Target
 
 #: Seconds to fuzz when neither ``--seconds`` nor SPECBIND_FUZZ_SECONDS says.
@@ -41,8 +44,11 @@ def _no_answer(_signal: int, _frame: FrameType | None) -> None:
     raise Crash(f"no answer in {PER_INPUT_SECONDS} s")
 
 
-def fuzz(target: Target, until: float, scratch: Path) -> list[Path]:
-    """Fuzz ``target`` until the monotonic clock reaches ``until``; return saved fixtures."""
+def fuzz(target: Target, until: float, scratch: Path, counts: Counter[str]) -> list[Path]:
+    """Fuzz ``target`` until the monotonic clock reaches ``until``; return saved fixtures.
+
+    ``counts`` counts the inputs checked, by target.
+    """
     saved: list[Path] = []
     last: list[bytes] = []
     path = scratch / f"input{target.suffix}"
@@ -57,6 +63,7 @@ def fuzz(target: Target, until: float, scratch: Path) -> list[Path]:
     @given(target.inputs)
     def one(data: bytes) -> None:
         last[:] = [data]
+        counts[target.name] += 1
         path.write_bytes(data)
         signal.setitimer(signal.ITIMER_REAL, PER_INPUT_SECONDS)
         try:
@@ -118,16 +125,22 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    # The validate targets read the same spec for every input: parse it once (the lint
+    # target fuzzes the loader itself).
+    vars(_validate_cli)["load_spec"] = functools.cache(load_spec)
     signal.signal(signal.SIGALRM, _no_answer)
     targets = [TARGETS[name] for name in args.target or sorted(TARGETS)]
     end = time.monotonic() + args.seconds
     share = max(args.seconds / len(targets) / 4, 5.0)
     saved: list[Path] = []
+    counts: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="specbind-fuzz-") as scratch:
         while time.monotonic() < end:
             for target in targets:
-                saved += fuzz(target, min(end, time.monotonic() + share), Path(scratch))
-    print(f"fuzz: {args.seconds:.0f} s over {len(targets)} targets; {len(saved)} input(s) saved")
+                until = min(end, time.monotonic() + share)
+                saved += fuzz(target, until, Path(scratch), counts)
+    checked = ", ".join(f"{name} {number}" for name, number in sorted(counts.items()))
+    print(f"fuzz: {args.seconds:.0f} s, inputs checked: {checked}; {len(saved)} saved")
     return 1 if saved else 0
 
 
