@@ -90,6 +90,7 @@ def _spec(schemas: dict[str, Any], schema: str, example: Any = None) -> dict[str
     }
 
 
+@pytest.mark.slow
 def test_a_megabyte_key_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     """A 3.4 MB spec with one 1 MB key, over thousands of properties, once took 4 GB."""
     lines = [
@@ -112,6 +113,7 @@ def test_a_megabyte_key_is_refused_in_bounded_memory(tmp_path: Path) -> None:
         assert done.returncode == 2
 
 
+@pytest.mark.slow
 def test_long_keys_nested_deep_are_refused_in_bounded_memory(tmp_path: Path) -> None:
     """Keys within the limit, but 150 of them deep over 20,000 leaves: each leaf's
     pointer repeats 150 KB of keys, 3 GB in all."""
