@@ -1,5 +1,5 @@
 """The sessions that drive specbind: lint, typecheck, tests, packaging, lowest, generate,
-check, bench."""
+check, bench, fuzz."""
 
 from __future__ import annotations
 
@@ -149,3 +149,15 @@ def bench(session: nox.Session) -> None:
     tool = str(peer / "bin" / "openapi-python-client")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs, env={"OPENAPI_PYTHON_CLIENT": tool})
+
+
+@nox.session(python="3.11")
+def fuzz(session: nox.Session) -> None:
+    """Fuzz validate, lint and the clients' decoding for a set time (not run by default).
+
+    ``nox -s fuzz -- SECONDS`` (else $SPECBIND_FUZZ_SECONDS, else 300). An input that
+    breaks an invariant is saved under tests/fixtures/fuzz/, where the tests replay it.
+    """
+    session.install(BINDINGS, "-e", ".[test]")
+    seconds = ["--seconds", session.posargs[0]] if session.posargs else []
+    session.run("python", "-m", "tests.fuzz", *seconds, env={"PYTHONPATH": str(ROOT)})
