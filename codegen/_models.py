@@ -6,8 +6,14 @@ rather than subclassing its model classes: the templates are its documented
 extension point, and they keep what it does well (naming, type hints, ordering,
 imports) while we add what it cannot know (wire names in field metadata,
 required and nullable flags, strict-mode checks, open enums). What it cannot know
-reaches the templates as ``#all#`` extra template data, keyed by schema pointer,
-with every spec string already rendered by :func:`codegen._render.literal`.
+reaches each class's template as its own extra template data, ``specbind``, keyed by
+the class's schema pointer, with every spec string already rendered by
+:func:`codegen._render.literal`.
+
+Not as ``#all#`` data: datamodel-code-generator deep-copies the ``#all#`` entry into
+every model it builds (``_copy_all_model_data`` in ``datamodel_code_generator/model/
+base.py``, called from ``DataModel.__init__``) and keeps each copy, so one table of all
+the classes made time and memory grow with the square of the schema count.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
             input_filename=f"{api.name}.yaml",
             output_model_type=DataModelType.DataclassesDataclass,
             custom_template_dir=TEMPLATES / "models",
-            extra_template_data=defaultdict(dict, {"#all#": {"specbind": _template_data(api)}}),
+            extra_template_data=defaultdict(dict, _template_data(api)),
             model_name_map=api.class_names(),
             additional_imports=list(_RUNTIME_IMPORTS),
             custom_file_header=header.rstrip("\n"),
@@ -90,7 +96,8 @@ def _without_discriminators(node: Any) -> Any:
     return node
 
 
-def _template_data(api: Api) -> dict[str, Any]:
+def _template_data(api: Api) -> dict[str, dict[str, Any]]:
+    """Each class's extra template data, keyed by its schema pointer."""
     models = {
         model.pointer: {
             "doc": _doc(model.description),
@@ -122,7 +129,7 @@ def _template_data(api: Api) -> dict[str, Any]:
         }
         for enum in api.enums
     }
-    return {"models": models, "enums": enums}
+    return {pointer: {"specbind": data} for pointer, data in {**models, **enums}.items()}
 
 
 def _check_data(check: CheckCall) -> dict[str, Any]:
