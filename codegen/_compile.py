@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from codegen._format import format_source
+from codegen._cache import Cache
+from codegen._format import format_sources
 from codegen._ir import Api, Operation, build_api
 from codegen._load import LoadedSpec
 from codegen._models import compile_models
@@ -16,39 +17,53 @@ from codegen._render import render
 __all__ = ["compile_project"]
 
 _RUNTIME = Path(__file__).parent / "runtime"
+#: The output directory, as ruff sees the files (its name decides the first-party imports).
+_OUTPUT = "generated"
 _PACKAGE_TEMPLATES = ("__init__.py", "client.py", "converter.py", "errors.py", "types.py")
 # Parameter constraints the client checks before sending (see runtime/_params.py).
 _PARAMETER_CHECKS = ("pattern", "min_length", "max_length", "minimum", "maximum")
 
 
 def compile_project(
-    specs: Sequence[LoadedSpec], versions: ToolVersions, progress: Callable[[str], None]
+    specs: Sequence[LoadedSpec],
+    versions: ToolVersions,
+    progress: Callable[[str], None],
+    cache: Cache | None = None,
 ) -> dict[str, str]:
-    """Return {path under generated/: content} for the runtime and every spec."""
-    files: dict[str, str] = {}
+    """Return {path under generated/: content} for the runtime and every spec.
+
+    Every source is rendered first, then all of them are formatted together. Models and
+    formatted files that ``cache`` holds are not made again.
+    """
+    sources: dict[str, str] = {}
     for module in sorted(_RUNTIME.glob("*.py")):
         header = _header(f"codegen/runtime/{module.name}", None, versions)
-        source = render("runtime.py.jinja2", header=header, source=module.read_text("utf-8"))
-        files[f"_runtime/{module.name}"] = format_source(
-            source, f"generated/_runtime/{module.name}"
+        sources[f"_runtime/{module.name}"] = render(
+            "runtime.py.jinja2", header=header, source=module.read_text("utf-8")
         )
     top_header = _header("specs/*.yaml", None, versions)
-    files["__init__.py"] = format_source(
-        render("package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]),
-        "generated/__init__.py",
+    sources["__init__.py"] = render(
+        "package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]
     )
-    files["py.typed"] = ""
     for spec in specs:
         started = time.monotonic()
         api = build_api(spec)
-        files.update(_compile_api(api, spec, versions))
+        sources.update(_compile_api(api, spec, versions, cache))
         progress(f"compiled {spec.path} ({time.monotonic() - started:.1f} s)")
+    formatted = format_sources(
+        {f"{_OUTPUT}/{relative}": source for relative, source in sources.items()}, cache
+    )
+    files = {relative: formatted[f"{_OUTPUT}/{relative}"] for relative in sources}
+    files["py.typed"] = ""
     return files
 
 
-def _compile_api(api: Api, spec: LoadedSpec, versions: ToolVersions) -> dict[str, str]:
+def _compile_api(
+    api: Api, spec: LoadedSpec, versions: ToolVersions, cache: Cache | None
+) -> dict[str, str]:
+    """The unformatted sources of one spec's package, keyed by path under generated/."""
     header = _header(api.spec_path, api.spec_sha256, versions)
-    sources = {"models.py": compile_models(api, spec.data, header)}
+    sources = {"models.py": compile_models(api, spec.data, header, cache)}
     for name in _PACKAGE_TEMPLATES:
         sources[name] = render(
             f"package/{name}.jinja2",
@@ -58,10 +73,7 @@ def _compile_api(api: Api, spec: LoadedSpec, versions: ToolVersions) -> dict[str
             operation_docs={op.operation_id: _operation_doc(op) for op in api.operations},
             parameter_checks=_PARAMETER_CHECKS,
         )
-    return {
-        f"{api.name}/{name}": format_source(source, f"generated/{api.name}/{name}")
-        for name, source in sources.items()
-    }
+    return {f"{api.name}/{name}": source for name, source in sources.items()}
 
 
 def _header(source: str, sha256: str | None, versions: ToolVersions) -> str:

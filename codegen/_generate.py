@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from codegen._cache import Cache
 from codegen._compile import compile_project
 from codegen._format import FormatError
 from codegen._ir import CompileError
@@ -27,11 +28,12 @@ def _say(message: str) -> None:
     print(f"specbind generate: {message}", file=sys.stderr, flush=True)
 
 
-def build_tree(project: Path) -> dict[str, str]:
+def build_tree(project: Path, cache: Cache | None = None) -> dict[str, str]:
     """Compile every spec under ``project/specs`` into {relative path: file content}.
 
-    Raises :class:`LoadError`, :class:`CompileError` or :class:`PinError`; lint
-    problems raise :class:`CompileError` listing them.
+    With a ``cache``, what an earlier run made from the same input is not made
+    again. Raises :class:`LoadError`, :class:`CompileError` or :class:`PinError`;
+    lint problems raise :class:`CompileError` listing them.
     """
     versions = tool_versions()
     paths = sorted((project / "specs").glob("*.yaml"))
@@ -51,7 +53,7 @@ def build_tree(project: Path) -> dict[str, str]:
             )
         specs.append(spec)
     tree: dict[str, str] = {}
-    for relative, content in compile_project(specs, versions, progress=_say).items():
+    for relative, content in compile_project(specs, versions, _say, cache).items():
         if relative.endswith(".py"):
             _verify_python(relative, content)
         tree[f"{_OUTPUT}/{relative}"] = content
@@ -113,12 +115,16 @@ def _diff(current: Mapping[str, str], wanted: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def run_generate(project: Path, *, check: bool) -> int:
-    """Regenerate generated/ (or, with ``check``, compare it); return the exit status."""
+def run_generate(project: Path, *, check: bool, cache_dir: Path | None) -> int:
+    """Regenerate generated/ (or, with ``check``, compare it); return the exit status.
+
+    Models and formatted files are cached in ``cache_dir``; ``None`` makes them all.
+    """
     started = time.monotonic()
+    cache = Cache(cache_dir) if cache_dir is not None else None
     try:
         with tempfile.TemporaryDirectory(prefix="specbind-") as scratch:
-            tree = build_tree(project)
+            tree = build_tree(project, cache)
             # Written out and read back, so that what we compare is exactly what
             # a file system round trip gives.
             _write_tree(Path(scratch), tree)

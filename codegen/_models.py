@@ -18,13 +18,16 @@ the classes made time and memory grow with the square of the schema count.
 
 from __future__ import annotations
 
+import functools
+import json
+import sys
 import warnings
 from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-import datamodel_code_generator as dmcg
-from datamodel_code_generator.enums import DataModelType, InputFileType
-
+from codegen._cache import Cache
 from codegen._ir import Api, CheckCall, CompileError
 from codegen._render import TEMPLATES, docstring, literal
 
@@ -46,20 +49,66 @@ _RUNTIME_IMPORTS = (
 )
 
 
-def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
-    """Return the source of ``generated/<api>/models.py`` (before formatting)."""
+def compile_models(
+    api: Api, spec_data: dict[str, Any], header: str, cache: Cache | None = None
+) -> str:
+    """Return the source of ``generated/<api>/models.py`` (before formatting).
+
+    What ``cache`` holds for the same input is reused; datamodel-code-generator (and
+    its 0.3 s of imports) runs only for a spec, template or tool that changed.
+    """
+    document = _without_discriminators(spec_data)
+    template_data = _template_data(api)
+    class_names = api.class_names()
+    if cache is None:
+        return _generate(api, document, template_data, class_names, header)
+    # Every input of _generate: its arguments, this module's code (the options it
+    # passes), the templates, and the versions of the tools that run them.
+    inputs = json.dumps([api.name, api.spec_path, document, template_data, class_names, header])
+    key = Cache.key(_identity(), inputs)
+    found = cache.get(key)
+    if found is None:
+        found = _generate(api, document, template_data, class_names, header)
+        cache.put(key, found)
+    return found
+
+
+@functools.cache
+def _identity() -> str:
+    code = [Path(__file__), *sorted((TEMPLATES / "models").glob("*.jinja2"))]
+    return "\n".join(
+        [
+            f"datamodel-code-generator {metadata.version('datamodel-code-generator')}",
+            f"jinja2 {metadata.version('jinja2')}",
+            f"python {sys.version_info[0]}.{sys.version_info[1]}",
+            *(f"{path.name}\n{path.read_text(encoding='utf-8')}" for path in code),
+        ]
+    )
+
+
+def _generate(
+    api: Api,
+    document: dict[str, Any],
+    template_data: dict[str, dict[str, Any]],
+    class_names: dict[str, str],
+    header: str,
+) -> str:
+    # Imported here: 0.3 s that a run which finds the models in the cache does not pay.
+    import datamodel_code_generator as dmcg
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+
     with warnings.catch_warnings():
         # It warns about formats it has no Python type for (int16, int32); the
         # ranges those formats imply are enforced by our checks instead.
         warnings.simplefilter("ignore")
         output = dmcg.generate(
-            _without_discriminators(spec_data),
+            document,
             input_file_type=InputFileType.OpenAPI,
             input_filename=f"{api.name}.yaml",
             output_model_type=DataModelType.DataclassesDataclass,
             custom_template_dir=TEMPLATES / "models",
-            extra_template_data=defaultdict(dict, _template_data(api)),
-            model_name_map=api.class_names(),
+            extra_template_data=defaultdict(dict, template_data),
+            model_name_map=class_names,
             additional_imports=list(_RUNTIME_IMPORTS),
             custom_file_header=header.rstrip("\n"),
             target_python_version=dmcg.PythonVersion.PY_310,
