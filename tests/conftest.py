@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,18 @@ from codegen import LoadedSpec, load_spec
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SPEC_NAMES = ("veryfront", "prunner", "vectara")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _generate_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep `specbind generate`'s cache, in this process and in the CLI's, out of ~/.cache."""
+    before = os.environ.get("SPECBIND_CACHE_DIR")
+    os.environ["SPECBIND_CACHE_DIR"] = str(tmp_path_factory.mktemp("specbind-cache"))
+    yield
+    if before is None:
+        del os.environ["SPECBIND_CACHE_DIR"]
+    else:
+        os.environ["SPECBIND_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")
