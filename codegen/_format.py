@@ -75,17 +75,17 @@ def _format_all(sources: Mapping[str, str]) -> dict[str, str]:
 
 
 def _run_ruff(arguments: tuple[str, ...], root: Path, relatives: list[str]) -> None:
-    """Run one ruff pass over ``relatives`` (paths under ``root``), editing them in place."""
-    command = [
-        str(find_ruff_bin()),
-        *arguments,
-        "--config",
-        str(_CONFIG),
-        *(str(root / relative) for relative in relatives),
-    ]
+    """Run one ruff pass over ``relatives`` (paths under ``root``), editing them in place.
+
+    It runs in ``root``, which holds nothing but the files: ruff counts the
+    directories of its working directory as first-party modules when it sorts
+    imports, so the output (and the cache of it) must not depend on where
+    ``specbind generate`` was started.
+    """
+    command = [str(find_ruff_bin()), *arguments, "--config", str(_CONFIG), *relatives]
     done = subprocess.run(  # noqa: S603 - a fixed command on files we wrote
-        command, capture_output=True, text=True, encoding="utf-8", check=False
+        command, cwd=root, capture_output=True, text=True, encoding="utf-8", check=False
     )
     if done.returncode != 0:
-        reason = (done.stderr.strip() or done.stdout.strip()).replace(f"{root}/", "")
+        reason = done.stderr.strip() or done.stdout.strip()
         raise FormatError(f"ruff {arguments[0]} failed: {reason}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -149,3 +150,23 @@ def test_help_explains_the_commands() -> None:
     assert done.returncode == 0
     assert "--check" in done.stdout
     assert "unified diff" in done.stdout
+
+
+def test_the_output_does_not_depend_on_the_working_directory(tmp_path: Path) -> None:
+    # ruff sorts an import as first-party when the working directory holds a package
+    # of that name; generate must give the same bytes wherever it is started.
+    for name in ("attrs", "urllib3"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+    # Started as a user's installed command is: the working directory not on sys.path.
+    start = "import sys; sys.path.pop(0); from codegen._cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", start, "generate", "--check", "--no-cache", "--project", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
