@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,18 @@ def _generate_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         del os.environ["SPECBIND_CACHE_DIR"]
     else:
         os.environ["SPECBIND_CACHE_DIR"] = before
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's specs and committed output, in ``tmp_path / "project"``."""
+    shutil.copytree(ROOT / "specs", tmp_path / "project" / "specs")
+    shutil.copytree(
+        ROOT / "generated",
+        tmp_path / "project" / "generated",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    return tmp_path / "project"
 
 
 @pytest.fixture(scope="session")

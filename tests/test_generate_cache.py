@@ -3,10 +3,8 @@ gives the same bytes as no cache, and never lets a stale or edited tree pass --c
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,30 +14,11 @@ import codegen._models
 from codegen._cache import Cache
 from codegen._generate import build_tree
 from tests.conftest import ROOT
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's specs and committed output."""
-    shutil.copytree(ROOT / "specs", tmp_path / "project" / "specs")
-    shutil.copytree(
-        ROOT / "generated",
-        tmp_path / "project" / "generated",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    return tmp_path / "project"
+from tests.test_generate_cli import specbind
 
 
 def _specbind(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "SPECBIND_CACHE_DIR": str(cache)},
-        timeout=300,
-        check=False,
-    )
+    return specbind(*args, env={"SPECBIND_CACHE_DIR": str(cache)})
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -14,29 +14,24 @@ import pytest
 from tests.conftest import ROOT
 
 
-def _specbind(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def specbind(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None, start: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m codegen ARGS``, or with ``start``, ``python -c START ARGS``."""
+    command = [sys.executable, "-c", start] if start else [sys.executable, "-m", "codegen"]
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
+        [*command, *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
         timeout=300,
         check=False,
     )
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's specs and committed output."""
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
-    shutil.copytree(
-        ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return tmp_path
-
-
 def test_committed_output_is_up_to_date() -> None:
-    done = _specbind("generate", "--check")
+    done = specbind("generate", "--check")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
     assert "up to date" in done.stderr
@@ -44,7 +39,7 @@ def test_committed_output_is_up_to_date() -> None:
 
 @pytest.mark.parametrize("check", [[], ["--check"]])
 def test_outside_a_project_it_says_where_it_looked(tmp_path: Path, check: list[str]) -> None:
-    done = _specbind("generate", *check, cwd=tmp_path)
+    done = specbind("generate", *check, cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, ""), done.stderr
     assert done.stderr == (
         f"specbind generate: {tmp_path / 'specs'} holds no *.yaml spec; run it in the "
@@ -60,22 +55,22 @@ def test_a_spec_change_is_caught_with_a_diff_then_regenerated(project: Path) -> 
     assert marker in text
     spec.write_text(text.replace(marker, marker + "        - paused\n"), encoding="utf-8")
 
-    stale = _specbind("generate", "--check", "--project", str(project))
+    stale = specbind("generate", "--check", "--project", str(project))
     assert stale.returncode == 1, stale.stderr
     assert "--- a/generated/vectara/models.py" in stale.stdout
     assert '+    PAUSED = "paused"' in stale.stdout
     assert "stale" in stale.stderr
 
-    assert _specbind("generate", "--project", str(project)).returncode == 0
-    fresh = _specbind("generate", "--check", "--project", str(project))
+    assert specbind("generate", "--project", str(project)).returncode == 0
+    fresh = specbind("generate", "--check", "--project", str(project))
     assert fresh.returncode == 0, fresh.stdout
     assert 'PAUSED = "paused"' in (project / "generated" / "vectara" / "models.py").read_text()
 
 
 def test_generating_twice_gives_identical_bytes(project: Path) -> None:
-    assert _specbind("generate", "--project", str(project)).returncode == 0
+    assert specbind("generate", "--project", str(project)).returncode == 0
     first = {p: p.read_bytes() for p in sorted((project / "generated").rglob("*.py"))}
-    assert _specbind("generate", "--project", str(project)).returncode == 0
+    assert specbind("generate", "--project", str(project)).returncode == 0
     second = {p: p.read_bytes() for p in sorted((project / "generated").rglob("*.py"))}
     assert first == second
     committed = {
@@ -90,7 +85,7 @@ def test_a_spec_with_lint_problems_is_not_compiled(project: Path) -> None:
         spec.read_text().replace("operationId: getJobDetail", "x-no-id: true"), encoding="utf-8"
     )
     before = (project / "generated" / "prunner" / "client.py").read_bytes()
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 2
     assert "operation-id" in done.stderr
     assert "Traceback" not in done.stderr
@@ -122,7 +117,7 @@ def test_shapes_the_generator_does_not_support_are_refused_clearly(
     text = spec.read_text(encoding="utf-8")
     assert old in text
     spec.write_text(text.replace(old, new, 1), encoding="utf-8")
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 2, done.stderr
     assert "vectara.yaml:" in done.stderr
     assert expected in done.stderr
@@ -131,7 +126,7 @@ def test_shapes_the_generator_does_not_support_are_refused_clearly(
 
 def test_broken_yaml_is_one_clear_line(project: Path) -> None:
     (project / "specs" / "prunner.yaml").write_text("openapi: [3.1\n", encoding="utf-8")
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 2
     assert "prunner.yaml:" in done.stderr
     assert "Traceback" not in done.stderr
@@ -146,7 +141,7 @@ def test_every_generated_file_has_the_header() -> None:
 
 
 def test_help_explains_the_commands() -> None:
-    done = _specbind("generate", "--help")
+    done = specbind("generate", "--help")
     assert done.returncode == 0
     assert "--check" in done.stdout
     assert "unified diff" in done.stdout
@@ -159,14 +154,10 @@ def test_the_output_does_not_depend_on_the_working_directory(tmp_path: Path) -> 
         (tmp_path / name).mkdir()
         (tmp_path / name / "__init__.py").write_text("")
     # Started as a user's installed command is: the working directory not on sys.path.
-    start = "import sys; sys.path.pop(0); from codegen._cli import main; sys.exit(main())"
-    done = subprocess.run(
-        [sys.executable, "-c", start, "generate", "--check", "--no-cache", "--project", str(ROOT)],
-        capture_output=True,
-        text=True,
+    done = specbind(
+        *("generate", "--check", "--no-cache", "--project", str(ROOT)),
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=300,
-        check=False,
+        env={"PYTHONPATH": str(ROOT)},
+        start="import sys; sys.path.pop(0); from codegen._cli import main; sys.exit(main())",
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
