@@ -94,6 +94,14 @@ def test_damaged_entries_are_made_again(project: Path, tmp_path: Path) -> None:
     assert build_tree(project, Cache(tmp_path / "cache")) == build_tree(project)
 
 
+def test_a_cache_that_cannot_be_written_only_costs_time(project: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    cache = Cache(blocked)
+    assert build_tree(project, cache) == build_tree(project)
+    assert (cache.hits, cache.stores) == (0, 0)
+
+
 def test_with_and_without_the_cache_the_cli_writes_the_same_bytes(
     project: Path, tmp_path: Path
 ) -> None:
