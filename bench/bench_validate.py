@@ -35,6 +35,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from _measure import timed
 from _prunner_jobs import job
 from specbind._load import load_spec
 from specbind._validate._run import auto_jobs
@@ -58,18 +59,6 @@ _BREAKAGES = (
     ("user missing", lambda body: body.pop("user")),
     ("created is not a date-time", lambda body: body.update(created="yesterday")),
     ("status not in the enum", lambda body: body["tasks"][0].update(status="paused")),
-)
-
-_MEASURE = textwrap.dedent(
-    """
-    import json, resource, subprocess, sys, time
-    started = time.perf_counter()
-    status = subprocess.run(sys.argv[2:], check=False).returncode
-    seconds = time.perf_counter() - started
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    with open(sys.argv[1], "w") as out:
-        json.dump({"seconds": seconds, "maxrss_kib": maxrss, "status": status}, out)
-    """
 )
 
 _OPENAPI_CORE_SCRIPT = textwrap.dedent(
@@ -135,25 +124,6 @@ def write_lines(path: Path) -> tuple[int, list[int]]:
             sizes.append(len(line))
             out.write(line + b"\n")
     return invalid, sizes
-
-
-def timed(command: list[str], output: Path) -> tuple[float, int, int]:
-    """Run a command; its wall time, peak RSS in KiB and exit status.
-
-    A small Python process starts it and reads its ``ru_maxrss``: a child forked from
-    this process would count this process's memory as its own until it execs.
-    """
-    stats = output.with_suffix(".stats.json")
-    with output.open("wb") as out:
-        subprocess.run(  # noqa: S603 -- our own commands
-            [sys.executable, "-c", _MEASURE, str(stats), *command],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            check=True,
-        )
-    found = json.loads(stats.read_text())
-    return found["seconds"], found["maxrss_kib"], found["status"]
 
 
 def validate_command(lines: Path, *options: str) -> list[str]:

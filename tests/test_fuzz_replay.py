@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.bounded import run_bounded
-from tests.fuzz.targets import FIXTURES, ROOT, TARGETS, check_output
+from bounded import run_bounded
+from fuzz.targets import FIXTURES, ROOT, TARGETS, check_output
 
 FIXTURE_FILES = sorted(path for path in FIXTURES.glob("*/*") if path.is_file())
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import ROOT
+from _support import ROOT
 
 #: Generous for a linear pass over 128 KB on a busy machine; the old code took minutes.
 _TIMEOUT = 60

@@ -28,7 +28,7 @@ from types import FrameType
 from hypothesis import HealthCheck, Phase, given, settings
 from specbind import _validate_cli, load_spec
 
-from tests.fuzz.targets import FIXTURES, TARGETS, Crash, Target
+from .targets import FIXTURES, TARGETS, Crash, Target
 
 #: Seconds to fuzz when neither ``--seconds`` nor SPECBIND_FUZZ_SECONDS says.
 DEFAULT_SECONDS = 300

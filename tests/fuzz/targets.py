@@ -25,7 +25,7 @@ from cattrs.errors import BaseValidationError
 from hypothesis import strategies as st
 from specbind import main
 
-from tests.fuzz import strategies
+from . import strategies
 
 __all__ = ["FIXTURES", "TARGETS", "Crash", "Target"]
 
