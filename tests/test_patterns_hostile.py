@@ -183,8 +183,8 @@ def test_models_and_client_check_long_values_in_linear_time(size: int) -> None:
         "lenient id": "accepted",
         "model nested": "ConstraintViolation",
         "model nested ok": "accepted",
-        "client newline": "ValueError",
-        "client separator": "ValueError",
-        "param nested": "ValueError",
+        "client newline": "InvalidParameterError",
+        "client separator": "InvalidParameterError",
+        "param nested": "InvalidParameterError",
         "param nested ok": "accepted",
     }
