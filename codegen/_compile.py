@@ -77,6 +77,8 @@ def _operation_doc(operation: Operation) -> str:
         lines += ["", "Args:"]
         for parameter in operation.parameters:
             about = " ".join((parameter.description or parameter.wire).split())
+            if parameter.python_name != parameter.wire:
+                about = f"({parameter.location} {parameter.wire!r}) {about}"
             lines.append(f"    {parameter.python_name}: {about}")
     errors = [r for r in operation.responses if not r.is_success]
     lines += ["", "Raises:"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import shutil
 import sys
@@ -60,12 +59,13 @@ def build_tree(project: Path) -> dict[str, str]:
 
 def _verify_python(relative: str, content: str) -> None:
     # The last line of defence against a template or spec string that broke out
-    # of its literal: whatever we write must at least parse.
+    # of its literal, or names that clash: whatever we write must compile, which
+    # also catches what ast.parse lets through (a duplicate argument, say).
     try:
-        ast.parse(content, filename=relative)
+        compile(content, relative, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise CompileError(
-            f"{_OUTPUT}/{relative}:{exc.lineno}: compile: generated code does not parse "
+            f"{_OUTPUT}/{relative}:{exc.lineno}: compile: generated code does not compile "
             f"({exc.msg}); this is a specbind bug"
         ) from None
 

@@ -10,7 +10,9 @@ The rules (ids as printed):
   and no schema reaches itself (the generator makes no recursive models);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;
 - ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
-- ``response-additional-properties``: response schemas do not forbid fields a server adds.
+- ``response-additional-properties``: response schemas do not forbid fields a server adds;
+- ``python-name``: no two operationIds give one client method, and header and cookie
+  parameter names can be sent (see :mod:`codegen._lint_names`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from codegen._lint_examples import check_examples
+from codegen._lint_names import check_python_names
 from codegen._lint_openapi import check_openapi, check_version
 from codegen._lint_refs import check_refs
 from codegen._lint_walk import (
@@ -293,4 +296,5 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("path-parameter", _check_path_parameters),
     ("enum-open-closed", _check_enums),
     ("response-additional-properties", _check_closed_responses),
+    ("python-name", check_python_names),
 ]

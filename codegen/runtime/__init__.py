@@ -20,7 +20,7 @@ from ._errors import (
 from ._http import DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
 from ._locate import error_locations
 from ._params import check_parameter
-from ._paths import header_value, path_segment, query_value
+from ._paths import cookie_header, header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
 
@@ -54,6 +54,7 @@ __all__ = [
     "_field",
     "_model",
     "check_parameter",
+    "cookie_header",
     "error_locations",
     "format_datetime",
     "header_value",
