@@ -71,10 +71,13 @@ MODEL_MODULE_NAMES = _KEYWORDS | frozenset(
 )  # fmt: skip
 
 #: Names a model's attribute must not take: the class body's annotations resolve in
-#: the class namespace, attrs' ``__init__`` takes ``self``, and unknown keys live in
-#: ``additional_properties``.
+#: the class namespace, attrs' ``__init__`` takes ``self``, unknown keys live in
+#: ``additional_properties``, and cattrs' ``make_dict_(un)structure_fn(cl, converter,
+#: **per_attribute)`` takes ``cl`` and ``converter`` itself.
 MODEL_ATTRIBUTE_NAMES = (
-    MODEL_MODULE_NAMES | _ANNOTATION_NAMES | frozenset({"self", "additional_properties"})
+    MODEL_MODULE_NAMES
+    | _ANNOTATION_NAMES
+    | frozenset({"self", "additional_properties", "cl", "converter"})
 )
 
 _BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
