@@ -149,3 +149,13 @@ def test_help_explains_the_commands() -> None:
     assert done.returncode == 0
     assert "--check" in done.stdout
     assert "unified diff" in done.stdout
+
+
+def test_the_last_check_compiles_not_only_parses() -> None:
+    # ast.parse accepts a duplicate argument; only compiling finds it.
+    from codegen._generate import _verify_python
+    from codegen._ir import CompileError
+
+    _verify_python("api/ok.py", "def f(a, b):\n    return a\n")
+    with pytest.raises(CompileError, match=r"^generated/api/client\.py:1: compile: .*duplicate"):
+        _verify_python("api/client.py", "def f(a, a):\n    return a\n")
