@@ -76,10 +76,11 @@ def _operation_doc(operation: Operation) -> str:
     if operation.parameters:
         lines += ["", "Args:"]
         for parameter in operation.parameters:
-            about = " ".join((parameter.description or parameter.wire).split())
+            about = " ".join((parameter.description or "").split())
             if parameter.python_name != parameter.wire:
-                about = f"({parameter.location} {parameter.wire!r}) {about}"
-            lines.append(f"    {parameter.python_name}: {about}")
+                # A renamed argument names what it is sent as.
+                about = f"({parameter.location} {parameter.wire!r}) {about}".rstrip()
+            lines.append(f"    {parameter.python_name}: {about or parameter.wire}")
     errors = [r for r in operation.responses if not r.is_success]
     lines += ["", "Raises:"]
     for response in errors:

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from _server import Exchange, TestServer
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests._json_compare import as_instants
@@ -432,7 +432,7 @@ def hostile_specs(draw: st.DrawFn) -> dict[str, Any]:
 
 @pytest.mark.slow
 @settings(
-    max_examples=10,
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "10")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -444,6 +444,7 @@ def test_whatever_lint_accepts_generates_a_client_that_reaches_everything(
     done = _generate(project, api=spec)
     assert "internal error" not in done.stderr
     assert "Traceback" not in done.stderr
+    event("refused" if done.returncode else "generated")
     if done.returncode != 0:
         *problems, summary = done.stderr.splitlines()
         assert done.returncode == 2
@@ -454,3 +455,18 @@ def test_whatever_lint_accepts_generates_a_client_that_reaches_everything(
         return
     _check_every_operation_reached(spec, project)
     _check_types(project, mypy_cache)
+
+
+def test_arguments_left_out_are_not_sent(examples: Path) -> None:
+    script = (
+        "import sys\nfrom generated.ex_path_and_query import Client\n"
+        "with Client(base_url=sys.argv[1], timeout=5.0, retries=0) as client:\n"
+        "    client.get_a('p')\n"
+    )
+    with TestServer() as server:
+        server.serve(lambda exchange: exchange.json(200, {}))
+        done = _run([sys.executable, "-c", script, server.url], examples, pythonpath=examples)
+        assert done.returncode == 0, done.stderr
+        (request,) = server.requests
+    assert request.target == "/a/p"
+    assert "cookie" not in request.headers
