@@ -54,7 +54,7 @@ _ANNOTATION_NAMES = frozenset({"None", "bool", "bytes", "dict", "float", "int", 
 #: client.py refers to. Its locals start with ``_``, which no derived name does.
 CLIENT_NAMES = _KEYWORDS | _ANNOTATION_NAMES | frozenset(
     {
-        "self", "timeout", "retries", "close", "base_url",
+        "self", "timeout", "retries", "close", "base_url", "type", "object",
         "Any", "Mapping", "UUID", "urllib3", "models", "errors", "converter",
         "DEFAULT_BASE_URL", "DEFAULT_MAX_BODY_BYTES", "USER_AGENT", "Client",
         "ApiResponse", "Transport", "check_parameter", "cookie_header", "header_value",

@@ -271,7 +271,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     ),
     "snake-case": _one([("query", "userId"), ("query", "user_id"), ("header", "user-id")]),
     "builtins-and-imports": _one(
-        [("query", "str"), ("query", "models"), ("header", "converter"), ("cookie", "UUID")]
+        [
+            ("query", "str"),
+            ("query", "models"),
+            ("header", "converter"),
+            ("cookie", "UUID"),
+            ("query", "type"),
+            ("query", "object"),
+        ]
     ),
     "properties": _spec(
         {"/a": {"get": _operation("getA", [], "Thing")}},
@@ -447,8 +454,8 @@ def test_whatever_lint_accepts_generates_a_client_that_reaches_everything(
     event("refused" if done.returncode else "generated")
     if done.returncode != 0:
         *problems, summary = done.stderr.splitlines()
-        assert done.returncode == 2
-        assert problems
+        assert done.returncode == 2, done.stderr
+        assert problems, done.stderr
         assert all(PROBLEM.fullmatch(line) for line in problems), done.stderr
         assert not any(": compile: " in line for line in problems), done.stderr
         assert summary.startswith("specbind lint found ")
