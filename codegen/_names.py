@@ -66,7 +66,8 @@ CLIENT_NAMES = _KEYWORDS | _ANNOTATION_NAMES | frozenset(
 MODEL_MODULE_NAMES = _KEYWORDS | frozenset(
     {
         "annotations", "Any", "Literal", "UUID", "Decimal", "datetime", "date", "time",
-        "timedelta", "OpenStrEnum", "SpecStrEnum", "Unset",
+        "timedelta", "TypeAlias", "IPv4Address", "IPv6Address", "OpenStrEnum", "SpecStrEnum",
+        "Unset",
     }
 )  # fmt: skip
 

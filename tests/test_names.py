@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import keyword
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +21,7 @@ from codegen._names import (
     model_attribute_names,
     parameter_names,
 )
+from tests.conftest import ROOT
 
 # Spec names built from pieces that collide after snake_case, NFKC and keyword renames.
 PIECES = ["user", "User", "ID", "id", "_", "-", " ", "self", "class", "match", "ﬁ", "fi", "ü", "7"]
@@ -82,3 +85,42 @@ def test_the_issue_examples() -> None:
         "additional_properties_",
     ]
     assert class_names(["Any", "datetime", "list"]) == ["Any2", "Datetime", "List"]
+
+
+def _names_used(tree: ast.AST) -> set[str]:
+    return {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+
+
+@pytest.mark.parametrize("api", ["veryfront", "prunner", "vectara"])
+def test_the_reserved_names_cover_what_generated_code_uses(api: str) -> None:
+    # Any name a method or class body refers to, an argument or attribute of the same
+    # name would shadow; so each must be reserved (or start with "_", which none takes).
+    client = ast.parse((ROOT / "generated" / api / "client.py").read_text("utf-8"))
+    for function in ast.walk(client):
+        # Dunder methods take no argument named after the spec.
+        if isinstance(function, ast.FunctionDef) and not function.name.startswith("_"):
+            arguments = {a.arg for a in [*function.args.args, *function.args.kwonlyargs]}
+            used = _names_used(function) - arguments
+            assert {n for n in used if not n.startswith("_")} <= CLIENT_NAMES, function.name
+    models = ast.parse((ROOT / "generated" / api / "models.py").read_text("utf-8"))
+    # Classes, and type aliases for components that are not objects or enums.
+    classes = {node.name for node in models.body if isinstance(node, ast.ClassDef)} | {
+        node.target.id
+        for node in models.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    imported = {
+        alias.asname or alias.name
+        for node in models.body
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__"
+        for alias in node.names
+    }
+    assert {name for name in imported if not name.startswith("_")} <= MODEL_MODULE_NAMES
+    for node in models.body:
+        if isinstance(node, ast.ClassDef):
+            used = {n for n in _names_used(node) if not n.startswith("_")} - classes
+            assert used <= MODEL_ATTRIBUTE_NAMES, node.name

@@ -401,6 +401,8 @@ def hostile_specs(draw: st.DrawFn) -> dict[str, Any]:
                 "enum": values,
                 "x-specbind-enum": draw(st.sampled_from(["open", "closed"])),
             }
+        elif draw(st.booleans()):
+            schemas[component] = {"type": "string", "pattern": "^[a-c]+$"}  # a type alias
         else:
             schemas[component] = {"type": "object", "properties": {"x": {"type": "string"}}}
     kinds = [
