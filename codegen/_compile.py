@@ -112,8 +112,11 @@ def _operation_doc(operation: Operation) -> str:
     if operation.parameters:
         lines += ["", "Args:"]
         for parameter in operation.parameters:
-            about = " ".join((parameter.description or parameter.wire).split())
-            lines.append(f"    {parameter.python_name}: {about}")
+            about = " ".join((parameter.description or "").split())
+            if parameter.python_name != parameter.wire:
+                # A renamed argument names what it is sent as.
+                about = f"({parameter.location} {parameter.wire!r}) {about}".rstrip()
+            lines.append(f"    {parameter.python_name}: {about or parameter.wire}")
     errors = [r for r in operation.responses if not r.is_success]
     lines += ["", "Raises:"]
     for response in errors:

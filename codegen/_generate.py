@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import shutil
 import sys
@@ -63,12 +62,13 @@ def build_tree(config: Config, cache: Cache | None = None) -> dict[str, str]:
 
 def _verify_python(shown: str, content: str) -> None:
     # The last line of defence against a template or spec string that broke out
-    # of its literal: whatever we write must at least parse.
+    # of its literal, or names that clash: whatever we write must compile, which
+    # also catches what ast.parse lets through (a duplicate argument, say).
     try:
-        ast.parse(content, filename=shown)
+        compile(content, shown, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise CompileError(
-            f"{shown}:{exc.lineno}: compile: generated code does not parse "
+            f"{shown}:{exc.lineno}: compile: generated code does not compile "
             f"({exc.msg}); this is a specbind bug"
         ) from None
 

@@ -19,6 +19,8 @@ The rules (ids as printed):
   see ``_lint_style``.
 - ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
   linear-time ECMA-262 engine runs (no backreference or lookaround, not too large).
+- ``python-name``: no two operationIds give one client method, and header and cookie
+  parameter names can be sent (see :mod:`codegen._lint_names`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 from ._expansion import oversized_schemas
 from ._lint_examples import check_examples
+from ._lint_names import check_python_names
 from ._lint_openapi import check_openapi, check_openapi_shape, check_version
 from ._lint_refs import check_refs
 from ._lint_style import check_info_contact, check_operation_tags
@@ -330,6 +333,7 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("info-contact", check_info_contact),
     ("operation-tags", check_operation_tags),
     ("pattern-unsupported", _check_patterns),
+    ("python-name", check_python_names),
 ]
 
 # The rules that never follow every path through the $refs: all but openapi-spec-validator's

@@ -80,6 +80,9 @@ def _validator(spec: LoadedSpec) -> _LocatingValidator:
 
 def _problem(spec: LoadedSpec, pointer: str, message: str) -> Problem:
     line, column = spec.locate(pointer)
+    # openapi-spec-validator's jsonschema-rs backend appends the failing schema path and
+    # the whole offending instance to each message; the line already says where it is.
+    message = message.split("\n\nFailed validating", 1)[0]
     return Problem(spec.path, line, column, RULE, message)
 
 

@@ -142,6 +142,7 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
             "doc": _doc(model.description),
             "fields": {
                 wire: {
+                    "name": info.python_name,
                     # A default documents what the server assumes; the model keeps
                     # an absent field absent, so the default is only recorded.
                     "metadata": literal(

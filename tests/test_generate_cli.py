@@ -263,3 +263,13 @@ def test_the_output_does_not_depend_on_the_working_directory(tmp_path: Path) -> 
         start="import sys; sys.path.pop(0); from specbind._cli import main; sys.exit(main())",
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+
+
+def test_the_last_check_compiles_not_only_parses() -> None:
+    # ast.parse accepts a duplicate argument; only compiling finds it.
+    from specbind._generate import _verify_python
+    from specbind._ir import CompileError
+
+    _verify_python("generated/api/ok.py", "def f(a, b):\n    return a\n")
+    with pytest.raises(CompileError, match=r"^generated/api/client\.py:1: compile: .*duplicate"):
+        _verify_python("generated/api/client.py", "def f(a, a):\n    return a\n")
