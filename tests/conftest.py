@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from _support import ROOT, SPEC_NAMES
 from specbind import LoadedSpec, load_spec
+from specbind._config import load_config
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,8 +27,13 @@ def _generate_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's specs and committed output, in ``tmp_path / "project"``."""
+    """A copy of the specs, the committed output and the bindings' names, in tmp_path/project."""
     shutil.copytree(ROOT / "specs", tmp_path / "project" / "specs")
+    # The committed output names its distribution as this repository's [tool.specbind] does.
+    distribution = load_config(ROOT).distribution
+    (tmp_path / "project" / "pyproject.toml").write_text(
+        f'[tool.specbind]\ndistribution = "{distribution}"\n', encoding="utf-8"
+    )
     shutil.copytree(
         ROOT / "generated",
         tmp_path / "project" / "generated",

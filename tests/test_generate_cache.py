@@ -12,6 +12,7 @@ import specbind._format
 import specbind._models
 from _support import ROOT
 from specbind._cache import Cache
+from specbind._config import load_config
 from specbind._generate import build_tree
 from test_generate_cli import specbind as run_specbind
 
@@ -52,16 +53,16 @@ def test_a_second_run_formats_nothing_and_gives_the_same_tree(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counted = _Counted(monkeypatch)
-    uncached = build_tree(project)
+    uncached = build_tree(load_config(project))
     assert (counted.ruff, counted.models) == (2, 3)  # one run per ruff pass, one per spec
 
     cache = Cache(tmp_path / "cache")
-    first = build_tree(project, cache)
+    first = build_tree(load_config(project), cache)
     assert (counted.ruff, counted.models) == (4, 6)
     assert cache.hits == 0
 
     again = Cache(tmp_path / "cache")
-    second = build_tree(project, again)
+    second = build_tree(load_config(project), again)
     assert (counted.ruff, counted.models) == (4, 6)  # neither ran again
     assert again.hits == len([path for path in second if path.endswith(".py")]) + 3
     assert uncached == first == second
@@ -70,34 +71,36 @@ def test_a_second_run_formats_nothing_and_gives_the_same_tree(
 def test_a_spec_change_misses_only_what_it_changes(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build_tree(project, Cache(tmp_path / "cache"))
+    build_tree(load_config(project), Cache(tmp_path / "cache"))
     spec = project / "specs" / "vectara.yaml"
     marker = "        - aborted\n"
     spec.write_text(spec.read_text().replace(marker, marker + "        - paused\n"), "utf-8")
     counted = _Counted(monkeypatch)
-    tree = build_tree(project, Cache(tmp_path / "cache"))
+    tree = build_tree(load_config(project), Cache(tmp_path / "cache"))
     # The models of vectara are made again; its files (their headers hold the spec's
     # sha256) are formatted again, in one run per pass.
     assert (counted.ruff, counted.models) == (2, 1)
-    assert 'PAUSED = "paused"' in tree["generated/vectara/models.py"]
-    assert tree == build_tree(project)
+    assert 'PAUSED = "paused"' in tree["vectara/models.py"]
+    assert tree == build_tree(load_config(project))
 
 
 def test_damaged_entries_are_made_again(project: Path, tmp_path: Path) -> None:
-    build_tree(project, Cache(tmp_path / "cache"))
+    build_tree(load_config(project), Cache(tmp_path / "cache"))
     entries = [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
     assert entries
     for path in entries:
         raw = path.read_bytes()
         path.write_bytes(raw[: len(raw) // 2])  # truncated, as by a full disk
-    assert build_tree(project, Cache(tmp_path / "cache")) == build_tree(project)
+    assert build_tree(load_config(project), Cache(tmp_path / "cache")) == build_tree(
+        load_config(project)
+    )
 
 
 def test_a_cache_that_cannot_be_written_only_costs_time(project: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("")
     cache = Cache(blocked)
-    assert build_tree(project, cache) == build_tree(project)
+    assert build_tree(load_config(project), cache) == build_tree(load_config(project))
     assert (cache.hits, cache.stores) == (0, 0)
 
 

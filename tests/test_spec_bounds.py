@@ -74,11 +74,13 @@ def _spec(schemas: dict[str, Any], schema: str, example: Any = None) -> dict[str
         media["example"] = example
     return {
         "openapi": "3.1.0",
-        "info": {"title": "hostile", "version": "1"},
+        "info": {"title": "hostile", "version": "1", "contact": {"name": "tests"}},
+        "tags": [{"name": "jobs"}],
         "paths": {
             "/jobs": {
                 "get": {
                     "operationId": "getJobs",
+                    "tags": ["jobs"],
                     "responses": {
                         "200": {"description": "ok", "content": {"application/json": media}}
                     },

@@ -247,7 +247,7 @@ class Client:
     ) -> Iterator[models.Job]:
         """Like :meth:`wait_for_job`, yielding every Job seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job_detail(id=id, retries=0, deadline=left),
+            lambda _left: self.get_job_detail(id=id, retries=0, deadline=_left),
             _WAITERS["job"],
             timeout=timeout,
             policy=poll,

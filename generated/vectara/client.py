@@ -273,12 +273,12 @@ class Client:
     ) -> Iterator[models.Job]:
         """Like :meth:`wait_for_job`, yielding every Job seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job(
+            lambda _left: self.get_job(
                 job_id=job_id,
                 request_timeout=request_timeout,
                 request_timeout_millis=request_timeout_millis,
                 retries=0,
-                deadline=left,
+                deadline=_left,
             ),
             _WAITERS["job"],
             timeout=timeout,

@@ -341,8 +341,8 @@ class Client:
     ) -> Iterator[models.Job]:
         """Like :meth:`wait_for_job`, yielding every Job seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job(
-                project_reference=project_reference, job_id=job_id, retries=0, deadline=left
+            lambda _left: self.get_job(
+                project_reference=project_reference, job_id=job_id, retries=0, deadline=_left
             ),
             _WAITERS["job"],
             timeout=timeout,
@@ -486,8 +486,8 @@ class Client:
     ) -> Iterator[models.JobBatch]:
         """Like :meth:`wait_for_job_batch`, yielding every JobBatch seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job_batch(
-                project_reference=project_reference, batch_id=batch_id, retries=0, deadline=left
+            lambda _left: self.get_job_batch(
+                project_reference=project_reference, batch_id=batch_id, retries=0, deadline=_left
             ),
             _WAITERS["job_batch"],
             timeout=timeout,

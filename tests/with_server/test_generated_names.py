@@ -58,7 +58,7 @@ with Client(base_url=sys.argv[1], timeout=5.0, retries=0) as client:
         arguments = {
             parameter: value(str(info.annotation))
             for parameter, info in inspect.signature(method).parameters.items()
-            if parameter not in ("timeout", "retries")
+            if parameter not in ("timeout", "retries", "deadline")
         }
         result = method(**arguments)
         calls.append({"method": name, "arguments": arguments,
@@ -349,7 +349,7 @@ def test_the_renames_are_the_documented_ones(examples: Path) -> None:
     names = re.findall(r"^\s+(\w+):", signature.group(1), re.MULTILINE)
     assert names == [
         "path_id", "query_id", "self_", "query", "user_id_", "user_id", "cookie_id",
-        "timeout", "retries",
+        "timeout", "retries", "deadline",
     ]  # fmt: skip
 
 
