@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ._lint_walk import resolve_local, subschemas
+from ._lint._walk import resolve_local, subschemas
 from ._load import LoadedSpec
 
 __all__ = ["MAX_EXPANSION", "Oversized", "oversized_schemas"]

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 _SCHEMAS = "#/components/schemas/"
-#: The operation extension that declares waiters (see ``_lint_waiters``).
+#: The operation extension that declares waiters (see ``_lint._waiters``).
 WAITERS_KEY = "x-specbind-waiters"
 _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)

@@ -24,10 +24,10 @@ import pytest
 from _support import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from specbind._cli._validate import _report as run_report
 from specbind._validate._check import Options
 from specbind._validate._report import RunInfo
 from specbind._validate._run import build_checker
-from specbind._validate_cli import _report as run_report
 
 PRUNNER = FIXTURES / "prunner"
 GOOD = (PRUNNER / "detail_simple_done.json").read_bytes()

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .._expansion import oversized_schemas
-from .._lint_walk import index_spec as lint_index
+from .._lint._walk import index_spec as lint_index
 from .._load import LoadedSpec, escape_pointer_token
 
 __all__ = [

@@ -14,13 +14,13 @@ The rules (ids as printed):
 - ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
 - ``response-additional-properties``: response schemas do not forbid fields a server adds;
 - ``waiter``, ``waiter-poll``, ``waiter-path``, ``waiter-value``: every ``x-specbind-waiters``
-  declaration can run as written (see ``_lint_waiters``).
+  declaration can run as written (see ``_waiters``).
 - ``info-contact``, ``operation-tags`` (warnings): what Spectral's ``oas`` ruleset checks,
-  see ``_lint_style``.
+  see ``_style``.
 - ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
   linear-time ECMA-262 engine runs (no backreference or lookaround, not too large).
 - ``python-name``: no two operationIds give one client method, and header and cookie
-  parameter names can be sent (see :mod:`codegen._lint_names`).
+  parameter names can be sent (see ``_python_names``).
 """
 
 from __future__ import annotations
@@ -30,14 +30,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from ._expansion import oversized_schemas
-from ._lint_examples import check_examples
-from ._lint_names import check_python_names
-from ._lint_openapi import check_openapi, check_openapi_shape, check_version
-from ._lint_refs import check_refs
-from ._lint_style import check_info_contact, check_operation_tags
-from ._lint_waiters import check_waiters
-from ._lint_walk import (
+from .._expansion import oversized_schemas
+from .._load import LoadedSpec
+from .._patterns import PatternError, search
+from .._problems import Problem
+from ._examples import check_examples
+from ._openapi import check_openapi, check_openapi_shape, check_version
+from ._python_names import check_python_names
+from ._refs import check_refs
+from ._style import check_info_contact, check_operation_tags
+from ._waiters import check_waiters
+from ._walk import (
     METHODS,
     Labelled,
     SpecIndex,
@@ -47,9 +50,6 @@ from ._lint_walk import (
     resolve_local,
     subschemas,
 )
-from ._load import LoadedSpec
-from ._patterns import PatternError, search
-from ._problems import Problem
 
 __all__ = ["lint_spec"]
 

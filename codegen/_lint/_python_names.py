@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ._lint_walk import Labelled, SpecIndex, child, follow
-from ._load import LoadedSpec
-from ._names import method_name, method_name_clashes
-from ._problems import Problem
+from .._load import LoadedSpec
+from .._names import method_name, method_name_clashes
+from .._problems import Problem
+from ._walk import Labelled, SpecIndex, child, follow
 
 __all__ = ["check_python_names"]
 

@@ -7,11 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
+from ._exits import EXIT_OK
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+__all__ = ["main"]
 
 _DESCRIPTION = """\
 specbind turns the hand-written OpenAPI specs in specs/ into typed Python bindings
@@ -119,15 +117,15 @@ def _build_parser(*, light: bool = False) -> argparse.ArgumentParser:
     if light:
         return parser
 
-    from ._validate_cli import add_validate_parser
+    from ._validate import add_validate_parser
 
     add_validate_parser(commands)
 
-    from ._diff_cli import add_diff_parser
+    from ._diff import add_diff_parser
 
     add_diff_parser(commands)
 
-    from ._wait_cli import add_wait_parser
+    from ._wait import add_wait_parser
 
     _add_project_option(add_wait_parser(commands))
     return parser
@@ -150,12 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser(light=light).parse_args(arguments)
     try:
         if args.command == "lint":
-            from ._lint_cli import run_lint
+            from ._lint import run_lint
 
             return run_lint(args.specs, args.project, strict=args.strict)
         if args.command == "generate":
-            from ._cache import default_cache_dir
-            from ._generate import run_generate
+            from .._cache import default_cache_dir
+            from .._generate import run_generate
 
             return run_generate(
                 args.project,
@@ -166,14 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 distribution=args.distribution,
             )
         if args.command == "wait":
-            from ._wait_cli import run_wait
+            from ._wait import run_wait
 
             return run_wait(args)
         if args.command == "diff":
-            from ._diff_cli import run_diff
+            from ._diff import run_diff
 
             return run_diff(args)
-        from ._validate_cli import run_validate
+        from ._validate import run_validate
 
         return run_validate(args)
     except KeyboardInterrupt:

@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from ._config import SHIPPED_SPECS, ConfigError, load_config
-from ._load import LoadedSpec, LoadError, load_spec
-from ._validate._check import Checker, Options
-from ._validate._drift import Drift
-from ._validate._models import ModelLayer, load_model_layer
-from ._validate._operations import SpecError
-from ._validate._report import FORMATS, RunInfo, Summary, make_report
-from ._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
+from .._config import SHIPPED_SPECS, ConfigError, load_config
+from .._load import LoadedSpec, LoadError, load_spec
+from .._validate._check import Checker, Options
+from .._validate._drift import Drift
+from .._validate._models import ModelLayer, load_model_layer
+from .._validate._operations import SpecError
+from .._validate._report import FORMATS, RunInfo, Summary, make_report
+from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
 
 __all__ = ["add_validate_parser", "run_validate"]
 
