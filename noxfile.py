@@ -77,14 +77,15 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite on every supported Python.
+    """The whole test suite: all of it on 3.11, all but the slow and packaging tests elsewhere.
 
-    The packaging tests (wheels installed into fresh environments, pre-commit on a scratch
-    repository) are slow and do not depend on the Python that runs them: they run once,
-    in the 3.11 session.
+    The slow tests (large inputs, mypy over generated projects, worker clusters) and the
+    packaging tests (wheels installed into fresh environments, pre-commit on a scratch
+    repository) check properties that do not depend on the Python that runs them, so
+    they run once, in the 3.11 session; every other test runs on every Python.
     """
     session.install(BINDINGS, "-e", ".[test]")
-    default = [] if session.python == "3.11" else ["-m", "not packaging"]
+    default = [] if session.python == "3.11" else ["-m", "not slow and not packaging"]
     session.run("pytest", *(session.posargs or default))
 
 
