@@ -26,8 +26,8 @@ from pathlib import Path
 from types import FrameType
 
 from hypothesis import HealthCheck, Phase, given, settings
+from specbind import load_spec
 from specbind._cli import _validate as _validate_cli
-from specbind._cli import load_spec
 
 from .targets import FIXTURES, TARGETS, Crash, Target
 
