@@ -1,5 +1,5 @@
 """The sessions that drive specbind: lint, typecheck, tests, packaging, lowest, generate,
-check, bench."""
+check, bench, fuzz."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import nox
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 ROOT = Path(__file__).parent
 
-nox.options.sessions = ["lint", "typecheck", "check", "packaging", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check", "lowest", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 # A session whose Python is missing fails rather than being skipped: the README's
 # commands must not report success having done nothing.
@@ -77,9 +77,16 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite, on every supported Python, but the packaging tests."""
+    """The whole test suite: all of it on 3.11, all but the slow and packaging tests elsewhere.
+
+    The slow tests (large inputs, mypy over generated projects, worker clusters) and the
+    packaging tests (wheels installed into fresh environments, pre-commit on a scratch
+    repository) check properties that do not depend on the Python that runs them, so
+    they run once, in the 3.11 session; every other test runs on every Python.
+    """
     session.install(BINDINGS, "-e", ".[test]")
-    session.run("pytest", *(session.posargs or ["-m", "not packaging"]))
+    default = [] if session.python == "3.11" else ["-m", "not slow and not packaging"]
+    session.run("pytest", *(session.posargs or default))
 
 
 @nox.session(python="3.11")
@@ -149,3 +156,15 @@ def bench(session: nox.Session) -> None:
     tool = str(peer / "bin" / "openapi-python-client")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs, env={"OPENAPI_PYTHON_CLIENT": tool})
+
+
+@nox.session(python="3.11")
+def fuzz(session: nox.Session) -> None:
+    """Fuzz validate, lint and the clients' decoding for a set time (not run by default).
+
+    ``nox -s fuzz -- SECONDS`` (else $SPECBIND_FUZZ_SECONDS, else 300). An input that
+    breaks an invariant is saved under tests/fixtures/fuzz/, where the tests replay it.
+    """
+    session.install(BINDINGS, "-e", ".[test]")
+    seconds = ["--seconds", session.posargs[0]] if session.posargs else []
+    session.run("python", "-m", "tests.fuzz", *seconds, env={"PYTHONPATH": str(ROOT)})

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _measure import timed
 from _prunner_jobs import job
 from specbind._load import load_spec
 from specbind._validate._run import auto_jobs
@@ -59,22 +60,6 @@ _BREAKAGES = (
     ("user missing", lambda body: body.pop("user")),
     ("created is not a date-time", lambda body: body.update(created="yesterday")),
     ("status not in the enum", lambda body: body["tasks"][0].update(status="paused")),
-)
-
-_MEASURE = textwrap.dedent(
-    """
-    import json, resource, subprocess, sys, time
-    started = time.perf_counter()
-    status = subprocess.run(sys.argv[2:], check=False).returncode
-    seconds = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime
-    with open(sys.argv[1], "w") as out:
-        json.dump(
-            {"seconds": seconds, "maxrss_kib": usage.ru_maxrss, "cpu_s": cpu, "status": status},
-            out,
-        )
-    """
 )
 
 _OPENAPI_CORE_SCRIPT = textwrap.dedent(
@@ -140,25 +125,6 @@ def write_lines(path: Path) -> tuple[int, list[int]]:
             sizes.append(len(line))
             out.write(line + b"\n")
     return invalid, sizes
-
-
-def timed(command: list[str], output: Path) -> tuple[float, int, int]:
-    """Run a command; its wall time, peak RSS in KiB and exit status.
-
-    A small Python process starts it and reads its ``ru_maxrss``: a child forked from
-    this process would count this process's memory as its own until it execs.
-    """
-    stats = output.with_suffix(".stats.json")
-    with output.open("wb") as out:
-        subprocess.run(  # noqa: S603 -- our own commands
-            [sys.executable, "-c", _MEASURE, str(stats), *command],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            check=True,
-        )
-    found = json.loads(stats.read_text())
-    return found["seconds"], found["maxrss_kib"], found["status"]
 
 
 def validate_command(lines: Path, *options: str) -> list[str]:

@@ -22,13 +22,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from _measure import measure, timed
 from bench_validate import (
     _OPENAPI_CORE_SCRIPT,
     LINES,
     OPENAPI_CORE_SUBSET,
     UNMARSHAL_SUBSET,
     main,
-    timed,
     validate_command,
     write_lines,
 )
@@ -65,20 +65,18 @@ def on_dask(workers: int, lines: Path, work: Path, expected: str) -> dict[str, A
         command = validate_command(
             lines, "--engine", "dask", "--scheduler", cluster.scheduler_address
         )
-        os.environ["SPECBIND_DASK_RANGE_BYTES"] = str(RANGE_BYTES)
         cpu_before = sum(client.run(_cpu_seconds).values())
-        seconds, client_rss, status = timed(command, output)
-        assert status == 1, output.read_text()[-2000:]
+        found = measure(command, output, env={"SPECBIND_DASK_RANGE_BYTES": str(RANGE_BYTES)})
+        assert found.status == 1, output.read_text()[-2000:]
         assert output.read_text() == expected, f"--engine dask ({workers}) differs from --jobs 1"
         rss = sorted(client.run(_peak_rss_kib).values())
         worker_cpu = sum(client.run(_cpu_seconds).values()) - cpu_before
-    client_cpu = json.loads(output.with_suffix(".stats.json").read_text())["cpu_s"]
     return {
-        "seconds": seconds,
-        "client_rss_kib": client_rss,
+        "seconds": found.seconds,
+        "client_rss_kib": found.maxrss_kib,
         "worker_rss_kib": rss,
         "worker_cpu_s": round(worker_cpu, 1),
-        "client_cpu_s": round(client_cpu, 1),
+        "client_cpu_s": round(found.cpu_seconds, 1),
     }
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._format import format_source
+from ._cache import Cache
+from ._format import format_sources
 from ._ir import Api, Operation, WaiterInfo, build_api
 from ._load import LoadedSpec
 from ._models import compile_models
@@ -35,27 +36,35 @@ def compile_project(
     versions: ToolVersions,
     progress: Callable[[str], None],
     names: Names,
+    cache: Cache | None = None,
 ) -> dict[str, str]:
     """Return {path under the output directory: content}: the bindings' project file,
-    the runtime and every spec's package."""
-    files: dict[str, str] = {}
+    the runtime and every spec's package.
+
+    Every source is rendered first, then all of them are formatted together. Models and
+    formatted files that ``cache`` holds are not made again.
+    """
+    sources: dict[str, str] = {}
     for module in sorted(_RUNTIME.glob("*.py")):
         header = _header(f"codegen/runtime/{module.name}", None, versions)
-        source = render("runtime.py.jinja2", header=header, source=module.read_text("utf-8"))
-        files[f"_runtime/{module.name}"] = format_source(
-            source, f"{names.package}/_runtime/{module.name}"
+        sources[f"_runtime/{module.name}"] = render(
+            "runtime.py.jinja2", header=header, source=module.read_text("utf-8")
         )
     top_header = _header("specs/*.yaml", None, versions)
-    files["__init__.py"] = format_source(
-        render("package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]),
-        f"{names.package}/__init__.py",
+    sources["__init__.py"] = render(
+        "package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]
     )
-    files["py.typed"] = ""
     for spec in specs:
         started = time.monotonic()
         api = build_api(spec)
-        files.update(_compile_api(api, spec, versions, names))
+        sources.update(_compile_api(api, spec, versions, names, cache))
         progress(f"compiled {spec.path} ({time.monotonic() - started:.1f} s)")
+    # ruff sees each file under the import package's name.
+    formatted = format_sources(
+        {f"{names.package}/{relative}": source for relative, source in sources.items()}, cache
+    )
+    files = {relative: formatted[f"{names.package}/{relative}"] for relative in sources}
+    files["py.typed"] = ""
     # After the specs compiled: their names are checked to be identifiers by then.
     files["pyproject.toml"] = render(
         "package/pyproject.toml.jinja2",
@@ -68,10 +77,11 @@ def compile_project(
 
 
 def _compile_api(
-    api: Api, spec: LoadedSpec, versions: ToolVersions, names: Names
+    api: Api, spec: LoadedSpec, versions: ToolVersions, names: Names, cache: Cache | None
 ) -> dict[str, str]:
+    """The unformatted sources of one spec's package, keyed by path under the output."""
     header = _header(api.spec_path, api.spec_sha256, versions)
-    sources = {"models.py": compile_models(api, spec.data, header)}
+    sources = {"models.py": compile_models(api, spec.data, header, cache)}
     for name in _PACKAGE_TEMPLATES:
         sources[name] = render(
             f"package/{name}.jinja2",
@@ -87,10 +97,7 @@ def _compile_api(
             },
             parameter_checks=_PARAMETER_CHECKS,
         )
-    return {
-        f"{api.name}/{name}": format_source(source, f"{names.package}/{api.name}/{name}")
-        for name, source in sources.items()
-    }
+    return {f"{api.name}/{name}": source for name, source in sources.items()}
 
 
 def _header(source: str, sha256: str | None, versions: ToolVersions) -> str:
@@ -105,8 +112,11 @@ def _operation_doc(operation: Operation) -> str:
     if operation.parameters:
         lines += ["", "Args:"]
         for parameter in operation.parameters:
-            about = " ".join((parameter.description or parameter.wire).split())
-            lines.append(f"    {parameter.python_name}: {about}")
+            about = " ".join((parameter.description or "").split())
+            if parameter.python_name != parameter.wire:
+                # A renamed argument names what it is sent as.
+                about = f"({parameter.location} {parameter.wire!r}) {about}".rstrip()
+            lines.append(f"    {parameter.python_name}: {about or parameter.wire}")
     errors = [r for r in operation.responses if not r.is_success]
     lines += ["", "Raises:"]
     for response in errors:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import shutil
 import sys
@@ -11,6 +10,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from ._cache import Cache
 from ._compile import Names, compile_project
 from ._config import Config, ConfigError, load_config
 from ._format import FormatError
@@ -28,11 +28,12 @@ def _say(message: str) -> None:
     print(f"specbind generate: {message}", file=sys.stderr, flush=True)
 
 
-def build_tree(config: Config) -> dict[str, str]:
+def build_tree(config: Config, cache: Cache | None = None) -> dict[str, str]:
     """Compile every spec in ``config.specs`` into {path under the output: file content}.
 
-    Raises :class:`LoadError`, :class:`CompileError` or :class:`PinError`; lint
-    problems raise :class:`CompileError` listing them.
+    With a ``cache``, what an earlier run made from the same input is not made
+    again. Raises :class:`LoadError`, :class:`CompileError` or :class:`PinError`;
+    lint problems raise :class:`CompileError` listing them.
     """
     versions = tool_versions()
     paths = sorted(config.specs.glob("*.yaml"))
@@ -52,7 +53,7 @@ def build_tree(config: Config) -> dict[str, str]:
             )
         specs.append(spec)
     names = Names(config.package, config.distribution)
-    tree = compile_project(specs, versions, progress=_say, names=names)
+    tree = compile_project(specs, versions, progress=_say, names=names, cache=cache)
     for relative, content in tree.items():
         if relative.endswith(".py"):
             _verify_python(f"{config.output}/{relative}", content)
@@ -61,12 +62,13 @@ def build_tree(config: Config) -> dict[str, str]:
 
 def _verify_python(shown: str, content: str) -> None:
     # The last line of defence against a template or spec string that broke out
-    # of its literal: whatever we write must at least parse.
+    # of its literal, or names that clash: whatever we write must compile, which
+    # also catches what ast.parse lets through (a duplicate argument, say).
     try:
-        ast.parse(content, filename=shown)
+        compile(content, shown, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise CompileError(
-            f"{shown}:{exc.lineno}: compile: generated code does not parse "
+            f"{shown}:{exc.lineno}: compile: generated code does not compile "
             f"({exc.msg}); this is a specbind bug"
         ) from None
 
@@ -121,13 +123,18 @@ def run_generate(
     output: Path | None = None,
     package: str | None = None,
     distribution: str | None = None,
+    cache_dir: Path | None = None,
 ) -> int:
-    """Regenerate the bindings (or, with ``check``, compare them); return the exit status."""
+    """Regenerate the bindings (or, with ``check``, compare them); return the exit status.
+
+    Models and formatted files are cached in ``cache_dir``; ``None`` makes them all.
+    """
     started = time.monotonic()
+    cache = Cache(cache_dir) if cache_dir is not None else None
     try:
         config = load_config(project, output=output, package=package, distribution=distribution)
         with tempfile.TemporaryDirectory(prefix="specbind-") as scratch:
-            tree = build_tree(config)
+            tree = build_tree(config, cache)
             # Written out and read back, so that what we compare is exactly what
             # a file system round trip gives.
             _write_tree(Path(scratch) / "out", tree)

@@ -14,6 +14,14 @@ from typing import Any
 from uuid import UUID
 
 from ._load import LoadedSpec, escape_pointer_token
+from ._names import (
+    LOCATIONS,
+    class_name,
+    class_names,
+    method_name,
+    model_attribute_names,
+    parameter_names,
+)
 from .runtime._regex import PatternError, compile_pattern
 
 __all__ = [
@@ -32,11 +40,10 @@ __all__ = [
     "UnionInfo",
     "WaiterInfo",
     "build_api",
-    "snake_case",
 ]
 
 _SCHEMAS = "#/components/schemas/"
-#: The operation extension that declares waiters (see ``_lint_waiters``).
+#: The operation extension that declares waiters (see ``_lint._waiters``).
 WAITERS_KEY = "x-specbind-waiters"
 _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)
@@ -67,6 +74,7 @@ class FieldInfo:
     """A model property, keyed by its wire name."""
 
     wire: str
+    python_name: str
     required: bool
     nullable: bool
     checks: tuple[CheckCall, ...]
@@ -230,17 +238,6 @@ class Api:
         return tuple(_error_class(status) for status in sorted(statuses))
 
 
-def snake_case(name: str) -> str:
-    """``exitCode`` -> ``exit_code``; a result that is not a safe identifier gets a suffix."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
-    result = re.sub(r"\W+", "_", spaced, flags=re.ASCII).strip("_").lower() or "value"
-    if result[0].isdigit():
-        result = f"field_{result}"
-    if keyword.iskeyword(result) or keyword.issoftkeyword(result):
-        result = f"{result}_"
-    return result
-
-
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMAS = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
 
@@ -300,16 +297,8 @@ def _error_class(status: int) -> ErrorClass:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = f"Status {status}"
-    name = _class_name(phrase)
+    name = class_name(phrase)
     return ErrorClass(status, name if name.endswith("Error") else f"{name}Error", phrase)
-
-
-def _class_name(component: str) -> str:
-    words = re.split(r"[^0-9A-Za-z]+", component)
-    name = "".join(word[:1].upper() + word[1:] for word in words if word)
-    if not name or name[0].isdigit():
-        name = f"Schema{name}"
-    return name
 
 
 def build_api(spec: LoadedSpec) -> Api:
@@ -384,17 +373,11 @@ class _Builder:
             )
 
     def _assign_class_names(self) -> dict[str, str]:
-        names: dict[str, str] = {}
-        taken: set[str] = set()
-        for component in sorted(self.schemas):
-            base = _class_name(component)
-            name, counter = base, 1
-            while name in taken:
-                counter += 1
-                name = f"{base}{counter}"
-            taken.add(name)
-            names[_SCHEMAS + escape_pointer_token(component)] = name
-        return names
+        components = sorted(self.schemas)
+        return {
+            _SCHEMAS + escape_pointer_token(component): name
+            for component, name in zip(components, class_names(components), strict=True)
+        }
 
     def _enum(self, pointer: str, schema: Mapping[str, Any]) -> EnumInfo:
         values = schema["enum"]
@@ -431,16 +414,19 @@ class _Builder:
 
     def _model(self, pointer: str, schema: Mapping[str, Any]) -> ModelInfo:
         required = set(schema.get("required", []))
+        properties: Mapping[str, Any] = schema["properties"]
+        names = model_attribute_names(list(properties))
         fields = {
             wire: FieldInfo(
                 wire=wire,
+                python_name=name,
                 required=wire in required,
                 nullable=self._nullable(prop),
                 checks=self._checks(prop),
                 description=prop.get("description"),
                 default={"default": prop["default"]} if "default" in prop else {},
             )
-            for wire, prop in schema["properties"].items()
+            for (wire, prop), name in zip(properties.items(), names, strict=True)
         }
         return ModelInfo(
             pointer=pointer,
@@ -526,11 +512,13 @@ class _Builder:
         for parameter in [*shared, *operation.get("parameters", [])]:
             resolved = self._deref_parameter(parameter)
             declared[(resolved["in"], resolved["name"])] = resolved
+        ordered = sorted(
+            declared.values(),
+            key=lambda p: (not p.get("required", False), LOCATIONS.index(p["in"])),
+        )
+        names = parameter_names([(str(p["in"]), str(p["name"])) for p in ordered])
         parameters = tuple(
-            sorted(
-                (self._parameter(p) for p in declared.values() if p["in"] != "cookie"),
-                key=lambda p: (not p.required, ("path", "query", "header").index(p.location)),
-            )
+            self._parameter(parameter, name) for parameter, name in zip(ordered, names, strict=True)
         )
         responses = tuple(
             self._response(status, self._deref_response(response))
@@ -545,7 +533,7 @@ class _Builder:
             )
         return Operation(
             operation_id=operation_id,
-            method_name=snake_case(operation_id),
+            method_name=method_name(operation_id),
             http_method=method.upper(),
             path=path,
             summary=operation.get("summary"),
@@ -569,7 +557,7 @@ class _Builder:
     def _deref_response(self, response: Mapping[str, Any]) -> Mapping[str, Any]:
         return self._deref_parameter(response)
 
-    def _parameter(self, parameter: Mapping[str, Any]) -> Parameter:
+    def _parameter(self, parameter: Mapping[str, Any], python_name: str) -> Parameter:
         schema = self._deref(parameter.get("schema", {}))
         kind = schema.get("type")
         python_type = {"integer": "int", "number": "float", "boolean": "bool"}.get(str(kind), "str")
@@ -577,7 +565,7 @@ class _Builder:
             python_type = "UUID"
         return Parameter(
             wire=str(parameter["name"]),
-            python_name=snake_case(str(parameter["name"])),
+            python_name=python_name,
             location=str(parameter["in"]),
             required=bool(parameter.get("required", False)),
             python_type=python_type,

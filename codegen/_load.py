@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ._load_events import Refused, escape_pointer_token, plain_document
 
 __all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
 
 #: A hand-written spec is a few dozen KB; anything this large is a mistake or an attack.
 MAX_SPEC_BYTES = 5 * 1024 * 1024
-#: YAML aliases can make a small file expand without bound ("billion laughs").
-_MAX_NODES = 500_000
 
 
 class LoadError(Exception):
@@ -35,11 +32,6 @@ class LoadError(Exception):
         if self.line:
             return f"{self.path}:{self.line}:{self.column}: load: {self.message}"
         return f"{self.path}: load: {self.message}"
-
-
-def escape_pointer_token(token: str) -> str:
-    """Escape one JSON Pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(frozen=True)
@@ -118,10 +110,10 @@ def load_spec(path: str | Path) -> LoadedSpec:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(shown, f"not UTF-8 text (byte {exc.start})") from None
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
     try:
-        document = yaml.load(text)
+        document, positions = plain_document(text)
+    except Refused as exc:
+        raise LoadError(shown, exc.message, exc.line, exc.column) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -129,74 +121,7 @@ def load_spec(path: str | Path) -> LoadedSpec:
         raise LoadError(shown, f"invalid YAML: {reason}", line, column) from None
     except YAMLError as exc:
         raise LoadError(shown, f"invalid YAML: {' '.join(str(exc).split())}") from None
-    except RecursionError:
-        raise LoadError(shown, "nesting too deep to parse") from None
-    if not isinstance(document, CommentedMap):
+    if not isinstance(document, dict):
         kind = "empty" if document is None else f"a {type(document).__name__}"
         raise LoadError(shown, f"the top level is {kind}; an OpenAPI document is a mapping")
-    positions: dict[str, tuple[int, int]] = {"": (1, 1)}
-    try:
-        data = _Plain(shown, positions).convert(document, "")
-    except RecursionError:
-        raise LoadError(shown, "nesting too deep to load") from None
-    return LoadedSpec(shown, data, hashlib.sha256(raw).hexdigest(), positions)
-
-
-class _Plain:
-    """Turns ruamel's round-trip nodes into plain data, recording each node's position."""
-
-    def __init__(self, path: str, positions: dict[str, tuple[int, int]]) -> None:
-        self.path = path
-        self.positions = positions
-        self.nodes = 0
-
-    def convert(self, node: Any, pointer: str) -> Any:
-        self.nodes += 1
-        if self.nodes > _MAX_NODES:
-            raise LoadError(self.path, f"more than {_MAX_NODES:,} nodes (YAML alias expansion?)")
-        if isinstance(node, CommentedMap):
-            result: dict[str, Any] = {}
-            for key, value in node.items():
-                if not isinstance(key, str):
-                    line, column = node.lc.key(key)
-                    raise LoadError(
-                        self.path,
-                        f"mapping key {key!r} is a {type(key).__name__}; keys must be strings",
-                        line + 1,
-                        column + 1,
-                    )
-                child = f"{pointer}/{escape_pointer_token(key)}"
-                line, column = node.lc.key(key)
-                self.positions[child] = (line + 1, column + 1)
-                result[key] = self.convert(value, child)
-            return result
-        if isinstance(node, CommentedSeq):
-            items: list[Any] = []
-            for index, value in enumerate(node):
-                child = f"{pointer}/{index}"
-                line, column = node.lc.item(index)
-                self.positions[child] = (line + 1, column + 1)
-                items.append(self.convert(value, child))
-            return items
-        return _scalar(node, self.path, self.positions.get(pointer, (0, 0)))
-
-
-def _scalar(node: Any, path: str, where: tuple[int, int]) -> Any:
-    """Map a ruamel scalar to its plain JSON counterpart."""
-    if node is None or isinstance(node, bool):
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        if not math.isfinite(node):
-            raise LoadError(path, f"{node!r} is not a JSON number", *where)
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    # Timestamps, dates and binary scalars have no JSON counterpart; a spec that
-    # means a string must quote it.
-    raise LoadError(
-        path,
-        f"unquoted {type(node).__name__} value {str(node)!r}; quote it to make it a string",
-        *where,
-    )
+    return LoadedSpec(shown, document, hashlib.sha256(raw).hexdigest(), positions)

@@ -6,39 +6,94 @@ rather than subclassing its model classes: the templates are its documented
 extension point, and they keep what it does well (naming, type hints, ordering,
 imports) while we add what it cannot know (wire names in field metadata,
 required and nullable flags, strict-mode checks, open enums). What it cannot know
-reaches the templates as ``#all#`` extra template data, keyed by schema pointer,
-with every spec string already rendered by :func:`specbind._render.literal`.
+reaches each class's template as its own extra template data, ``specbind``, keyed by
+the class's schema pointer, with every spec string already rendered by
+:func:`specbind._render.literal`.
+
+Not as ``#all#`` data: datamodel-code-generator deep-copies the ``#all#`` entry into
+every model it builds (``_copy_all_model_data`` in ``datamodel_code_generator/model/
+base.py``, called from ``DataModel.__init__``) and keeps each copy, so one table of all
+the classes made time and memory grow with the square of the schema count.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import sys
 import warnings
 from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-import datamodel_code_generator as dmcg
-from datamodel_code_generator.enums import DataModelType, InputFileType
-
+from ._cache import Cache
 from ._ir import Api, CheckCall, CompileError
 from ._render import TEMPLATES, docstring, literal, render
 
 __all__ = ["compile_models"]
 
 
-def compile_models(api: Api, spec_data: dict[str, Any], header: str) -> str:
-    """Return the source of ``generated/<api>/models.py`` (before formatting)."""
+def compile_models(
+    api: Api, spec_data: dict[str, Any], header: str, cache: Cache | None = None
+) -> str:
+    """Return the source of ``generated/<api>/models.py`` (before formatting).
+
+    What ``cache`` holds for the same input is reused; datamodel-code-generator (and
+    its 0.3 s of imports) runs only for a spec, template or tool that changed.
+    """
+    document = _without_discriminators(spec_data)
+    template_data = _template_data(api)
+    class_names = api.class_names()
+    if cache is None:
+        return _generate(api, document, template_data, class_names, header)
+    # Every input of _generate: its arguments, this module's code (the options it
+    # passes), the templates, and the versions of the tools that run them.
+    inputs = json.dumps([api.name, api.spec_path, document, template_data, class_names, header])
+    key = Cache.key(_identity(), inputs)
+    found = cache.get(key)
+    if found is None:
+        found = _generate(api, document, template_data, class_names, header)
+        cache.put(key, found)
+    return found
+
+
+@functools.cache
+def _identity() -> str:
+    code = [Path(__file__), *sorted((TEMPLATES / "models").glob("*.jinja2"))]
+    return "\n".join(
+        [
+            f"datamodel-code-generator {metadata.version('datamodel-code-generator')}",
+            f"jinja2 {metadata.version('jinja2')}",
+            f"python {sys.version_info[0]}.{sys.version_info[1]}",
+            *(f"{path.name}\n{path.read_text(encoding='utf-8')}" for path in code),
+        ]
+    )
+
+
+def _generate(
+    api: Api,
+    document: dict[str, Any],
+    template_data: dict[str, dict[str, Any]],
+    class_names: dict[str, str],
+    header: str,
+) -> str:
+    # Imported here: 0.3 s that a run which finds the models in the cache does not pay.
+    import datamodel_code_generator as dmcg
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+
     with warnings.catch_warnings():
         # It warns about formats it has no Python type for (int16, int32); the
         # ranges those formats imply are enforced by our checks instead.
         warnings.simplefilter("ignore")
         output = dmcg.generate(
-            _without_discriminators(spec_data),
+            document,
             input_file_type=InputFileType.OpenAPI,
             input_filename=f"{api.name}.yaml",
             output_model_type=DataModelType.DataclassesDataclass,
             custom_template_dir=TEMPLATES / "models",
-            extra_template_data=defaultdict(dict, {"#all#": {"specbind": _template_data(api)}}),
-            model_name_map=api.class_names(),
+            extra_template_data=defaultdict(dict, template_data),
+            model_name_map=class_names,
             additional_imports=["typing.Any"],
             # The runtime is imported relative to the bindings' own package, whatever it
             # is named; datamodel-code-generator takes only absolute additional imports,
@@ -80,12 +135,14 @@ def _without_discriminators(node: Any) -> Any:
     return node
 
 
-def _template_data(api: Api) -> dict[str, Any]:
+def _template_data(api: Api) -> dict[str, dict[str, Any]]:
+    """Each class's extra template data, keyed by its schema pointer."""
     models = {
         model.pointer: {
             "doc": _doc(model.description),
             "fields": {
                 wire: {
+                    "name": info.python_name,
                     # A default documents what the server assumes; the model keeps
                     # an absent field absent, so the default is only recorded.
                     "metadata": literal(
@@ -112,7 +169,7 @@ def _template_data(api: Api) -> dict[str, Any]:
         }
         for enum in api.enums
     }
-    return {"models": models, "enums": enums}
+    return {pointer: {"specbind": data} for pointer, data in {**models, **enums}.items()}
 
 
 def _check_data(check: CheckCall) -> dict[str, Any]:

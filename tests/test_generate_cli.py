@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from _support import ROOT
 
 
-def _specbind(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def specbind(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None, start: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m specbind ARGS``, or with ``start``, ``python -c START ARGS``."""
+    command = [sys.executable, "-c", start] if start else [sys.executable, "-m", "specbind"]
     return subprocess.run(
-        [sys.executable, "-m", "specbind", *args],
+        [*command, *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
         timeout=300,
         check=False,
     )
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's specs and committed output."""
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
-    shutil.copytree(
-        ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return tmp_path
-
-
 def test_committed_output_is_up_to_date() -> None:
-    done = _specbind("generate", "--check")
+    done = specbind("generate", "--check")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
     assert "up to date" in done.stderr
@@ -42,7 +39,7 @@ def test_committed_output_is_up_to_date() -> None:
 
 @pytest.mark.parametrize("check", [[], ["--check"]])
 def test_outside_a_project_it_says_where_it_looked(tmp_path: Path, check: list[str]) -> None:
-    done = _specbind("generate", *check, cwd=tmp_path)
+    done = specbind("generate", *check, cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, ""), done.stderr
     assert done.stderr == (
         f"specbind generate: {tmp_path / 'specs'} holds no *.yaml spec; run it in the "
@@ -58,22 +55,22 @@ def test_a_spec_change_is_caught_with_a_diff_then_regenerated(project: Path) -> 
     assert marker in text
     spec.write_text(text.replace(marker, marker + "        - paused\n"), encoding="utf-8")
 
-    stale = _specbind("generate", "--check", "--project", str(project))
+    stale = specbind("generate", "--check", "--project", str(project))
     assert stale.returncode == 1, stale.stderr
     assert "--- a/generated/vectara/models.py" in stale.stdout
     assert '+    PAUSED = "paused"' in stale.stdout
     assert "stale" in stale.stderr
 
-    assert _specbind("generate", "--project", str(project)).returncode == 0
-    fresh = _specbind("generate", "--check", "--project", str(project))
+    assert specbind("generate", "--project", str(project)).returncode == 0
+    fresh = specbind("generate", "--check", "--project", str(project))
     assert fresh.returncode == 0, fresh.stdout
     assert 'PAUSED = "paused"' in (project / "generated" / "vectara" / "models.py").read_text()
 
 
 def test_generating_twice_gives_identical_bytes(project: Path) -> None:
-    assert _specbind("generate", "--project", str(project)).returncode == 0
+    assert specbind("generate", "--project", str(project)).returncode == 0
     first = {p: p.read_bytes() for p in sorted((project / "generated").rglob("*.py"))}
-    assert _specbind("generate", "--project", str(project)).returncode == 0
+    assert specbind("generate", "--project", str(project)).returncode == 0
     second = {p: p.read_bytes() for p in sorted((project / "generated").rglob("*.py"))}
     assert first == second
     committed = {
@@ -88,7 +85,7 @@ def test_a_spec_with_lint_problems_is_not_compiled(project: Path) -> None:
         spec.read_text().replace("operationId: getJobDetail", "x-no-id: true"), encoding="utf-8"
     )
     before = (project / "generated" / "prunner" / "client.py").read_bytes()
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 2
     assert "operation-id" in done.stderr
     assert "Traceback" not in done.stderr
@@ -102,13 +99,13 @@ def test_style_warnings_do_not_stop_generate(project: Path) -> None:
         assert written in text
     text = text.replace("  contact:\n", "  x-contact:\n")
     spec.write_text(text.replace("      tags:\n        - jobs\n", ""), encoding="utf-8")
-    lint = _specbind("lint", "--project", str(project))
+    lint = specbind("lint", "--project", str(project))
     assert [line.split(": ")[1] for line in lint.stdout.splitlines()] == [
         "info-contact",
         "operation-tags",
     ]
     assert lint.returncode == 0
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 0, done.stderr
     assert "operation-tags" not in done.stderr
 
@@ -142,7 +139,7 @@ def test_shapes_the_generator_does_not_support_are_refused_clearly(
     waiters = text.index("      x-specbind-waiters:")
     text = text[:waiters] + text[text.index("      parameters:", waiters) :]
     spec.write_text(text.replace(old, new, 1), encoding="utf-8")
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 2, done.stderr
     assert "vectara.yaml:" in done.stderr
     assert expected in done.stderr
@@ -151,7 +148,7 @@ def test_shapes_the_generator_does_not_support_are_refused_clearly(
 
 def test_broken_yaml_is_one_clear_line(project: Path) -> None:
     (project / "specs" / "prunner.yaml").write_text("openapi: [3.1\n", encoding="utf-8")
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 2
     assert "prunner.yaml:" in done.stderr
     assert "Traceback" not in done.stderr
@@ -166,7 +163,7 @@ def test_every_generated_file_has_the_header() -> None:
 
 
 def test_help_explains_the_commands() -> None:
-    done = _specbind("generate", "--help")
+    done = specbind("generate", "--help")
     assert done.returncode == 0
     assert "--check" in done.stdout
     assert "unified diff" in done.stdout
@@ -178,7 +175,7 @@ def _configure(project: Path, table: str) -> None:
 
 def test_the_package_and_output_are_the_users_choice(project: Path) -> None:
     _configure(project, 'output = "bindings"\npackage = "acme_jobs"\n')
-    done = _specbind("generate", "--project", str(project))
+    done = specbind("generate", "--project", str(project))
     assert done.returncode == 0, done.stderr
     output = project / "bindings"
     written = sum(1 for path in output.rglob("*") if path.is_file())
@@ -207,12 +204,12 @@ def test_the_package_and_output_are_the_users_choice(project: Path) -> None:
         check=False,
     )
     assert (imported.returncode, imported.stdout) == (0, "[]\n"), imported.stderr
-    check = _specbind("generate", "--check", "--project", str(project))
+    check = specbind("generate", "--check", "--project", str(project))
     assert check.returncode == 0, check.stdout + check.stderr
     # The command line overrides the configuration for one run; the package names the
     # distribution unless --distribution does.
     other = project / "other"
-    done = _specbind(
+    done = specbind(
         "generate", "--project", str(project), "--output", str(other), "--package", "acme_two"
     )
     assert done.returncode == 0, done.stderr
@@ -237,7 +234,7 @@ def test_a_bad_configuration_is_one_clear_line(
     project: Path, table: str, arguments: list[str], message: str
 ) -> None:
     _configure(project, table)
-    done = _specbind("generate", "--check", "--project", str(project), *arguments)
+    done = specbind("generate", "--check", "--project", str(project), *arguments)
     assert (done.returncode, done.stdout) == (2, ""), done.stderr
     assert message in done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
@@ -247,7 +244,32 @@ def test_a_directory_specbind_did_not_write_is_not_replaced(project: Path) -> No
     mine = project / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me", encoding="utf-8")
-    done = _specbind("generate", "--project", str(project), "--output", str(mine))
+    done = specbind("generate", "--project", str(project), "--output", str(mine))
     assert done.returncode == 2
     assert "refusing to replace it" in done.stderr
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_output_does_not_depend_on_the_working_directory(tmp_path: Path) -> None:
+    # ruff sorts an import as first-party when the working directory holds a package
+    # of that name; generate must give the same bytes wherever it is started.
+    for name in ("attrs", "urllib3"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+    # Started as a user's installed command is: the working directory not on sys.path.
+    done = specbind(
+        *("generate", "--check", "--no-cache", "--project", str(ROOT)),
+        cwd=tmp_path,
+        start="import sys; sys.path.pop(0); from specbind._cli import main; sys.exit(main())",
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+
+
+def test_the_last_check_compiles_not_only_parses() -> None:
+    # ast.parse accepts a duplicate argument; only compiling finds it.
+    from specbind._generate import _verify_python
+    from specbind._ir import CompileError
+
+    _verify_python("generated/api/ok.py", "def f(a, b):\n    return a\n")
+    with pytest.raises(CompileError, match=r"^generated/api/client\.py:1: compile: .*duplicate"):
+        _verify_python("generated/api/client.py", "def f(a, a):\n    return a\n")

@@ -122,7 +122,7 @@ def test_spec_strings_survive_as_data(files: dict[str, str]) -> None:
     init = next(
         node
         for node in thing.body
-        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "field__init__"
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "init"
     )
     assert isinstance(init.value, ast.Call)
     assert _keyword(init.value, "metadata")["default"] == THING["properties"]["__init__"]["default"]
@@ -153,6 +153,6 @@ def test_hostile_package_imports_and_round_trips(hostile: Any) -> None:
     thing = hostile.strict_converter.structure(example, hostile.models.Thing)
     assert thing.class_ == "c"
     assert thing.def_ == 1
-    assert thing.field__init__ == "i"
+    assert thing.init == "i"
     assert as_instants(hostile.converter.unstructure(thing)) == as_instants(example)
     assert SPEC.data["servers"][0]["url"] == hostile.client.DEFAULT_BASE_URL

@@ -25,8 +25,8 @@ from _support import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from specbind import Validator
+from specbind._cli._validate import _report as run_report
 from specbind._validate._report import RunInfo
-from specbind._validate_cli import _report as run_report
 
 PRUNNER = FIXTURES / "prunner"
 GOOD = (PRUNNER / "detail_simple_done.json").read_bytes()

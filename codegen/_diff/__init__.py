@@ -12,5 +12,5 @@ The modules, in the order a diff uses them:
 - ``_fixtures`` checks stored captures against both versions and lists verdict flips;
 - ``_report`` (text, json) and ``_markdown`` print the result.
 
-The command line is ``specbind._diff_cli``.
+The command line is ``specbind._cli._diff``.
 """

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .._lint_walk import METHODS
+from .._lint._walk import METHODS
 from .._load import LoadedSpec
 from ._change import Change, Recorder
 from ._parameters import ParameterDiff, parameters_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._lint_walk import child, follow
+from .._lint._walk import child, follow
 from .._load import LoadedSpec
 
 __all__ = [

@@ -8,17 +8,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .._lint_refs import check_refs
-from .._lint_walk import index_spec as lint_index
+from .._lint._refs import check_refs
+from .._lint._walk import index_spec as lint_index
 from .._load import LoadedSpec, escape_pointer_token, iter_pointer
-from .._validate._fast import FirstLook
-from .._validate._finding import Finding, Result, Severity
-from .._validate._har import Exchange, HarError, parse_entry
-from .._validate._inputs import Body, Broken, HarEntry, Unit, Unreadable
-from .._validate._json import NotJson, Parsed, parse_json
-from .._validate._models import ModelLayer
-from .._validate._operations import Match, Parameter, SpecError, index_spec, is_json_media
-from .._validate._redact import (
+from ._fast import FirstLook
+from ._finding import Finding, Result, Severity
+from ._har import Exchange, HarError, parse_entry
+from ._inputs import Body, Broken, HarEntry, Unit, Unreadable
+from ._json import NotJson, Parsed, parse_json
+from ._models import ModelLayer
+from ._operations import Match, Parameter, SpecError, index_spec, is_json_media
+from ._redact import (
     REDACTED,
     is_secret_name,
     one_line,
@@ -27,8 +27,8 @@ from .._validate._redact import (
     show_text,
     show_value,
 )
-from .._validate._schema import Issue, SchemaLayer
-from .._validate._unknown import UnknownFields
+from ._schema import Issue, SchemaLayer
+from ._unknown import UnknownFields
 
 __all__ = ["Checker", "Options"]
 

@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-from .._validate._redact import cut
+from ._redact import cut
 
 __all__ = ["Exchange", "HarError", "parse_entry"]
 

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from .._validate._json import NotJson, Parsed, nested_too_deep, parse_json
-from .._validate._redact import one_line, redact_url
+from ._json import NotJson, Parsed, nested_too_deep, parse_json
+from ._redact import one_line, redact_url
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",

@@ -18,7 +18,7 @@ from typing import Any
 from cattrs import Converter
 
 from .._load import LoadedSpec
-from .._validate._redact import cut
+from ._redact import cut
 
 __all__ = ["Locate", "ModelError", "ModelLayer", "load_model_layer"]
 

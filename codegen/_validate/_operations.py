@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .._expansion import oversized_schemas
+from .._lint._walk import index_spec as lint_index
 from .._load import LoadedSpec, escape_pointer_token
 
 __all__ = [
@@ -208,6 +210,10 @@ class _Indexer:
                 operations[operation.id] = operation
         if not operations:
             raise self.fail("/paths", "the spec has no operations")
+        oversized = oversized_schemas(self.spec, lint_index(self.spec).schemas)
+        if oversized:
+            # Checking a payload against it would take exponential time; lint says so too.
+            raise self.fail(oversized[0].pointer, f"ref-expansion: {oversized[0].message}")
         servers = tuple(self.servers()) + tuple(_server(url, {}) for url in extra_servers)
         return SpecIndex(operations, servers)
 

@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import IO, Any, Protocol, TextIO
 from xml.etree import ElementTree as ET
 
-from .._validate._drift import Drift
-from .._validate._finding import Finding, Result
-from .._validate._redact import one_line
+from ._drift import Drift
+from ._finding import Finding, Result
+from ._redact import one_line
 
 __all__ = ["FORMATS", "Report", "RunInfo", "Summary", "make_report"]
 

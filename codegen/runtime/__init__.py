@@ -23,7 +23,7 @@ from ._errors import (
 from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
 from ._locate import error_locations
 from ._params import check_parameter
-from ._paths import header_value, path_segment, query_value
+from ._paths import cookie_header, header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
 from ._waiters import (
@@ -75,6 +75,7 @@ __all__ = [
     "_field",
     "_model",
     "check_parameter",
+    "cookie_header",
     "error_locations",
     "format_datetime",
     "header_value",

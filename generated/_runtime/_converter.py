@@ -25,6 +25,7 @@ from uuid import UUID
 import attrs
 from cattrs import Converter
 from cattrs.cols import list_structure_factory
+from cattrs.errors import BaseValidationError, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._checks import _STRICT, fails_source, off_unless_strict, validators_of
@@ -98,7 +99,19 @@ class _DetailedOnFailure(Converter):
         try:
             return self._first_try.structure(obj, cl)
         except Exception:
+            return self._detailed(obj, cl)
+
+    def _detailed(self, obj: Any, cl: Any) -> Any:
+        try:
             return super().structure(obj, cl)
+        except BaseValidationError:
+            raise
+        except Exception as exc:
+            # A value refused as a whole (a list where a model wants an object) fails in
+            # the model's own hook, before cattrs can group anything: group it here, so
+            # that every refusal is the documented validation error.
+            name = getattr(cl, "__name__", repr(cl))
+            raise ClassValidationError(f"While structuring {name}", [exc], cl) from None
 
 
 class _LenientDetailedOnFailure(_DetailedOnFailure, _LenientConverter):

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from enum import Enum
 from urllib.parse import quote
 from uuid import UUID
 
 from ._errors import InvalidParameterError, ParameterTypeError
 
-__all__ = ["check_path", "header_name", "header_value", "path_segment", "query_value"]
+__all__ = [
+    "check_path",
+    "cookie_header",
+    "header_name",
+    "header_value",
+    "path_segment",
+    "query_value",
+]
 
 # RFC 9110 field values: visible characters, spaces and tabs. CR and LF would start a
 # new header (or the body); NUL and the other controls are refused by careful servers.
@@ -122,3 +130,15 @@ def _utf8(text: str, *, name: str) -> str:
     except UnicodeEncodeError:
         raise InvalidParameterError(f"parameter {name!r} is not valid Unicode text") from None
     return text
+
+
+def cookie_header(cookies: Mapping[str, str]) -> str:
+    """Return the value of a ``Cookie`` header that sends each of ``cookies``.
+
+    Names must be RFC 9110 tokens; values are percent-encoded, so that no ``;``,
+    ``,``, space or quote in one can end it or forge another cookie.
+    """
+    return "; ".join(
+        f"{header_name(name)}={quote(_utf8(value, name=name), safe='')}"
+        for name, value in cookies.items()
+    )

@@ -174,31 +174,31 @@ class Client:
             name="id",
             pattern="^(?:(?:urn:uuid:)?(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})|\\{(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})\\})$",
         )
-        path = "/job/detail"
-        query: dict[str, str] = {}
-        query["id"] = query_value(id, name="id")
-        headers: dict[str, str] = {}
-        raw = self._transport.request(
+        _path = "/job/detail"
+        _query: dict[str, str] = {}
+        _query["id"] = query_value(id, name="id")
+        _headers: dict[str, str] = {}
+        _raw = self._transport.request(
             "GET",
-            path,
-            query=query,
-            headers=headers,
+            _path,
+            query=_query,
+            headers=_headers,
             timeout=timeout,
             retries=retries,
             deadline=deadline,
             idempotent=True,
         )
-        error_models: dict[int | str, type[Any]] = {
+        _error_models: dict[int | str, type[Any]] = {
             400: models.Error,
             404: models.Error,
             500: models.Error,
         }
         return structure_response(
-            raw,
+            _raw,
             method="GET",
             model=models.Job,
             converter=converter,
-            error_models=error_models,
+            error_models=_error_models,
             error_class_for=errors.error_class_for,
         )
 
@@ -247,7 +247,7 @@ class Client:
     ) -> Iterator[models.Job]:
         """Like :meth:`wait_for_job`, yielding every Job seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job_detail(id=id, retries=0, deadline=left),
+            lambda _left: self.get_job_detail(id=id, retries=0, deadline=_left),
             _WAITERS["job"],
             timeout=timeout,
             policy=poll,

@@ -136,8 +136,8 @@ class Client:
 
         Args:
             job_id: The ID of the job to get.
-            request_timeout: The API will make a best effort to complete the request in the specified seconds or time out.
-            request_timeout_millis: The API will make a best effort to complete the request in the specified milliseconds or time out.
+            request_timeout: (header 'Request-Timeout') The API will make a best effort to complete the request in the specified seconds or time out.
+            request_timeout_millis: (header 'Request-Timeout-Millis') The API will make a best effort to complete the request in the specified milliseconds or time out.
 
         Raises:
             ApiError: 403: Permissions do not allow retrieving a job.
@@ -182,36 +182,36 @@ class Client:
                 name="request_timeout_millis",
                 minimum=1,
             )
-        path = "/v2/jobs/" + path_segment(job_id, name="job_id")
-        query: dict[str, str] = {}
-        headers: dict[str, str] = {}
+        _path = "/v2/jobs/" + path_segment(job_id, name="job_id")
+        _query: dict[str, str] = {}
+        _headers: dict[str, str] = {}
         if request_timeout is not None:
-            headers["Request-Timeout"] = header_value(str(request_timeout), name="request_timeout")
+            _headers["Request-Timeout"] = header_value(str(request_timeout), name="request_timeout")
         if request_timeout_millis is not None:
-            headers["Request-Timeout-Millis"] = header_value(
+            _headers["Request-Timeout-Millis"] = header_value(
                 str(request_timeout_millis), name="request_timeout_millis"
             )
-        raw = self._transport.request(
+        _raw = self._transport.request(
             "GET",
-            path,
-            query=query,
-            headers=headers,
+            _path,
+            query=_query,
+            headers=_headers,
             timeout=timeout,
             retries=retries,
             deadline=deadline,
             idempotent=True,
         )
-        error_models: dict[int | str, type[Any]] = {
+        _error_models: dict[int | str, type[Any]] = {
             403: models.Error,
             404: models.NotFoundError,
             "default": models.Error,
         }
         return structure_response(
-            raw,
+            _raw,
             method="GET",
             model=models.Job,
             converter=converter,
-            error_models=error_models,
+            error_models=_error_models,
             error_class_for=errors.error_class_for,
         )
 
@@ -273,12 +273,12 @@ class Client:
     ) -> Iterator[models.Job]:
         """Like :meth:`wait_for_job`, yielding every Job seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job(
+            lambda _left: self.get_job(
                 job_id=job_id,
                 request_timeout=request_timeout,
                 request_timeout_millis=request_timeout_millis,
                 retries=0,
-                deadline=left,
+                deadline=_left,
             ),
             _WAITERS["job"],
             timeout=timeout,

@@ -179,32 +179,32 @@ class Client:
             name="job_id",
             uuid=True,
         )
-        path = (
+        _path = (
             "/projects/"
             + path_segment(project_reference, name="project_reference")
             + "/jobs/"
             + path_segment(job_id, name="job_id")
             + "/cancel"
         )
-        query: dict[str, str] = {}
-        headers: dict[str, str] = {}
-        raw = self._transport.request(
+        _query: dict[str, str] = {}
+        _headers: dict[str, str] = {}
+        _raw = self._transport.request(
             "POST",
-            path,
-            query=query,
-            headers=headers,
+            _path,
+            query=_query,
+            headers=_headers,
             timeout=timeout,
             retries=retries,
             deadline=deadline,
             idempotent=False,
         )
-        error_models: dict[int | str, type[Any]] = {}
+        _error_models: dict[int | str, type[Any]] = {}
         return structure_response(
-            raw,
+            _raw,
             method="POST",
             model=models.Job,
             converter=converter,
-            error_models=error_models,
+            error_models=_error_models,
             error_class_for=errors.error_class_for,
         )
 
@@ -259,31 +259,31 @@ class Client:
             name="job_id",
             uuid=True,
         )
-        path = (
+        _path = (
             "/projects/"
             + path_segment(project_reference, name="project_reference")
             + "/jobs/"
             + path_segment(job_id, name="job_id")
         )
-        query: dict[str, str] = {}
-        headers: dict[str, str] = {}
-        raw = self._transport.request(
+        _query: dict[str, str] = {}
+        _headers: dict[str, str] = {}
+        _raw = self._transport.request(
             "GET",
-            path,
-            query=query,
-            headers=headers,
+            _path,
+            query=_query,
+            headers=_headers,
             timeout=timeout,
             retries=retries,
             deadline=deadline,
             idempotent=True,
         )
-        error_models: dict[int | str, type[Any]] = {}
+        _error_models: dict[int | str, type[Any]] = {}
         return structure_response(
-            raw,
+            _raw,
             method="GET",
             model=models.Job,
             converter=converter,
-            error_models=error_models,
+            error_models=_error_models,
             error_class_for=errors.error_class_for,
         )
 
@@ -341,8 +341,8 @@ class Client:
     ) -> Iterator[models.Job]:
         """Like :meth:`wait_for_job`, yielding every Job seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job(
-                project_reference=project_reference, job_id=job_id, retries=0, deadline=left
+            lambda _left: self.get_job(
+                project_reference=project_reference, job_id=job_id, retries=0, deadline=_left
             ),
             _WAITERS["job"],
             timeout=timeout,
@@ -404,31 +404,31 @@ class Client:
             name="batch_id",
             uuid=True,
         )
-        path = (
+        _path = (
             "/projects/"
             + path_segment(project_reference, name="project_reference")
             + "/job-batches/"
             + path_segment(batch_id, name="batch_id")
         )
-        query: dict[str, str] = {}
-        headers: dict[str, str] = {}
-        raw = self._transport.request(
+        _query: dict[str, str] = {}
+        _headers: dict[str, str] = {}
+        _raw = self._transport.request(
             "GET",
-            path,
-            query=query,
-            headers=headers,
+            _path,
+            query=_query,
+            headers=_headers,
             timeout=timeout,
             retries=retries,
             deadline=deadline,
             idempotent=True,
         )
-        error_models: dict[int | str, type[Any]] = {}
+        _error_models: dict[int | str, type[Any]] = {}
         return structure_response(
-            raw,
+            _raw,
             method="GET",
             model=models.JobBatch,
             converter=converter,
-            error_models=error_models,
+            error_models=_error_models,
             error_class_for=errors.error_class_for,
         )
 
@@ -486,8 +486,8 @@ class Client:
     ) -> Iterator[models.JobBatch]:
         """Like :meth:`wait_for_job_batch`, yielding every JobBatch seen, the final one last."""
         return poll_until(
-            lambda left: self.get_job_batch(
-                project_reference=project_reference, batch_id=batch_id, retries=0, deadline=left
+            lambda _left: self.get_job_batch(
+                project_reference=project_reference, batch_id=batch_id, retries=0, deadline=_left
             ),
             _WAITERS["job_batch"],
             timeout=timeout,

@@ -107,25 +107,25 @@ class Client:
             pattern='^[a-z]+\'"""\\d$',
             max_length=40,
         )
-        path = "/things/" + path_segment(thing_id, name="thing_id")
-        query: dict[str, str] = {}
-        headers: dict[str, str] = {}
-        raw = self._transport.request(
+        _path = "/things/" + path_segment(thing_id, name="thing_id")
+        _query: dict[str, str] = {}
+        _headers: dict[str, str] = {}
+        _raw = self._transport.request(
             "GET",
-            path,
-            query=query,
-            headers=headers,
+            _path,
+            query=_query,
+            headers=_headers,
             timeout=timeout,
             retries=retries,
             deadline=deadline,
             idempotent=True,
         )
-        error_models: dict[int | str, type[Any]] = {}
+        _error_models: dict[int | str, type[Any]] = {}
         return structure_response(
-            raw,
+            _raw,
             method="GET",
             model=models.Thing,
             converter=converter,
-            error_models=error_models,
+            error_models=_error_models,
             error_class_for=errors.error_class_for,
         )

@@ -45,7 +45,7 @@ class Thing:
     a_b: str | Unset | None = _field(
         default=_UNSET, metadata={"wire": "a-b", "required": False, "nullable": True}
     )
-    field__init__: str | Unset = _field(
+    init: str | Unset = _field(
         default=_UNSET,
         metadata={
             "wire": "__init__",

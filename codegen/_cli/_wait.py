@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._ir import snake_case
+from .._names import snake_case
+from ._exits import EXIT_USAGE
 
 __all__ = ["EXIT_ERROR", "EXIT_TIMEOUT", "add_wait_parser", "run_wait"]
 
 EXIT_SUCCESS = 0
 EXIT_FAILURE = 1
-EXIT_USAGE = 2
 #: The deadline passed before the job reached a final state.
 EXIT_TIMEOUT = 3
 #: The wait could not go on: an error answer no acceptor expects, no answer, a bad body.

@@ -8,15 +8,19 @@ The rules (ids as printed):
 - ``example``: every example and schema default validates against its schema;
 - ``ref``, ``ref-remote``, ``ref-cycle``: every ``$ref`` is a local pointer that resolves,
   and no schema reaches itself (the generator makes no recursive models);
+- ``ref-expansion``: no schema grows past a bound when its ``$ref``s are written out
+  (checking against it would take exponential time);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;
 - ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
 - ``response-additional-properties``: response schemas do not forbid fields a server adds;
 - ``waiter``, ``waiter-poll``, ``waiter-path``, ``waiter-value``: every ``x-specbind-waiters``
-  declaration can run as written (see ``_lint_waiters``).
+  declaration can run as written (see ``_waiters``).
 - ``info-contact``, ``operation-tags`` (warnings): what Spectral's ``oas`` ruleset checks,
-  see ``_lint_style``.
+  see ``_style``.
 - ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
   linear-time ECMA-262 engine runs (no backreference or lookaround, not too large).
+- ``python-name``: no two operationIds give one client method, and header and cookie
+  parameter names can be sent (see ``_python_names``).
 """
 
 from __future__ import annotations
@@ -26,12 +30,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from ._lint_examples import check_examples
-from ._lint_openapi import check_openapi, check_version
-from ._lint_refs import check_refs
-from ._lint_style import check_info_contact, check_operation_tags
-from ._lint_waiters import check_waiters
-from ._lint_walk import (
+from .._expansion import oversized_schemas
+from .._load import LoadedSpec
+from .._patterns import PatternError, search
+from .._problems import Problem
+from ._examples import check_examples
+from ._openapi import check_openapi, check_openapi_shape, check_version
+from ._python_names import check_python_names
+from ._refs import check_refs
+from ._style import check_info_contact, check_operation_tags
+from ._waiters import check_waiters
+from ._walk import (
     METHODS,
     Labelled,
     SpecIndex,
@@ -41,9 +50,6 @@ from ._lint_walk import (
     resolve_local,
     subschemas,
 )
-from ._load import LoadedSpec
-from ._patterns import PatternError, search
-from ._problems import Problem
 
 __all__ = ["lint_spec"]
 
@@ -61,8 +67,11 @@ def lint_spec(spec: LoadedSpec) -> list[Problem]:
         # The other rules would only restate, at length, that this is not OpenAPI 3.1.
         return [_one_line(wrong_version)]
     index = index_spec(spec)
-    problems: set[Problem] = set()
-    for rule, check in _RULES:
+    oversized = oversized_schemas(spec, index.schemas)
+    problems = {
+        _problem(spec, found.pointer, "ref-expansion", found.message) for found in oversized
+    }
+    for rule, check in _BOUNDED_RULES if oversized else _RULES:
         try:
             problems.update(_one_line(found) for found in check(spec, index))
         except RecursionError:
@@ -324,4 +333,13 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("info-contact", check_info_contact),
     ("operation-tags", check_operation_tags),
     ("pattern-unsupported", _check_patterns),
+    ("python-name", check_python_names),
+]
+
+# The rules that never follow every path through the $refs: all but openapi-spec-validator's
+# semantic checks and the example checks, which are exponential in an oversized schema.
+_BOUNDED_RULES = [
+    (rule, check_openapi_shape if rule == "openapi" else check)
+    for rule, check in _RULES
+    if rule != "example"
 ]

@@ -8,17 +8,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._diff._change import RULES, SEVERITIES
-from ._diff._report import FAIL_ON, FORMATS, DiffReport, render_json, render_text
-from ._load import LoadedSpec, LoadError
+from .._diff._change import RULES, SEVERITIES
+from .._diff._report import FAIL_ON, FORMATS, DiffReport, render_json, render_text
+from .._load import LoadedSpec, LoadError
+from ._exits import EXIT_USAGE
 
 if TYPE_CHECKING:
-    from ._diff._api_diff import ApiEffect
-    from ._diff._fixtures import FixtureReport
+    from .._diff._api_diff import ApiEffect
+    from .._diff._fixtures import FixtureReport
 
 __all__ = ["add_diff_parser", "run_diff"]
 
-_EXIT_USAGE = 2
 _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 
 _HELP = """\
@@ -125,9 +125,9 @@ class _BadInput(Exception):
 def run_diff(args: argparse.Namespace) -> int:
     """Run ``specbind diff`` from parsed arguments; return the exit status."""
     # Imported here, not at the top: every command imports this module for its parser.
-    from ._diff._markdown import render_markdown
-    from ._diff._schema_diff import diff_specs
-    from ._diff._source import SourceError
+    from .._diff._markdown import render_markdown
+    from .._diff._schema_diff import diff_specs
+    from .._diff._source import SourceError
 
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -142,7 +142,7 @@ def run_diff(args: argparse.Namespace) -> int:
         fixtures = _fixtures(old, new, args.fixtures, args.operation, status)
     except (_BadInput, LoadError, SourceError) as exc:
         print(f"specbind diff: error: {exc}", file=sys.stderr)
-        return _EXIT_USAGE
+        return EXIT_USAGE
     report = DiffReport(
         old.path,
         new.path,
@@ -164,7 +164,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def _api_effect(old: LoadedSpec, new: LoadedSpec) -> ApiEffect:
-    from ._diff._api_diff import api_effect
+    from .._diff._api_diff import api_effect
 
     return api_effect(old, new)
 
@@ -174,7 +174,7 @@ def _fixtures(
 ) -> FixtureReport | None:
     if not paths:
         return None
-    from ._diff._fixtures import FixtureError, compare_fixtures
+    from .._diff._fixtures import FixtureError, compare_fixtures
 
     try:
         return compare_fixtures(old, new, paths, operation, status)
@@ -184,7 +184,7 @@ def _fixtures(
 
 def _specs(old: str, new: str | None) -> tuple[LoadedSpec, LoadedSpec]:
     """OLD and NEW; with OLD alone, its committed version and its working copy."""
-    from ._diff._source import read_committed, read_spec
+    from .._diff._source import read_committed, read_spec
 
     if new is not None:
         return read_spec(old), read_spec(new)

@@ -10,12 +10,12 @@ from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
 
-from ._lint_refs import has_broken_refs
-from ._lint_walk import SpecIndex, child, follow
-from ._load import LoadedSpec
-from ._problems import Problem
+from .._load import LoadedSpec
+from .._problems import Problem
+from ._refs import has_broken_refs
+from ._walk import SpecIndex, child, follow
 
-__all__ = ["check_openapi", "check_version"]
+__all__ = ["check_openapi", "check_openapi_shape", "check_version"]
 
 RULE = "openapi"
 #: The pattern OpenAPI 3.1's own schema requires of the `openapi` field.
@@ -42,18 +42,21 @@ def check_version(spec: LoadedSpec) -> Problem | None:
     )
 
 
+def check_openapi_shape(spec: LoadedSpec, _index: SpecIndex) -> Iterator[Problem]:
+    """The errors of the document's shape against OpenAPI 3.1's schema: linear in its size."""
+    for error in _validator(spec).schema_validator.iter_errors(spec.data):
+        yield _problem(spec, _pointer(error.absolute_path), error.message)
+
+
 def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
     """Every error openapi-spec-validator finds, at the node it is about."""
-    # Resolver handlers that refuse every scheme: no $ref may reach a file or the network.
-    validator = _LocatingValidator(SchemaPath.from_dict(spec.data, handlers=_EveryScheme()))
-    shape_errors = 0
-    for error in validator.schema_validator.iter_errors(spec.data):
-        shape_errors += 1
-        yield _problem(spec, _pointer(error.absolute_path), error.message)
+    shape_errors = list(check_openapi_shape(spec, index))
+    yield from shape_errors
     if has_broken_refs(spec, index):
         # Its semantic checks stop at the first $ref they cannot follow; the ref rules
         # report those, and the checks run once they resolve.
         return
+    validator = _validator(spec)
     try:
         for error in validator.root_validator(validator.schema_path):
             if error.validator == "format" and error.validator_value == "regex":
@@ -70,8 +73,16 @@ def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
             yield _problem(spec, "", f"openapi-spec-validator stopped: {type(exc).__name__}: {exc}")
 
 
+def _validator(spec: LoadedSpec) -> _LocatingValidator:
+    # Resolver handlers that refuse every scheme: no $ref may reach a file or the network.
+    return _LocatingValidator(SchemaPath.from_dict(spec.data, handlers=_EveryScheme()))
+
+
 def _problem(spec: LoadedSpec, pointer: str, message: str) -> Problem:
     line, column = spec.locate(pointer)
+    # openapi-spec-validator's jsonschema-rs backend appends the failing schema path and
+    # the whole offending instance to each message; the line already says where it is.
+    message = message.split("\n\nFailed validating", 1)[0]
     return Problem(spec.path, line, column, RULE, message)
 
 

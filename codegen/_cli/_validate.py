@@ -9,10 +9,10 @@ import sys
 import time
 from typing import TextIO
 
-from ._validate._drift import Drift
-from ._validate._report import FORMATS, RunInfo, Summary, make_report
-from ._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
-from ._validate._validator import Validator, ValidatorError
+from .._validate._drift import Drift
+from .._validate._report import FORMATS, RunInfo, Summary, make_report
+from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
+from .._validate._validator import Validator, ValidatorError
 
 __all__ = ["add_validate_parser", "run_validate"]
 
