@@ -145,7 +145,7 @@ def check(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks, each reported as a ratio against baselines measured in the same run."""
-    session.install(BINDINGS, "-e", ".[bench]")
+    session.install(BINDINGS, "-e", ".[bench,dask]")
     # openapi-python-client, the peer of bench_import, in an environment of its own: its
     # requirements (ruff, pydantic) differ from the toolkit's pins.
     peer = Path(session.create_tmp()) / "openapi-python-client"

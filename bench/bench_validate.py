@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -288,14 +289,19 @@ def show(found: dict[str, Any]) -> None:
     print(f"openapi-core found {core['invalid']} invalid in its {core['checked']} bodies")
 
 
-def main() -> None:
+def main(
+    measure: Callable[[Path, Path], dict[str, Any]] = run,
+    report: Callable[[dict[str, Any]], None] = show,
+    results: Path = RESULTS,
+) -> None:
+    """Measure in a scratch directory, print, and keep the figures in ``results``."""
     python = openapi_core_python()
     with tempfile.TemporaryDirectory(prefix="specbind-bench-") as temp:
-        found = run(python, Path(temp))
-    show(found)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(found, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+        found = measure(python, Path(temp))
+    report(found)
+    results.parent.mkdir(exist_ok=True)
+    results.write_text(json.dumps(found, indent=2) + "\n")
+    print(f"wrote {results}")
 
 
 if __name__ == "__main__":

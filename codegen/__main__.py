@@ -2,4 +2,7 @@
 
 from ._cli import main
 
-raise SystemExit(main())
+# Guarded: worker processes started by "spawn" (Dask's, multiprocessing's) import this
+# module again, and must not run the command.
+if __name__ == "__main__":
+    raise SystemExit(main())

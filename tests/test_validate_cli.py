@@ -28,6 +28,7 @@ from specbind import LoadedSpec, load_spec
 from specbind._validate._check import Checker, Options
 from specbind._validate._inputs import Body, Broken, open_input
 from specbind._validate._models import ModelLayer
+from specbind._validate._report import finding_line
 from specbind._validate._run import AUTO_MIN_BYTES, auto_jobs
 from specbind.runtime import error_locations
 
@@ -230,7 +231,10 @@ def test_open_enum_and_unknown_field_are_warnings_unless_strict(tmp_path: Path) 
     }
     drift = report["drift"]["getJob"]
     assert drift["enum values"][0]["value"] == '"reindex_everything"'
-    assert drift["unknown fields"][0]["pointer"] == "/surprise"
+    # An unknown field's entry has no value to give: the key is left out, not "".
+    assert drift["unknown fields"] == [
+        {"pointer": "/surprise", "count": 1, "example": f"{body} /surprise"}
+    ]
     code, report = validate_json("--spec", "vectara", "--strict", body)
     assert code == 1
     assert {f["severity"] for f in findings(report)} == {"error"}
@@ -364,9 +368,30 @@ def test_unreadable_inputs_exit_2_after_checking_the_others(tmp_path: Path) -> N
 
 
 def test_a_json_body_needs_an_operation_when_the_spec_has_several() -> None:
-    done = validate("--spec", "veryfront", PRUNNER / "detail_deps_done.json")
+    # A missing argument: a usage error before anything is checked, not an unreadable input.
+    body = PRUNNER / "detail_deps_done.json"
+    done = validate("--spec", "veryfront", HERE / "five_operations.har", body)
     assert done.returncode == 2
-    assert "needs --operation: the spec has cancelJob, getJob, getJobBatch" in done.stderr
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"specbind validate: error: {body} holds a JSON body: name the operation with --operation: "
+        "the spec has cancelJob, getJob, getJobBatch\n"
+    )
+
+
+def test_one_fault_is_one_finding_and_drift_is_only_what_the_spec_lacks(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}")
+    done = validate("--spec", "prunner", empty)
+    assert done.returncode == 1
+    required = prunner_job().keys() & {"id", "pipeline", "tasks", "user", "created"}
+    lines = done.stdout.splitlines()
+    for name in required:
+        (line,) = [line for line in lines if f" /{name}: " in line]
+        assert line.endswith("seen by the schema and model layers)")
+    # Missing required fields are the payload's fault: findings, not drift.
+    assert "missing required" not in done.stdout
+    assert "drift" not in done.stdout
 
 
 # -- Output formats and --jobs -----------------------------------------------------------
@@ -398,8 +423,10 @@ def test_json_report_shape() -> None:
         "found",
         "message",
         "keyword",
+        "layers",
     }
     assert finding["keyword"] == "type"
+    assert finding["layers"] == ["schema", "model"]
 
 
 def test_junit_report() -> None:
@@ -583,9 +610,10 @@ def test_model_errors_become_findings_with_wire_pointers() -> None:
     job = prunner_job()
     job["tasks"][1]["exitCode"] = "3"
     result = checker.check(Body("job.json", json.dumps(job).encode()))
-    rules = {(f.rule, f.pointer) for f in result.findings}
-    assert ("schema", "/tasks/1/exitCode") in rules
-    assert ("model", "/tasks/1/exitCode") in rules
+    # One fault, one finding: the schema layer's, saying the model layer saw it too.
+    (finding,) = [f for f in result.findings if f.pointer == "/tasks/1/exitCode"]
+    assert (finding.rule, finding.layers) == ("schema", ("schema", "model"))
+    assert "seen by the schema and model layers" in finding_line(finding)
 
 
 def test_layers_agree_on_every_ground_truth_file() -> None:
@@ -611,9 +639,10 @@ def test_layer_disagreement_is_reported() -> None:
     disagreements = [f for f in result.findings if f.rule != "schema"]
     assert [f.rule for f in disagreements] == ["layer-disagreement"]
     assert disagreements[0].pointer in ("/id", "/user")
-    # Both layers reject: model findings, and no disagreement.
+    # Both layers reject /id: one finding that says so, and no disagreement.
     result = checker.check(Body("job.json", b'{"id": "x"}'))
-    assert {f.rule for f in result.findings} == {"schema", "model"}
+    assert {f.rule for f in result.findings} == {"schema"}
+    assert next(f.layers for f in result.findings if f.pointer == "/id") == ("schema", "model")
 
 
 def test_the_real_generated_models_agree_with_the_schema(specs: dict[str, LoadedSpec]) -> None:

@@ -22,7 +22,7 @@ from specbind import load_spec
 from specbind._validate._check import Checker, Options
 from specbind._validate._fast import FirstLook
 from specbind._validate._inputs import Body
-from specbind._validate._run import build_checker
+from specbind._validate._validator import build_checker
 
 _CASES = [
     (name, operation, status, value)

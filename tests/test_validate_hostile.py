@@ -24,10 +24,9 @@ import pytest
 from _support import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from specbind import Validator
 from specbind._cli._validate import _report as run_report
-from specbind._validate._check import Options
 from specbind._validate._report import RunInfo
-from specbind._validate._run import build_checker
 
 PRUNNER = FIXTURES / "prunner"
 GOOD = (PRUNNER / "detail_simple_done.json").read_bytes()
@@ -288,15 +287,17 @@ def _broken(value: Any, secret: str) -> str:
 
 # The command's own report loop, on a checker built once: loading the spec dominates a run.
 _SPEC = str(ROOT / "specs" / "prunner.yaml")
-_CHECKER = build_checker(Options(_SPEC, "getJobDetail", "200", strict=False))
+_VALIDATOR = Validator(_SPEC, operation="getJobDetail")
 _INFO = RunInfo("prunner", _SPEC, "0" * 64, strict=False, notes=())
 
 
 def _report(report: str, *inputs: Path) -> str:
-    args = argparse.Namespace(format=report, jobs=1, inputs=[str(i) for i in inputs])
+    args = argparse.Namespace(
+        format=report, jobs=1, engine="processes", scheduler=None, inputs=[str(i) for i in inputs]
+    )
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        run_report(_CHECKER, args, _INFO)
+        run_report(_VALIDATOR, args, _INFO)
     return out.getvalue() + err.getvalue()
 
 

@@ -5,31 +5,25 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import re
 import sys
 import time
-from pathlib import Path
 from typing import TextIO
 
-from .._config import SHIPPED_SPECS, ConfigError, load_config
-from .._load import LoadedSpec, LoadError, load_spec
-from .._validate._check import Checker, Options
 from .._validate._drift import Drift
-from .._validate._models import ModelLayer, load_model_layer
-from .._validate._operations import SpecError
 from .._validate._report import FORMATS, RunInfo, Summary, make_report
-from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs, check_inputs
+from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
+from .._validate._validator import Validator, ValidatorError
 
 __all__ = ["add_validate_parser", "run_validate"]
 
 _EXIT_OK, _EXIT_INVALID, _EXIT_USAGE = 0, 1, 2
-_STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 
 _HELP = """\
 Check captured traffic against a spec, offline. Each INPUT is a JSON file (one response
 body), a JSON Lines file (one body per line; blank lines skipped) or a HAR 1.2 file
 (a browser or proxy export); the kind is detected from the content. `-` reads standard
-input.
+input. An INPUT may also be a glob or an fsspec URL (s3://, gs://, memory://, file://;
+needs specbind[dask]).
 
 JSON and JSON Lines bodies are checked as the response --operation and --status name
 (--operation may be left out when the spec has a single operation). In a HAR, each entry
@@ -65,6 +59,8 @@ examples:
   specbind validate --spec veryfront --operation getJob --status 200 captured.jsonl
   specbind validate --spec vectara --strict --format junit trace.har > report.xml
   specbind validate --spec specs/veryfront.yaml --jobs 4 --format json big.jsonl
+  specbind validate --spec prunner --engine dask --scheduler tcp://10.0.0.5:8786 \\
+      's3://captures/2026-11-29/*.jsonl'
   curl -s "$URL" | specbind validate --spec prunner -
 """
 
@@ -118,6 +114,25 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         ),
     )
     parser.add_argument(
+        "--engine",
+        choices=("processes", "dask"),
+        default="processes",
+        help=(
+            "processes (the default): --jobs local processes; dask: on a Dask cluster, "
+            "JSON Lines files cut into byte ranges (needs specbind[dask]); the output is "
+            "the same"
+        ),
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help=(
+            "with --engine dask, the scheduler of an existing cluster (tcp://host:8786); "
+            "default: a local cluster of one worker process per CPU"
+        ),
+    )
+    parser.add_argument(
         "--server",
         action="append",
         default=[],
@@ -139,94 +154,33 @@ def _jobs(text: str) -> int | str:
     return number
 
 
-class _UsageError(Exception):
-    """Wrong arguments; ``str()`` is the one line that says which and why."""
-
-
 def run_validate(args: argparse.Namespace) -> int:
     """Run ``specbind validate`` from parsed arguments; return the exit status."""
     # A report must never die on an unprintable character in a file name or payload.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    if args.scheduler and args.engine != "dask":
+        print("specbind validate: error: --scheduler needs --engine dask", file=sys.stderr)
+        return _EXIT_USAGE
     try:
-        config = load_config(Path())
-        spec = _load(args.spec, config.specs)
-        options = Options(
-            spec=spec.path,
+        validator = Validator(
+            args.spec,
             operation=args.operation,
-            status=args.status.upper() if args.status.lower().endswith("xx") else args.status,
+            status=args.status,
             strict=args.strict,
-            servers=tuple(args.server),
-            bindings=config.package,
+            servers=args.server,
         )
-        models = load_model_layer(spec, config.package)
-        checker = Checker(spec, options, None if isinstance(models, str) else models)
-        options = _check_operation(checker, options)
-    except (_UsageError, LoadError, SpecError, ConfigError) as exc:
+        validator.require_operation(args.inputs)
+    except ValidatorError as exc:
         print(f"specbind validate: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE
-    checker.options = options
-    info = RunInfo(spec.name, spec.path, spec.sha256, args.strict, tuple(_notes(checker, models)))
-    return _report(checker, args, info)
+    spec = validator.spec
+    info = RunInfo(spec.name, validator.spec_path, spec.sha256, args.strict, validator.notes)
+    return _report(validator, args, info)
 
 
-def _load(name: str, specs: Path) -> LoadedSpec:
-    """``--spec``: a path, or a name looked up in the project's specs directory (``specs``),
-    then among the specs specbind ships."""
-    if name.endswith((".yaml", ".yml", ".json")) or os.sep in name or "/" in name:
-        return load_spec(name)
-    candidates = [specs / f"{name}.yaml", SHIPPED_SPECS / f"{name}.yaml"]
-    for candidate in candidates:
-        if candidate.is_file():
-            return load_spec(candidate)
-    known = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")})
-    listed = ", ".join(known) if known else "none"
-    raise _UsageError(
-        f"--spec {name}: no {specs / name}.yaml here, nor shipped with specbind (known: {listed})"
-    )
-
-
-def _check_operation(checker: Checker, options: Options) -> Options:
-    """Check --operation and --status; default the operation of a one-operation spec."""
-    operations = checker.index.operations
-    if not _STATUS.fullmatch(options.status):
-        raise _UsageError(f"--status {options.status}: not a status (e.g. 200, 4XX, default)")
-    name = options.operation
-    if not name:
-        if len(operations) != 1:
-            return options
-        name = next(iter(operations))
-    operation = operations.get(name)
-    if operation is None:
-        raise _UsageError(
-            f"--operation {name}: not in the spec (known: {', '.join(sorted(operations))})"
-        )
-    response = operation.response_for(options.status)
-    if response is None:
-        raise _UsageError(
-            f"--status {options.status}: {name} declares no such response "
-            f"(declared: {', '.join(operation.responses)})"
-        )
-    if response.json_schema() is None:
-        raise _UsageError(f"--status {options.status}: {name} declares no JSON body schema for it")
-    return Options(options.spec, name, options.status, options.strict, options.servers)
-
-
-def _notes(checker: Checker, models: ModelLayer | str) -> list[str]:
-    """What the summary must say about the model layer: skipped, or missing models."""
-    if isinstance(models, str):
-        return [models]
-    return [
-        f"model layer: {models.package} has no model for {operation.id} {key}; "
-        "those bodies get the schema layer only"
-        for operation in checker.index.operations.values()
-        for key, response in operation.responses.items()
-        if response.json_schema() is not None and models.model_for(operation.id, key) is None
-    ]
-
-
-def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
+def _report(validator: Validator, args: argparse.Namespace, info: RunInfo) -> int:
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     report = make_report(args.format, sys.stdout, info, colour)
     summary = Summary()
@@ -237,7 +191,14 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
         jobs = auto_jobs(args.inputs) if auto else args.jobs
         # An explicit --jobs N is obeyed or refused; auto settles for one process.
         fallback = functools.partial(_say, progress) if auto else None
-        for result in check_inputs(checker, args.inputs, jobs, fallback=fallback):
+        results = validator.check_inputs(
+            args.inputs,
+            jobs=jobs,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            fallback=fallback,
+        )
+        for result in results:
             if result.findings or result.skipped or result.unreadable:
                 # Lines are about to be printed: take the progress line off first.
                 progress.clear()
@@ -250,7 +211,7 @@ def _report(checker: Checker, args: argparse.Namespace, info: RunInfo) -> int:
             drift.add(result)
             report.add(result)
             progress.update(summary)
-    except RunError as exc:
+    except (RunError, ValidatorError) as exc:
         progress.clear()
         print(f"specbind validate: error: {exc}", file=sys.stderr)
         return _EXIT_USAGE

@@ -11,7 +11,10 @@ The modules, in the order data flows through them:
   layer, and ``_fast`` the first look (jsonschema-rs) that spares it the payloads it
   would find nothing in; ``_models`` is the generated-model layer;
 - ``_check`` turns one unit into a result with all its findings;
-- ``_run`` drives the units through one or more processes, in order;
+- ``_validator`` is the public :class:`Validator` the command runs on: options in,
+  results out, the spec loaded once per process;
+- ``_run`` drives the units through one or more processes, in order; ``_dask`` through a
+  Dask cluster, JSON Lines files cut into byte ranges at line starts;
 - ``_drift`` and ``_report`` summarise and print.
 
 ``_finding`` holds the shape of findings and results and how values are shown in them;

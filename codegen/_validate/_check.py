@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -73,6 +73,7 @@ class _Where:
         expected: str = "",
         found: str = "",
         keyword: str = "",
+        layers: tuple[str, ...] = (),
     ) -> Finding:
         return Finding(
             self.label,
@@ -85,6 +86,7 @@ class _Where:
             found,
             message,
             keyword,
+            layers,
         )
 
     def result(self, findings: list[Finding]) -> Result:
@@ -129,13 +131,44 @@ class Checker:
 
     def _body_unit(self, unit: Body) -> Result:
         """A JSON or JSON Lines body, checked as the response the command line names."""
-        operation = self.index.operations[self.options.operation]
-        response = operation.response_for(self.options.status)
+        return self.body(
+            unit.label, unit.raw, unit.parsed, self.options.operation, self.options.status
+        )
+
+    def body(
+        self, label: str, raw: bytes, parsed: Parsed | None, operation_id: str, status: str
+    ) -> Result:
+        """One response body checked as ``operation_id``'s response for ``status``.
+
+        The caller checked first that the operation declares a JSON body for the status
+        (:meth:`body_schema_problem`).
+        """
+        operation = self.index.operations[operation_id]
+        response = operation.response_for(status)
         schema = response.json_schema() if response is not None else None
         if response is None or schema is None:
-            raise ValueError("the command line checks the operation and status first")
-        where = _Where(unit.label, operation.id, self.options.status)
-        return where.result(self._body(where, response.key, schema, unit.raw, unit.parsed))
+            raise ValueError("the operation and status are checked first")
+        where = _Where(label, operation.id, status)
+        return where.result(self._body(where, response.key, schema, raw, parsed))
+
+    def body_schema_problem(self, operation_id: str, status: str) -> str:
+        """Why bodies cannot be checked as ``operation_id`` ``status`` ("" when they can)."""
+        operations = self.index.operations
+        operation = operations.get(operation_id)
+        if operation is None:
+            return (
+                f"--operation {operation_id}: not in the spec "
+                f"(known: {', '.join(sorted(operations))})"
+            )
+        response = operation.response_for(status)
+        if response is None:
+            return (
+                f"--status {status}: {operation_id} declares no such response "
+                f"(declared: {', '.join(operation.responses)})"
+            )
+        if response.json_schema() is None:
+            return f"--status {status}: {operation_id} declares no JSON body schema for it"
+        return ""
 
     def _entry(self, unit: HarEntry) -> Result:
         """A HAR entry: match its operation, then check request and response."""
@@ -291,8 +324,8 @@ class Checker:
                 issues = self.schemas.issues(schema, parsed.value) + self._unknown(
                     schema, parsed.value
                 )
-            findings += [self._from_issue(where, issue, issue.pointer) for issue in issues]
-            findings += self._models(where, key, parsed.value, issues)
+            seen = [self._from_issue(where, issue, issue.pointer) for issue in issues]
+            findings += _one_per_fault(seen, self._models(where, key, parsed.value, issues))
         except RecursionError:
             findings.append(where.finding("", "error", "too-deep", "nested too deeply to check"))
         return findings
@@ -329,6 +362,7 @@ class Checker:
                     show_message(e.pointer, e.message),
                     expected=expected,
                     found=_shown_at(value, e.pointer),
+                    layers=("model",),
                 )
                 for e in errors
             ]
@@ -342,6 +376,7 @@ class Checker:
                     prefix + show_message(e.pointer, e.message),
                     expected=expected,
                     found=_shown_at(value, e.pointer),
+                    layers=("model",),
                 )
                 for e in errors
             ]
@@ -356,6 +391,7 @@ class Checker:
                     message,
                     expected=first.expected,
                     found=first.found,
+                    layers=("schema",),
                 )
             ]
         return []
@@ -371,7 +407,30 @@ class Checker:
             expected=issue.expected,
             found=found or issue.found,
             keyword=issue.keyword,
+            layers=("schema",),
         )
+
+
+def _one_per_fault(schema: list[Finding], model: list[Finding]) -> list[Finding]:
+    """The schema layer's findings, then the model layer's, one finding per fault.
+
+    A model finding at a pointer where the schema layer found an error too is the same
+    fault seen twice: the schema finding (worded after the spec) stays, saying that both
+    layers saw it.
+    """
+    first_error: dict[str, int] = {}
+    for index, finding in enumerate(schema):
+        if finding.severity == "error" and finding.rule != "unknown-field":
+            first_error.setdefault(finding.pointer, index)
+    merged = list(schema)
+    rest: list[Finding] = []
+    for finding in model:
+        index = first_error.get(finding.pointer, -1) if finding.rule == "model" else -1
+        if index < 0:
+            rest.append(finding)
+        else:
+            merged[index] = replace(merged[index], layers=("schema", "model"))
+    return merged + rest
 
 
 def _refuse_broken_refs(spec: LoadedSpec) -> None:

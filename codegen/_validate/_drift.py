@@ -1,13 +1,15 @@
 """The drift summary: what the traffic shows that the spec lacks, per operation.
 
 This is what a maintainer reads before editing a spec: fields the spec does not declare,
-enum values it does not list, required fields that were missing, values that were null
-where the spec says not nullable, and statuses it does not declare, each with a count and
-the first place it was seen.
+enum values it does not list, values that were null where the spec says not nullable,
+and statuses it does not declare, each with a count and the first place it was seen.
+(A required field that is missing is the traffic's fault, not the spec's: it is a
+finding, not drift.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,6 @@ __all__ = ["DRIFT_KINDS", "Drift"]
 DRIFT_KINDS = (
     "unknown fields",
     "enum values",
-    "missing required",
     "unexpected null",
     "undeclared statuses",
 )
@@ -32,10 +33,39 @@ class _Seen:
 
 
 class Drift:
-    """Counts drift across results, keyed by operation, kind, pointer and value."""
+    """Counts drift across results, keyed by operation, kind, pointer and value.
 
-    def __init__(self) -> None:
+    Two summaries merge (``a.merge(b)`` or ``a + b``) into the summary of both runs, ``a``
+    taken as the earlier: counts add up, and the first place seen is ``a``'s when both saw
+    it. So the parts of a distributed run add up to what one process counts.
+    """
+
+    def __init__(self, results: Iterable[Result] = ()) -> None:
         self._seen: dict[str, dict[str, dict[tuple[str, str], _Seen]]] = {}
+        for result in results:
+            self.add(result)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Drift) and self.as_dict() == other.as_dict()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: counts grow
+
+    def __add__(self, other: Drift) -> Drift:
+        return self.merge(other)
+
+    def merge(self, other: Drift) -> Drift:
+        """A new summary of this run followed by ``other``; neither is changed."""
+        merged = Drift()
+        for source in (self, other):
+            for operation, kinds in source._seen.items():
+                for kind, by_key in kinds.items():
+                    into = merged._seen.setdefault(operation, {}).setdefault(kind, {})
+                    for key, seen in by_key.items():
+                        if key in into:
+                            into[key].count += seen.count
+                        else:
+                            into[key] = _Seen(seen.count, seen.example)
+        return merged
 
     def add(self, result: Result) -> None:
         """Count the drift in one result's findings."""
@@ -57,12 +87,10 @@ class Drift:
         return {
             operation: {
                 kind: [
-                    {
-                        "pointer": pointer,
-                        "value": value,
-                        "count": seen.count,
-                        "example": seen.example,
-                    }
+                    # Kinds keyed by pointer alone (unknown fields) have no value to give.
+                    {"pointer": pointer}
+                    | ({"value": value} if value else {})
+                    | {"count": seen.count, "example": seen.example}
                     for (pointer, value), seen in sorted(kinds[kind].items())
                 ]
                 for kind in DRIFT_KINDS
@@ -78,7 +106,7 @@ class Drift:
             lines.append(f"  {operation}:")
             for kind, entries in kinds.items():
                 for entry in entries:
-                    what = " ".join(part for part in (entry["pointer"], entry["value"]) if part)
+                    what = " ".join(p for p in (entry["pointer"], entry.get("value", "")) if p)
                     lines.append(
                         f"    {kind}: {what}: seen {entry['count']}x, first at {entry['example']}"
                     )
@@ -94,8 +122,6 @@ def _classify(finding: Finding) -> tuple[str, tuple[str, str]] | None:
         return ("unknown fields", (pointer, ""))
     if finding.keyword == "enum":
         return ("enum values", (pointer, finding.found))
-    if finding.keyword == "required":
-        return ("missing required", (pointer, ""))
     if finding.keyword == "type" and finding.found == "null":
         return ("unexpected null", (pointer, ""))
     return None

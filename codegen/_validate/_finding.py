@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
-__all__ = ["Finding", "Outcome", "Result", "Severity"]
+__all__ = ["Finding", "Outcome", "Result", "Severity", "ValidatorError"]
 
 Severity = Literal["error", "warning"]
 Outcome = Literal["valid", "invalid", "skipped", "unreadable"]
+
+
+class ValidatorError(Exception):
+    """The check cannot be made as asked (a bad spec, operation or status, a body with
+    no operation, a missing extra). ``str()`` is one line, as the command prints it."""
 
 
 @dataclass(frozen=True)
@@ -16,7 +21,9 @@ class Finding:
     """One problem in one payload.
 
     ``keyword`` is the JSON Schema keyword behind a schema finding (``type``, ``enum``,
-    ``required``...); the drift summary groups findings by it.
+    ``required``...); the drift summary groups findings by it. ``layers`` names the
+    checks that saw the fault: ``schema`` (JSON Schema), ``model`` (the generated
+    models), both, or none for a payload that could not be read as JSON at all.
     """
 
     input: str
@@ -29,6 +36,13 @@ class Finding:
     found: str
     message: str
     keyword: str = ""
+    layers: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding as JSON-ready data (``layers`` as a list)."""
+        data = asdict(self)
+        data["layers"] = list(self.layers)
+        return data
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,19 @@ class Result:
     skipped: str = ""
     unreadable: str = ""
     detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as JSON-ready data, as ``--format json`` writes it."""
+        return {
+            "input": self.input,
+            "operation": self.operation,
+            "status": self.status,
+            "outcome": self.outcome,
+            "skipped": self.skipped,
+            "unreadable": self.unreadable,
+            "detail": self.detail,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
 
     @property
     def outcome(self) -> Outcome:

@@ -7,6 +7,7 @@ HAR, an input that cannot be read).
 
 from __future__ import annotations
 
+import glob
 import io
 import json
 import os
@@ -16,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from ._json import NotJson, Parsed, nested_too_deep, parse_json
 from ._redact import one_line, redact_url
@@ -32,7 +33,14 @@ __all__ = [
     "Unit",
     "Unreadable",
     "UnreadableInput",
+    "Window",
+    "expand",
+    "import_fsspec",
+    "is_url",
+    "json_lines",
+    "kind_of",
     "open_input",
+    "open_stream",
 ]
 
 #: A JSON Lines line longer than this is reported, not parsed (nor held in memory).
@@ -47,7 +55,10 @@ _BLANK = b" \t\r\n"
 _SNIFF_LINES = 10
 
 Kind = Literal["json", "jsonl", "har"]
-_Stream = io.BufferedReader | io.BufferedRandom
+if TYPE_CHECKING:
+    _Stream = io.BufferedReader[Any] | io.BufferedRandom
+else:
+    _Stream = io.BufferedReader | io.BufferedRandom
 _SUFFIXES: dict[str, Kind] = {".har": "har", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -115,7 +126,7 @@ class Input:
         """Yield the input's units in order; a read error ends them with :class:`Unreadable`."""
         try:
             if self.kind == "jsonl":
-                yield from _json_lines(self._stream, self.label)
+                yield from json_lines(self._stream, self.label)
             else:
                 yield from _document(self._stream, self.label, self.kind)
         except OSError as exc:
@@ -129,7 +140,9 @@ class UnreadableInput(Exception):
 def open_input(name: str) -> Input:
     """Open a file (``-`` is standard input) and detect its kind. Raises UnreadableInput."""
     if name == "-":
-        return _open_stdin()
+        return open_stream("<stdin>", sys.stdin.buffer)
+    if is_url(name):
+        return _open_url(name)
     try:
         # Before opening: opening a FIFO waits for a writer, maybe forever.
         mode = os.stat(name).st_mode
@@ -145,7 +158,7 @@ def open_input(name: str) -> Input:
     except OSError as exc:
         raise UnreadableInput(f"cannot open: {exc.strerror or exc}") from None
     try:
-        kind = _SUFFIXES.get(os.path.splitext(name)[1].lower()) or _sniff(stream)
+        kind = kind_of(name, stream)
         stream.seek(0)
     except OSError as exc:
         stream.close()
@@ -153,18 +166,94 @@ def open_input(name: str) -> Input:
     return Input(name, stream, kind)
 
 
-def _open_stdin() -> Input:
-    """Spool standard input to a temporary file: sniffing needs to read it twice."""
+def open_stream(label: str, source: IO[bytes]) -> Input:
+    """Spool a byte stream (standard input, a file object, a remote file) to a temporary
+    file, and detect its kind: sniffing needs to read it twice. Raises UnreadableInput."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by Input.__exit__
     try:
-        shutil.copyfileobj(sys.stdin.buffer, spool, _SKIP_CHUNK)
+        shutil.copyfileobj(source, spool, _SKIP_CHUNK)
         spool.seek(0)
-        kind = _sniff(spool)
+        kind = kind_of(label, spool)
         spool.seek(0)
     except OSError as exc:
         spool.close()
         raise UnreadableInput(f"read failed: {exc.strerror or exc}") from None
-    return Input("<stdin>", spool, kind)
+    return Input(label, spool, kind)
+
+
+def _open_url(url: str) -> Input:
+    """An fsspec URL (``s3://``, ``gs://``, ``memory://``, ``file://``...), spooled."""
+    fsspec = import_fsspec()
+    try:
+        with fsspec.open(url, "rb") as remote:
+            return open_stream(url, remote)
+    except FileNotFoundError:
+        raise UnreadableInput("no such file") from None
+    except (OSError, ValueError) as exc:
+        raise UnreadableInput(f"cannot open: {one_line(str(exc))[:200]}") from None
+
+
+def is_url(name: str) -> bool:
+    """Whether an input names an fsspec URL rather than a local path."""
+    return "://" in name
+
+
+def import_fsspec() -> Any:
+    """fsspec, or UnreadableInput saying how to install it."""
+    try:
+        import fsspec
+    except ImportError:
+        raise UnreadableInput("reading URLs needs fsspec: pip install 'specbind[dask]'") from None
+    return fsspec
+
+
+def expand(name: str) -> list[str]:
+    """The inputs a name stands for: a glob's matches, sorted (local or an fsspec URL),
+    else the name itself (a glob that matches nothing is reported as unreadable)."""
+    if name == "-" or not glob.has_magic(name) or os.path.exists(name):
+        return [name]
+    if is_url(name):
+        fsspec = import_fsspec()
+        try:
+            fs, pattern = fsspec.core.url_to_fs(name)
+            matches = sorted(fs.unstrip_protocol(path) for path in fs.glob(pattern))
+        except (OSError, ValueError):
+            return [name]  # reported as unreadable when it is opened
+    else:
+        matches = sorted(glob.glob(name))
+    return matches or [name]
+
+
+def kind_of(label: str, stream: IO[bytes]) -> Kind:
+    """An input's kind: from its name's suffix (``.har``, ``.jsonl``, ``.ndjson``), else
+    from the content at the stream's position."""
+    known = _SUFFIXES.get(os.path.splitext(label)[1].lower())
+    if known:
+        return known
+    if isinstance(stream, io.BufferedReader | io.BufferedRandom):
+        return _sniff(stream)
+    return _sniff(io.BufferedReader(Window(stream, sys.maxsize)))
+
+
+class Window(io.RawIOBase):
+    """At most the next ``left`` bytes of a stream, as a raw stream that a BufferedReader
+    can wrap (for ``peek`` and ``readline``): a byte range of a file, or a remote file."""
+
+    def __init__(self, stream: IO[bytes], left: int) -> None:
+        self._stream = stream
+        self._left = left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = min(len(buffer), self._left)
+        if want <= 0:
+            return 0
+        data = self._stream.read(want)
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
 
 
 def _sniff(stream: _Stream) -> Kind:
@@ -227,12 +316,14 @@ def _skip_blank(stream: _Stream) -> int:
     return lines
 
 
-def _json_lines(stream: _Stream, label: str) -> Iterator[Unit]:
+def json_lines(stream: _Stream, label: str, before: int = 0) -> Iterator[Unit]:
     """One unit per non-blank line, labelled ``file:line``; never holds a long line whole.
 
-    Blank lines are skipped a buffer at a time: they cost neither memory nor a loop each.
+    ``before`` is how many lines precede the stream in its file (a byte range of it
+    starts at a line). Blank lines are skipped a buffer at a time: they cost neither
+    memory nor a loop each.
     """
-    number = 0
+    number = before
     while True:
         number += _skip_blank(stream)
         line = stream.readline(MAX_LINE_BYTES + 1)

@@ -108,6 +108,8 @@ def finding_line(finding: Finding) -> str:
         details.append(f"expected {finding.expected}")
     if finding.found:
         details.append(f"found {finding.found}")
+    if len(finding.layers) > 1:
+        details.append(f"seen by the {' and '.join(finding.layers)} layers")
     tail = f" ({'; '.join(details)})" if details else ""
     location = f"{where} {pointer}" if where else pointer
     # One line, whatever the input put in a label or a value: no line can be forged.
@@ -165,16 +167,7 @@ class _JsonReport:
         self.count = 0
 
     def add(self, result: Result) -> None:
-        data = {
-            "input": result.input,
-            "operation": result.operation,
-            "status": result.status,
-            "outcome": result.outcome,
-            "skipped": result.skipped,
-            "unreadable": result.unreadable,
-            "detail": result.detail,
-            "findings": [asdict(finding) for finding in result.findings],
-        }
+        data = result.to_json()
         # As json.dump(indent=2) would write it two levels down; ASCII output, so lone
         # surrogates from bad input survive as escapes, and no string holds a line break.
         text = json.dumps(data, indent=2).replace("\n", "\n    ")

@@ -10,19 +10,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .._load import load_spec
 from ._check import Checker, Options
 from ._finding import Result
-from ._inputs import (
-    Body,
-    Unit,
-    Unreadable,
-    UnreadableInput,
-    open_input,
-)
-from ._models import load_model_layer
+from ._inputs import Body, Unit
 
-__all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "build_checker", "check_inputs"]
+__all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "check_units", "usable_cpus"]
 
 #: Units per batch sent to a worker, and raw bytes per batch: enough to amortise the
 #: hand-off, small enough to keep memory flat and all workers busy.
@@ -44,13 +36,6 @@ class RunError(Exception):
     """The run could not go on (a worker process died). ``str()`` is one line."""
 
 
-def build_checker(options: Options) -> Checker:
-    """Load the spec and the model layer and build a checker (each worker builds its own)."""
-    spec = load_spec(options.spec)
-    models = load_model_layer(spec, options.bindings)
-    return Checker(spec, options, None if isinstance(models, str) else models)
-
-
 def auto_jobs(inputs: Sequence[str], cpus: int | None = None) -> int:
     """How many processes ``--jobs auto`` uses: one per CPU for large inputs, else one.
 
@@ -68,29 +53,29 @@ def auto_jobs(inputs: Sequence[str], cpus: int | None = None) -> int:
             total += found.st_size
     if total < AUTO_MIN_BYTES:
         return 1
-    return max(1, min(cpus if cpus is not None else _usable_cpus(), _AUTO_MAX_JOBS))
+    return max(1, min(cpus if cpus is not None else usable_cpus(), _AUTO_MAX_JOBS))
 
 
-def _usable_cpus() -> int:
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform (macOS, Windows)
         return os.cpu_count() or 1
 
 
-def check_inputs(
+def check_units(
     checker: Checker,
-    inputs: Sequence[str],
+    units: Iterator[Unit],
     jobs: int,
     *,
     fallback: Callable[[str], None] | None = None,
 ) -> Iterator[Result]:
-    """Results for every unit of every input, in order, whatever ``jobs`` is.
+    """Results for every unit, in order, whatever ``jobs`` is.
 
     When the worker processes cannot be started, ``fallback`` (if given) is told why and
     every unit is checked in this process; without ``fallback`` that is a ``RunError``.
     """
-    units: Iterator[Unit] = _units(checker, inputs)
     if jobs > 1:
         try:
             yield from _in_workers(checker, units, jobs)
@@ -114,26 +99,6 @@ class _NoWorkers(Exception):
         super().__init__(reason)
         self.reason = reason
         self.batch = batch
-
-
-def _units(checker: Checker, inputs: Iterable[str]) -> Iterator[Unit]:
-    operations = checker.index.operations
-    for name in inputs:
-        label = "<stdin>" if name == "-" else name
-        try:
-            opened = open_input(name)
-        except UnreadableInput as exc:
-            yield Unreadable(label, str(exc))
-            continue
-        with opened:
-            if opened.kind != "har" and not checker.options.operation:
-                yield Unreadable(
-                    label,
-                    f"a {opened.kind.upper()} body needs --operation: the spec has "
-                    f"{', '.join(sorted(operations))}",
-                )
-                continue
-            yield from opened.units()
 
 
 def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
@@ -193,7 +158,9 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
 def _start_worker(options: Options) -> None:
     global _worker  # noqa: PLW0603 -- one checker per worker process, built once
     if _worker is None or _worker.options != options:
-        _worker = build_checker(options)
+        from ._validator import checker_for
+
+        _worker = checker_for(options)
 
 
 def _check_batch(batch: list[Unit]) -> list[Result]:

@@ -27,7 +27,7 @@ from types import FrameType
 
 from hypothesis import HealthCheck, Phase, given, settings
 from specbind import load_spec
-from specbind._cli import _validate as _validate_cli
+from specbind._validate import _validator
 
 from .targets import FIXTURES, TARGETS, Crash, Target
 
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
     # The validate targets read the same spec for every input: parse it once (the lint
     # target fuzzes the loader itself).
-    vars(_validate_cli)["load_spec"] = functools.cache(load_spec)
+    vars(_validator)["load_spec"] = functools.cache(load_spec)
     signal.signal(signal.SIGALRM, _no_answer)
     targets = [TARGETS[name] for name in args.target or sorted(TARGETS)]
     end = time.monotonic() + args.seconds

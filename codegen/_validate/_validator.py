@@ -1,0 +1,354 @@
+"""The public face of ``specbind validate``: :class:`Validator`, which the command runs on.
+
+A validator holds only its options: the spec, the checks it builds from it and the model
+layer are loaded on first use, once per process, and kept by that process. So a validator
+pickles in a few hundred bytes and can be sent to Dask workers, Spark executors or a
+multiprocessing pool, each of which loads the spec once.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from .._config import SHIPPED_SPECS, ConfigError, load_config
+from .._load import LoadedSpec, LoadError, load_spec
+from ._check import Checker, Options
+from ._finding import Result, ValidatorError
+from ._inputs import (
+    HarEntry,
+    Unit,
+    Unreadable,
+    UnreadableInput,
+    expand,
+    is_url,
+    open_input,
+    open_stream,
+)
+from ._json import Parsed
+from ._models import ModelLayer, load_model_layer
+from ._operations import SpecError
+from ._run import check_units
+
+__all__ = ["Validator", "ValidatorError", "build_checker", "checker_for"]
+
+_STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
+#: What ``check_inputs`` accepts: a path, ``-`` (standard input), a glob, an fsspec URL,
+#: or an open binary file object.
+Source = str | os.PathLike[str] | IO[bytes]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What a process builds once per set of options."""
+
+    spec: LoadedSpec
+    checker: Checker
+    notes: tuple[str, ...]
+
+
+#: This process's loaded validators, by options.
+_LOADED: dict[Options, _Loaded] = {}
+
+
+class Validator:
+    """Checks response bodies, HAR entries and whole captures against one spec.
+
+    ``spec`` is a spec name (``specs/NAME.yaml`` in the project, else one specbind ships)
+    or a path. The keywords are the command's options: ``operation`` and ``status`` name
+    the response that bare JSON bodies are (``operation`` may be left out when the spec
+    has one operation; with HAR it keeps only that operation's entries), ``strict`` makes
+    drift an error, ``servers`` are extra server URLs HAR entries may go to, ``bindings``
+    the generated package of the model layer (default: ``[tool.specbind] package``).
+
+    Raises :class:`ValidatorError` when the spec cannot be loaded or checked against, or
+    the operation or status is not in it.
+    """
+
+    def __init__(
+        self,
+        spec: str | os.PathLike[str],
+        *,
+        operation: str = "",
+        status: str = "200",
+        strict: bool = False,
+        servers: Sequence[str] = (),
+        bindings: str | None = None,
+    ) -> None:
+        try:
+            config = load_config(Path())
+            loaded = _resolve(os.fspath(spec), config.specs)
+        except (ConfigError, LoadError) as exc:
+            raise ValidatorError(str(exc)) from None
+        status = status.upper() if status.lower().endswith("xx") else status
+        if not _STATUS.fullmatch(status):
+            raise ValidatorError(f"--status {status}: not a status (e.g. 200, 4XX, default)")
+        options = Options(
+            spec=os.path.abspath(loaded.path),
+            operation=operation,
+            status=status,
+            strict=strict,
+            servers=tuple(servers),
+            bindings=config.package if bindings is None else bindings,
+        )
+        self._options = options
+        self._shown_path = loaded.path
+        checker = _load(options, loaded).checker
+        if not operation and len(checker.index.operations) == 1:
+            operation = next(iter(checker.index.operations))
+        if operation:
+            problem = checker.body_schema_problem(operation, status)
+            if problem:
+                raise ValidatorError(problem)
+            self._options = Options(
+                options.spec, operation, status, strict, options.servers, options.bindings
+            )
+            resolved = copy.copy(checker)
+            resolved.options = self._options
+            _LOADED[self._options] = replace(_LOADED[options], checker=resolved)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Only the options travel; the receiving process loads the spec on first use.
+        return (_rebuild, (self._options, self._shown_path))
+
+    def __repr__(self) -> str:
+        return (
+            f"Validator({self._shown_path!r}, operation={self.operation!r}, strict={self.strict})"
+        )
+
+    @property
+    def options(self) -> Options:
+        """The options, as worker processes receive them."""
+        return self._options
+
+    @property
+    def operation(self) -> str:
+        """The operation bare bodies are checked as ("" when the spec leaves it open)."""
+        return self._options.operation
+
+    @property
+    def strict(self) -> bool:
+        """Whether drift is an error."""
+        return self._options.strict
+
+    @property
+    def spec(self) -> LoadedSpec:
+        """The loaded spec (its name, the path as given, its SHA-256)."""
+        return self._loaded.spec
+
+    @property
+    def spec_path(self) -> str:
+        """The spec's path as it was found (relative when found in the project)."""
+        return self._shown_path
+
+    @property
+    def operations(self) -> list[str]:
+        """The spec's operationIds, sorted."""
+        return sorted(self._loaded.checker.index.operations)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the report must say about the model layer (skipped, or missing models)."""
+        return self._loaded.notes
+
+    @property
+    def _loaded(self) -> _Loaded:
+        return _load(self._options)
+
+    def check_body(
+        self,
+        body: bytes | str | Any,
+        *,
+        operation: str | None = None,
+        status: str | int | None = None,
+        label: str = "<body>",
+    ) -> Result:
+        """Check one response body: bytes or text (parsed as JSON here, duplicate keys
+        and all), or a value already parsed from JSON. ``operation`` and ``status``
+        default to the validator's."""
+        operation = operation or self.operation
+        shown = str(status) if status is not None else self._options.status
+        shown = shown.upper() if shown.lower().endswith("xx") else shown
+        if not operation:
+            raise ValidatorError(
+                f"a body needs an operation: the spec has {', '.join(self.operations)}"
+            )
+        checker = self._loaded.checker
+        problem = checker.body_schema_problem(operation, shown)
+        if problem:
+            raise ValidatorError(problem)
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+        if isinstance(body, bytes | bytearray | memoryview):
+            raw, parsed = bytes(body), None
+        else:
+            raw, parsed = b"", Parsed(body, ())
+        return checker.body(label, raw, parsed, operation, shown)
+
+    def check_har_entry(self, entry: Mapping[str, Any], *, label: str = "<entry>") -> Result:
+        """Check one HAR 1.2 entry (its request and response), as parsed JSON."""
+        return self._loaded.checker.check(HarEntry(label, entry))
+
+    def check_inputs(
+        self,
+        inputs: Iterable[Source],
+        *,
+        jobs: int = 1,
+        engine: str = "processes",
+        scheduler: str | Any | None = None,
+        range_bytes: int | None = None,
+        fallback: Callable[[str], None] | None = None,
+    ) -> Iterator[Result]:
+        """Results for every payload of every input, in input order.
+
+        Each input is a path, ``-`` (standard input), a glob, an fsspec URL (``s3://``,
+        ``gs://``, ``memory://``...) or an open binary file object. ``engine="processes"``
+        checks in ``jobs`` local processes; ``engine="dask"`` on a Dask cluster:
+        ``scheduler`` is its address or a ``distributed.Client`` (default: a local
+        cluster, one worker per CPU), and JSON Lines files are cut into byte ranges of
+        ``range_bytes``. Either way the results are the same, in the same order. When
+        ``jobs`` processes cannot be started, ``fallback`` (if given) is told why and all
+        is checked in this process; without it that is a ``RunError``.
+
+        Raises :class:`ValidatorError` when a JSON body has no operation to be checked
+        as; an input that cannot be read is a result (``outcome == "unreadable"``).
+        """
+        named = [_name(source) for source in inputs]
+        names = [name for source in named for name in _expand(source)]
+        self.require_operation(names)
+        if engine == "dask":
+            from ._dask import check_on_dask
+
+            yield from check_on_dask(self, names, scheduler=scheduler, range_bytes=range_bytes)
+            return
+        if engine != "processes":
+            raise ValidatorError(f"--engine {engine}: not an engine (processes, dask)")
+        yield from check_units(self._loaded.checker, self.units(names), jobs, fallback=fallback)
+
+    def units(self, names: Iterable[str | IO[bytes]]) -> Iterator[Unit]:
+        """The units of the named inputs, in order (an unreadable input is one unit)."""
+        for name in names:
+            try:
+                opened = (
+                    open_input(name)
+                    if isinstance(name, str)
+                    else open_stream(getattr(name, "name", "<stream>"), name)
+                )
+            except UnreadableInput as exc:
+                yield Unreadable("<stdin>" if name == "-" else str(name), str(exc))
+                continue
+            with opened:
+                if opened.kind != "har" and not self.operation:
+                    raise self.needs_operation(opened.kind)
+                yield from opened.units()
+
+    def require_operation(self, names: Sequence[str | IO[bytes]]) -> None:
+        """Raise :class:`ValidatorError` when a named file is a bare body and no operation
+        was given (standard input and file objects are looked at when they are read)."""
+        if self.operation:
+            return
+        for name in names:
+            if not isinstance(name, str) or name == "-" or is_url(name):
+                continue  # looked at as it is read: it can be read only once, or is remote
+            try:
+                with open_input(name) as opened:
+                    if opened.kind != "har":
+                        raise self.needs_operation(opened.kind, name)
+            except UnreadableInput:
+                continue  # reported as unreadable when it is checked
+
+    def needs_operation(self, kind: str, name: str = "") -> ValidatorError:
+        """The error for a body of ``kind`` (in input ``name``) with no operation given."""
+        bodies = "a JSON body" if kind == "json" else "JSON Lines bodies"
+        what = f"{name} holds {bodies}" if name else bodies.capitalize()
+        return ValidatorError(
+            f"{what}: name the operation with --operation: the spec has "
+            f"{', '.join(self.operations)}"
+        )
+
+
+def _name(source: Source) -> str | IO[bytes]:
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return source
+
+
+def _expand(source: str | IO[bytes]) -> list[str | IO[bytes]]:
+    if not isinstance(source, str):
+        return [source]
+    try:
+        return list(expand(source))
+    except UnreadableInput:
+        return [source]  # the URL is reported as unreadable, saying what to install
+
+
+def _rebuild(options: Options, shown_path: str) -> Validator:
+    validator = Validator.__new__(Validator)
+    validator._options = options
+    validator._shown_path = shown_path
+    return validator
+
+
+def checker_for(options: Options) -> Checker:
+    """This process's checker for ``options`` (a worker's, built once)."""
+    return _load(options).checker
+
+
+def _load(options: Options, spec: LoadedSpec | None = None) -> _Loaded:
+    """This process's checker for ``options``, built on first use."""
+    loaded = _LOADED.get(options)
+    if loaded is None:
+        try:
+            loaded = _build(options, spec or load_spec(options.spec))
+        except (LoadError, SpecError) as exc:
+            raise ValidatorError(str(exc)) from None
+        _LOADED[options] = loaded
+    return loaded
+
+
+def build_checker(options: Options) -> Checker:
+    """A new checker for ``options``: the spec and the model layer loaded afresh.
+
+    Raises LoadError or SpecError.
+    """
+    return _build(options, load_spec(options.spec)).checker
+
+
+def _build(options: Options, spec: LoadedSpec) -> _Loaded:
+    models = load_model_layer(spec, options.bindings)
+    checker = Checker(spec, options, None if isinstance(models, str) else models)
+    return _Loaded(spec, checker, tuple(_notes(checker, models)))
+
+
+def _resolve(name: str, specs: Path) -> LoadedSpec:
+    """A spec path, or a name looked up in the project's specs directory (``specs``),
+    then among the specs specbind ships."""
+    if name.endswith((".yaml", ".yml", ".json")) or os.sep in name or "/" in name:
+        return load_spec(name)
+    candidates = [specs / f"{name}.yaml", SHIPPED_SPECS / f"{name}.yaml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return load_spec(candidate)
+    known = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")})
+    listed = ", ".join(known) if known else "none"
+    raise ValidatorError(
+        f"--spec {name}: no {specs / name}.yaml here, nor shipped with specbind (known: {listed})"
+    )
+
+
+def _notes(checker: Checker, models: ModelLayer | str) -> list[str]:
+    """What the summary must say about the model layer: skipped, or missing models."""
+    if isinstance(models, str):
+        return [models]
+    return [
+        f"model layer: {models.package} has no model for {operation.id} {key}; "
+        "those bodies get the schema layer only"
+        for operation in checker.index.operations.values()
+        for key, response in operation.responses.items()
+        if response.json_schema() is not None and models.model_for(operation.id, key) is None
+    ]
