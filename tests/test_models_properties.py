@@ -121,6 +121,8 @@ def test_what_the_schema_rejects_strict_structuring_rejects_there(
     binding = BINDINGS[name]
     model = binding.RESPONSE_MODELS[key]
     instance = data.draw(_instances(name, key))
+    # Only the mutation may break it: hypothesis-jsonschema reads patterns as Python does.
+    assume(_validator(name, key, open_enums=True).is_valid(instance))
     paths = _paths(instance)
     assume(paths)
     path = data.draw(st.sampled_from(paths))
