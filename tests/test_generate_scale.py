@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from _support import ROOT
 
-from bench._synthetic_spec import write_project
+from _synthetic_spec import write_project
 
 #: 400 schemas took 0.5 GB before the fix (it grew with the square of the count, 1.7 GB
 #: for 800); 130 MB after it.
