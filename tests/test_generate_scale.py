@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from _support import ROOT
-
 from _synthetic_spec import write_project
 
 #: 400 schemas took 0.5 GB before the fix (it grew with the square of the count, 1.7 GB
