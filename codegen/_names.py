@@ -21,7 +21,6 @@ surprising their callers; :func:`method_name_clashes` finds them for lint to ref
 
 from __future__ import annotations
 
-import keyword
 import re
 import unicodedata
 from collections import Counter
@@ -44,7 +43,17 @@ __all__ = [
 #: Parameter locations, in the order a client method lists them.
 LOCATIONS = ("path", "query", "header", "cookie")
 
-_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+# Python's hard keywords, written out: the output must not depend on the Python that
+# generates it. Soft keywords (`match`, `case`, `type`, `_`) stay usable as names, and
+# `keyword.softkwlist` grows between versions (`type` in 3.12).
+_KEYWORDS = frozenset(
+    {
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
+        "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
+        "raise", "return", "try", "while", "with", "yield",
+    }
+)  # fmt: skip
 # The types annotations in generated code name; a name in a scope that also holds
 # an annotation must not shadow them (mypy reads annotations in that scope).
 _ANNOTATION_NAMES = frozenset({"None", "bool", "bytes", "dict", "float", "int", "list", "str"})
