@@ -13,10 +13,10 @@ from .._validate._drift import Drift
 from .._validate._report import FORMATS, RunInfo, Summary, make_report
 from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
 from .._validate._validator import Validator, ValidatorError
+from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_validate_parser", "run_validate"]
 
-_EXIT_OK, _EXIT_INVALID, _EXIT_USAGE = 0, 1, 2
 
 _HELP = """\
 Check captured traffic against a spec, offline. Each INPUT is a JSON file (one response
@@ -162,7 +162,7 @@ def run_validate(args: argparse.Namespace) -> int:
             stream.reconfigure(errors="backslashreplace")
     if args.scheduler and args.engine != "dask":
         print("specbind validate: error: --scheduler needs --engine dask", file=sys.stderr)
-        return _EXIT_USAGE
+        return EXIT_USAGE
     try:
         validator = Validator(
             args.spec,
@@ -174,7 +174,7 @@ def run_validate(args: argparse.Namespace) -> int:
         validator.require_operation(args.inputs)
     except ValidatorError as exc:
         print(f"specbind validate: error: {exc}", file=sys.stderr)
-        return _EXIT_USAGE
+        return EXIT_USAGE
     spec = validator.spec
     info = RunInfo(spec.name, validator.spec_path, spec.sha256, args.strict, validator.notes)
     return _report(validator, args, info)
@@ -214,13 +214,13 @@ def _report(validator: Validator, args: argparse.Namespace, info: RunInfo) -> in
     except (RunError, ValidatorError) as exc:
         progress.clear()
         print(f"specbind validate: error: {exc}", file=sys.stderr)
-        return _EXIT_USAGE
+        return EXIT_USAGE
     progress.clear()
     report.finish(summary, drift)
     sys.stdout.flush()
     if summary.unreadable:
-        return _EXIT_USAGE
-    return _EXIT_INVALID if summary.invalid else _EXIT_OK
+        return EXIT_USAGE
+    return EXIT_FINDINGS if summary.invalid else EXIT_OK
 
 
 def _say(progress: _Progress, note: str) -> None:
