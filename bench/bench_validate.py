@@ -38,7 +38,7 @@ from typing import Any
 
 from _measure import timed
 from _prunner_jobs import job
-from specbind._load import load_spec
+from specbind._spec._load import load_spec
 from specbind._validate._run import auto_jobs
 
 HERE = Path(__file__).parent

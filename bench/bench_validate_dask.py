@@ -33,7 +33,7 @@ from bench_validate import (
     write_lines,
 )
 from distributed import Client
-from specbind._load import load_spec
+from specbind._spec._load import load_spec
 from specbind._validate._dask import local_cluster
 from specbind._validate._run import auto_jobs
 

@@ -12,8 +12,8 @@ traffic from Python::
 """
 
 from ._cli import main
-from ._load import LoadedSpec, LoadError, load_spec
-from ._problems import Problem
+from ._spec._load import LoadedSpec, LoadError, load_spec
+from ._spec._problems import Problem
 from ._validate._drift import Drift
 from ._validate._finding import Finding, Result
 from ._validate._validator import Validator, ValidatorError

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from _support import ROOT, SPEC_NAMES
 from specbind import LoadedSpec, load_spec
-from specbind._config import load_config
+from specbind._spec._config import load_config
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import specbind._format
-import specbind._models
+import specbind._generate._format
+import specbind._generate._models
 from _support import ROOT
-from specbind._cache import Cache
-from specbind._config import load_config
-from specbind._generate import build_tree
+from specbind._generate._cache import Cache
+from specbind._generate._run import build_tree
+from specbind._spec._config import load_config
 from test_generate_cli import specbind as run_specbind
 
 
@@ -35,7 +35,10 @@ class _Counted:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.ruff = 0
         self.models = 0
-        run_ruff, generate = specbind._format._run_ruff, specbind._models._generate
+        run_ruff, generate = (
+            specbind._generate._format._run_ruff,
+            specbind._generate._models._generate,
+        )
 
         def counted_ruff(*args: object, **kwargs: object) -> None:
             self.ruff += 1
@@ -45,8 +48,8 @@ class _Counted:
             self.models += 1
             return generate(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(specbind._format, "_run_ruff", counted_ruff)
-        monkeypatch.setattr(specbind._models, "_generate", counted_generate)
+        monkeypatch.setattr(specbind._generate._format, "_run_ruff", counted_ruff)
+        monkeypatch.setattr(specbind._generate._models, "_generate", counted_generate)
 
 
 def test_a_second_run_formats_nothing_and_gives_the_same_tree(

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from _json_compare import as_instants
 from specbind import load_spec
-from specbind._compile import Names, compile_project
-from specbind._pins import tool_versions
+from specbind._generate._compile import Names, compile_project
+from specbind._generate._pins import tool_versions
 
 import generated
 

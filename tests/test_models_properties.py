@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 from specbind import load_spec
-from specbind._ir import build_api
-from specbind._patterns import PatternValidator
+from specbind._generate._ir import build_api
+from specbind._spec._patterns import PatternValidator
 
 import generated.prunner
 import generated.vectara

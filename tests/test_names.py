@@ -10,7 +10,7 @@ import pytest
 from _support import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
-from specbind._names import (
+from specbind._generate._names import (
     CLIENT_NAMES,
     LOCATIONS,
     MODEL_ATTRIBUTE_NAMES,

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from bounded import run_bounded
-from specbind._expansion import MAX_EXPANSION
-from specbind._load_events import MAX_KEY_CHARS
+from specbind._spec._events import MAX_KEY_CHARS
+from specbind._spec._expansion import MAX_EXPANSION
 
 BAD_SPECS = Path(__file__).parent / "bad_specs"
 #: The bad specs the loader refuses for what their YAML uses.

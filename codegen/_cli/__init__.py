@@ -152,8 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_lint(args.specs, args.project, strict=args.strict)
         if args.command == "generate":
-            from .._cache import default_cache_dir
-            from .._generate import run_generate
+            from .._generate._cache import default_cache_dir
+            from .._generate._run import run_generate
+            from .._lint import lint_spec
 
             return run_generate(
                 args.project,
@@ -162,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 output=args.output,
                 package=args.package,
                 distribution=args.distribution,
+                gate=lint_spec,
             )
         if args.command == "wait":
             from ._wait import run_wait

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._diff._change import RULES, SEVERITIES
 from .._diff._report import FAIL_ON, FORMATS, DiffReport, render_json, render_text
-from .._load import LoadedSpec, LoadError
+from .._spec._load import LoadedSpec, LoadError
 from ._exits import EXIT_USAGE
 
 if TYPE_CHECKING:

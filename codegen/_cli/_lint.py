@@ -6,9 +6,9 @@ import io
 import sys
 from pathlib import Path
 
-from .._config import ConfigError, load_config
 from .._lint import lint_spec
-from .._load import LoadError, load_spec
+from .._spec._config import ConfigError, load_config
+from .._spec._load import LoadError, load_spec
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 __all__ = ["run_lint"]

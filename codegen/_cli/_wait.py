@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .._names import snake_case
+from .._generate._names import snake_case
 from ._exits import EXIT_USAGE
 
 __all__ = ["EXIT_ERROR", "EXIT_TIMEOUT", "add_wait_parser", "run_wait"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .._compile import Names, compile_project
-from .._format import FormatError
-from .._ir import CompileError
+from .._generate._compile import Names, compile_project
+from .._generate._format import FormatError
+from .._generate._ir import CompileError
+from .._generate._pins import PinError, ToolVersions, tool_versions
 from .._lint import lint_spec
-from .._load import LoadedSpec
-from .._pins import PinError, ToolVersions, tool_versions
+from .._spec._load import LoadedSpec
 from ._surface import Surface, public_surface
 
 __all__ = ["ApiChange", "ApiEffect", "api_effect"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
 
 __all__ = ["RULES", "SEVERITIES", "Change", "Recorder", "Severity", "at_or_above"]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
 from .._validate._check import Checker, Options
 from .._validate._finding import Result
 from .._validate._inputs import Body, Broken, Unit, UnreadableInput, open_input

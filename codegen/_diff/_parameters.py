@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
 from ._change import Recorder
 from ._shape import At, enum_values, mapping, resolve, signature
 from ._wording import constraint_change

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .._lint._walk import METHODS
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
+from .._spec._walk import METHODS
 from ._change import Change, Recorder
 from ._parameters import ParameterDiff, parameters_of
 from ._schemas import ResponseSchemas

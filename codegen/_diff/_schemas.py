@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
 from ._change import Recorder
 from ._shape import (
     At,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._lint._walk import child, follow
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
+from .._spec._walk import child, follow
 
 __all__ = [
     "At",

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from .._load import LoadedSpec, LoadError, load_spec
+from .._spec._load import LoadedSpec, LoadError, load_spec
 
 __all__ = ["SourceError", "read_committed", "read_spec"]
 

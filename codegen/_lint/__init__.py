@@ -30,17 +30,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from .._expansion import oversized_schemas
-from .._load import LoadedSpec
-from .._patterns import PatternError, search
-from .._problems import Problem
-from ._examples import check_examples
-from ._openapi import check_openapi, check_openapi_shape, check_version
-from ._python_names import check_python_names
-from ._refs import check_refs
-from ._style import check_info_contact, check_operation_tags
-from ._waiters import check_waiters
-from ._walk import (
+from .._spec._expansion import oversized_schemas
+from .._spec._load import LoadedSpec
+from .._spec._patterns import PatternError, search
+from .._spec._problems import Problem
+from .._spec._walk import (
     METHODS,
     Labelled,
     SpecIndex,
@@ -50,6 +44,12 @@ from ._walk import (
     resolve_local,
     subschemas,
 )
+from ._examples import check_examples
+from ._openapi import check_openapi, check_openapi_shape, check_version
+from ._python_names import check_python_names
+from ._refs import check_refs
+from ._style import check_info_contact, check_operation_tags
+from ._waiters import check_waiters
 
 __all__ = ["lint_spec"]
 

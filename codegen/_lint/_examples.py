@@ -10,10 +10,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from .._load import LoadedSpec
-from .._patterns import PatternError, PatternValidator
-from .._problems import Problem
-from ._walk import SpecIndex, child, follow
+from .._spec._load import LoadedSpec
+from .._spec._patterns import PatternError, PatternValidator
+from .._spec._problems import Problem
+from .._spec._walk import SpecIndex, child, follow
 
 __all__ = ["check_examples"]
 

@@ -10,10 +10,10 @@ from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
 
-from .._load import LoadedSpec
-from .._problems import Problem
+from .._spec._load import LoadedSpec
+from .._spec._problems import Problem
+from .._spec._walk import SpecIndex, child, follow
 from ._refs import has_broken_refs
-from ._walk import SpecIndex, child, follow
 
 __all__ = ["check_openapi", "check_openapi_shape", "check_version"]
 

@@ -1,6 +1,6 @@
 """Lint rule ``python-name``: spec names the generated client could not honour.
 
-Most names are renamed safely (see :mod:`codegen._names`). These are refused:
+Most names are renamed safely (see :mod:`codegen._generate._names`). These are refused:
 
 - two operationIds that give one method name (``getJob``, ``get_job``, ``get-job``;
   or ``getJobWithResponse`` beside the ``get_job_with_response`` twin of ``getJob``):
@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._load import LoadedSpec
-from .._names import method_name, method_name_clashes
-from .._problems import Problem
-from ._walk import Labelled, SpecIndex, child, follow
+from .._generate._names import method_name, method_name_clashes
+from .._spec._load import LoadedSpec
+from .._spec._problems import Problem
+from .._spec._walk import Labelled, SpecIndex, child, follow
 
 __all__ = ["check_python_names"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from .._load import LoadedSpec
-from .._problems import Problem
-from ._walk import Ref, SpecIndex, child, local_target, resolve_local
+from .._spec._load import LoadedSpec
+from .._spec._problems import Problem
+from .._spec._walk import Ref, SpecIndex, child, local_target, resolve_local
 
 __all__ = ["check_refs", "has_broken_refs"]
 

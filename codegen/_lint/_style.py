@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .._load import LoadedSpec
-from .._problems import Problem
-from ._walk import SpecIndex, child
+from .._spec._load import LoadedSpec
+from .._spec._problems import Problem
+from .._spec._walk import SpecIndex, child
 
 __all__ = ["check_info_contact", "check_operation_tags"]
 

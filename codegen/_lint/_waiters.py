@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._ir import WAITERS_KEY
-from .._load import LoadedSpec
-from .._problems import Problem
-from ._walk import SpecIndex, child, follow
+from .._spec._extensions import WAITERS_KEY
+from .._spec._load import LoadedSpec
+from .._spec._problems import Problem
+from .._spec._walk import SpecIndex, child, follow
 
 __all__ = ["check_waiters"]
 

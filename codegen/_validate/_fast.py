@@ -27,7 +27,7 @@ from urllib.parse import quote
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 
-from .._load import LoadedSpec, iter_pointer
+from .._spec._load import LoadedSpec, iter_pointer
 from ..runtime._regex import compile_pattern
 
 __all__ = ["FirstLook"]

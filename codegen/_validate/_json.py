@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-from .._load import escape_pointer_token
+from .._spec._load import escape_pointer_token
 
 __all__ = ["MAX_DEPTH", "NotJson", "Parsed", "TooDeep", "nested_too_deep", "parse_json"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from cattrs import Converter
 
-from .._load import LoadedSpec
+from .._spec._load import LoadedSpec
 from ._redact import cut
 
 __all__ = ["Locate", "ModelError", "ModelLayer", "load_model_layer"]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .._expansion import oversized_schemas
-from .._lint._walk import index_spec as lint_index
-from .._load import LoadedSpec, escape_pointer_token
+from .._spec._expansion import oversized_schemas
+from .._spec._load import LoadedSpec, escape_pointer_token
+from .._spec._walk import index_spec as lint_index
 
 __all__ = [
     "HTTP_METHODS",

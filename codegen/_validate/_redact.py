@@ -20,7 +20,7 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from .._load import iter_pointer
+from .._spec._load import iter_pointer
 
 __all__ = [
     "MAX_SHOWN",

@@ -19,8 +19,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .._load import LoadedSpec, escape_pointer_token
-from .._patterns import PatternError, PatternValidator, search
+from .._spec._load import LoadedSpec, escape_pointer_token
+from .._spec._patterns import PatternError, PatternValidator, search
 from ._redact import cut, preview, show_value
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from .._load import LoadedSpec, escape_pointer_token
-from .._patterns import PatternError, search
+from .._spec._load import LoadedSpec, escape_pointer_token
+from .._spec._patterns import PatternError, search
 
 __all__ = ["UnknownFields"]
 

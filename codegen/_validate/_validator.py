@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .._config import SHIPPED_SPECS, ConfigError, load_config
-from .._load import LoadedSpec, LoadError, load_spec
+from .._spec._config import SHIPPED_SPECS, ConfigError, load_config
+from .._spec._load import LoadedSpec, LoadError, load_spec
 from ._check import Checker, Options
 from ._finding import Result, ValidatorError
 from ._inputs import (

@@ -20,7 +20,7 @@ import pytest
 from _server import Exchange, Script, TestServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from specbind._load import load_spec
+from specbind._spec._load import load_spec
 
 from generated import prunner, vectara, veryfront
 from generated._runtime import (

@@ -7,17 +7,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._spec._load import LoadedSpec
 from ._cache import Cache
 from ._format import format_sources
 from ._ir import Api, Operation, WaiterInfo, build_api
-from ._load import LoadedSpec
 from ._models import compile_models
 from ._pins import ToolVersions
 from ._render import render
 
 __all__ = ["Names", "compile_project"]
 
-_RUNTIME = Path(__file__).parent / "runtime"
+_RUNTIME = Path(__file__).parent.parent / "runtime"
 _PACKAGE_TEMPLATES = ("__init__.py", "client.py", "converter.py", "errors.py", "types.py")
 # Parameter constraints the client checks before sending (see runtime/_params.py).
 _PARAMETER_CHECKS = ("pattern", "min_length", "max_length", "minimum", "maximum")

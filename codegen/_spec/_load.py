@@ -10,7 +10,7 @@ from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ._load_events import Refused, escape_pointer_token, plain_document
+from ._events import Refused, escape_pointer_token, plain_document
 
 __all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ._lint._walk import resolve_local, subschemas
 from ._load import LoadedSpec
+from ._walk import resolve_local, subschemas
 
 __all__ = ["MAX_EXPANSION", "Oversized", "oversized_schemas"]
 

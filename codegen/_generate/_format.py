@@ -15,7 +15,7 @@ from ._cache import Cache
 
 __all__ = ["FormatError", "format_sources"]
 
-_CONFIG = Path(__file__).parent / "ruff_generated.toml"
+_CONFIG = Path(__file__).parent.parent / "ruff_generated.toml"
 #: The two passes, in order; every file of a run goes through each in one ruff process.
 _PASSES = (
     ("check", "--fix", "--exit-zero", "--quiet", "--no-cache"),

@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from .runtime._regex import PatternError, compile_pattern
+from ..runtime._regex import PatternError, compile_pattern
 
 __all__ = ["PatternError", "PatternValidator", "search"]
 

@@ -12,7 +12,7 @@ import jinja2
 __all__ = ["TEMPLATES", "docstring", "literal", "render"]
 
 #: The template directory; the models' templates for datamodel-code-generator sit in models/.
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
 def literal(value: object) -> str:

@@ -38,7 +38,7 @@ _DISTRIBUTION = re.compile(r"[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]")
 def _shipped_specs() -> Path:
     # Installed, the specs sit inside the package (specbind/specs, mapped from specs/ in
     # pyproject.toml); run from a checkout, they are the top-level specs/ beside codegen/.
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     installed = here / "specs"
     return installed if installed.is_dir() else here.parent / "specs"
 

@@ -13,7 +13,9 @@ from http import HTTPStatus
 from typing import Any
 from uuid import UUID
 
-from ._load import LoadedSpec, escape_pointer_token
+from .._spec._extensions import WAITERS_KEY
+from .._spec._load import LoadedSpec, escape_pointer_token
+from ..runtime._regex import PatternError, compile_pattern
 from ._names import (
     LOCATIONS,
     class_name,
@@ -22,10 +24,8 @@ from ._names import (
     model_attribute_names,
     parameter_names,
 )
-from .runtime._regex import PatternError, compile_pattern
 
 __all__ = [
-    "WAITERS_KEY",
     "Api",
     "CheckCall",
     "CompileError",
@@ -43,8 +43,6 @@ __all__ = [
 ]
 
 _SCHEMAS = "#/components/schemas/"
-#: The operation extension that declares waiters (see ``_lint._waiters``).
-WAITERS_KEY = "x-specbind-waiters"
 _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)
 _TEMPLATE_PARAMETER = re.compile(r"\{([^{}/]+)\}")

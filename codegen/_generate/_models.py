@@ -8,7 +8,7 @@ imports) while we add what it cannot know (wire names in field metadata,
 required and nullable flags, strict-mode checks, open enums). What it cannot know
 reaches each class's template as its own extra template data, ``specbind``, keyed by
 the class's schema pointer, with every spec string already rendered by
-:func:`specbind._render.literal`.
+:func:`specbind._generate._render.literal`.
 
 Not as ``#all#`` data: datamodel-code-generator deep-copies the ``#all#`` entry into
 every model it builds (``_copy_all_model_data`` in ``datamodel_code_generator/model/

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from .._load import LoadedSpec, escape_pointer_token
+from ._load import LoadedSpec, escape_pointer_token
 
 __all__ = [
     "METHODS",
