@@ -671,7 +671,9 @@ def test_bad_project_references_are_refused_before_sending(
     assert server.requests == []
 
 
-@pytest.mark.parametrize("value", ["proj_1", "My-Project-2", "x" * 128, str(uuid.uuid4())])
+@pytest.mark.parametrize(
+    "value", ["proj_1", "My-Project-2", "x" * 128, "e6e35c19-df34-484e-aa2c-ce643e8f829b"]
+)
 def test_good_project_references_are_sent_as_they_are(
     server: TestServer, make_client: MakeClient, value: str
 ) -> None:
