@@ -205,8 +205,8 @@ def test_a_project_without_specs_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert done.stdout == ""
     assert done.stderr == (
-        f"specbind lint: no specs to check: {tmp_path / 'specs'} holds no *.yaml spec; "
-        "name spec files, or run it in the project directory\n"
+        f"specbind lint: no specs to check: {tmp_path / 'specs'} holds no *.yaml, *.yml or "
+        "*.json spec; name spec files, or run it in the project directory\n"
     )
     assert done.returncode == 2
 

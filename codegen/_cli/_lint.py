@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .._lint import lint_spec
 from .._spec._config import ConfigError, load_config
+from .._spec._files import SpecFilesError, find_specs
 from .._spec._load import LoadError, load_spec
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
@@ -25,14 +26,15 @@ def run_lint(specs: list[Path], project: Path, *, strict: bool = False) -> int:
     if not specs:
         try:
             folder = load_config(project).specs
-        except ConfigError as exc:
+            specs = list(find_specs(folder).values()) if folder.is_dir() else []
+        except (ConfigError, SpecFilesError) as exc:
             print(f"specbind lint: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        specs = sorted(folder.glob("*.yaml"))
         if not specs:
             print(
                 f"specbind lint: no specs to check: {folder.absolute()} holds no "
-                "*.yaml spec; name spec files, or run it in the project directory",
+                "*.yaml, *.yml or *.json spec; name spec files, or run it in the project "
+                "directory",
                 file=sys.stderr,
             )
             return EXIT_USAGE

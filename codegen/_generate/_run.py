@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .._spec._config import Config, ConfigError, load_config
+from .._spec._files import SpecFilesError, find_specs
 from .._spec._load import LoadedSpec, LoadError, load_spec
 from .._spec._problems import Problem
 from ._cache import Cache
@@ -42,10 +43,14 @@ def build_tree(
     the errors ``gate`` finds raise :class:`CompileError` listing them.
     """
     versions = tool_versions()
-    paths = sorted(config.specs.glob("*.yaml"))
+    try:
+        paths = list(find_specs(config.specs).values()) if config.specs.is_dir() else []
+    except SpecFilesError as exc:
+        raise CompileError(f"specbind generate: {exc}") from None
     if not paths:
         raise CompileError(
-            f"specbind generate: {config.specs.absolute()} holds no *.yaml spec; run it "
+            f"specbind generate: {config.specs.absolute()} holds no *.yaml, *.yml or *.json "
+            "spec; run it "
             "in the project directory (the one holding specs/ and generated/) or pass --project"
         )
     specs: list[LoadedSpec] = []

@@ -11,6 +11,7 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ._events import Refused, escape_pointer_token, plain_document
+from ._files import package_name
 
 __all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
 
@@ -45,8 +46,8 @@ class LoadedSpec:
 
     @property
     def name(self) -> str:
-        """The spec's short name: its file name without the extension."""
-        return Path(self.path).stem
+        """The spec's package name, from its file name (see :func:`package_name`)."""
+        return package_name(self.path)
 
     def locate(self, pointer: str) -> tuple[int, int]:
         """Return the 1-based (line, column) of the node at a JSON pointer.
