@@ -128,8 +128,9 @@ def run_wait(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 on_update=progress.show if progress else _say_notes,
             )
+        # The waiter's errors say how many polls and seconds, and what was last seen.
         except package.WaiterFailed as failed:
-            outcome, status, model = f"failure ({failed.acceptor})", EXIT_FAILURE, failed.model
+            outcome, status, model = str(failed), EXIT_FAILURE, failed.model
         except package.WaiterTimeout as timed_out:
             outcome, status, model = str(timed_out), EXIT_TIMEOUT, timed_out.model
         except package.SpecbindError as error:
@@ -138,15 +139,15 @@ def run_wait(args: argparse.Namespace) -> int:
             print(f"specbind wait: {_one_line(str(error))}", file=sys.stderr)
             return EXIT_ERROR
         else:
-            outcome, status = "success", EXIT_SUCCESS
+            outcome = f"success after {time.monotonic() - started:.1f} s"
+            status = EXIT_SUCCESS
     if progress:
         progress.end()
-    elapsed = time.monotonic() - started
     if args.format == "json":
         if model is not None:
             print(json.dumps(package.converter.unstructure(model), indent=2, default=str))
     else:
-        print(f"{args.spec} {args.waiter}: {outcome} after {elapsed:.1f} s")
+        print(f"{args.spec} {args.waiter}: {outcome}")
     if status != EXIT_SUCCESS and args.format == "json":
         print(f"specbind wait: {_one_line(outcome)}", file=sys.stderr)
     return status

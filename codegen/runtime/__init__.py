@@ -27,6 +27,7 @@ from ._paths import cookie_header, header_value, path_segment, query_value
 from ._responses import ApiResponse, structure_response
 from ._unset import UNSET, Unset
 from ._waiters import (
+    LAST_POLL_RESERVE,
     PollPolicy,
     WaiterFailed,
     WaiterSpec,
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
+    "LAST_POLL_RESERVE",
     "UNSET",
     "_EXTRA_METADATA",
     "_UNSET",

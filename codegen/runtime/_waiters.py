@@ -9,9 +9,13 @@ The rules, precisely:
 - Acceptors are tried in order on each answer; the first that matches decides:
   ``success`` ends the wait with the model, ``failure`` raises ``WaiterFailed``,
   ``retry`` polls again. An answer no acceptor matches polls again.
-- The deadline is a promise: every request gets the time left as its whole-call
-  deadline, every sleep is cut to the time left, and the wait gives up with
-  ``WaiterTimeout`` as soon as the next poll could not start before the deadline.
+- The deadline is a promise, kept as Smithy's waiter rules keep it: every request
+  gets the time left as its whole-call deadline, and no sleep runs past it. When the
+  next full delay would pass the deadline, one last poll is made instead, timed to
+  finish by the deadline: it starts twice the slowest poll so far (at least
+  ``LAST_POLL_RESERVE`` seconds) before it. When not even the slowest poll so far
+  would fit in the time left, or an answer's ``Retry-After`` asks for longer, the wait
+  gives up with ``WaiterTimeout`` at once rather than at the deadline.
 - Connection errors, request timeouts and 429, 502, 503 and 504 answers poll again,
   after the larger of the policy's next delay and the answer's ``Retry-After``. Any
   other ``ApiError`` ends the wait at once (raised as it is), unless a ``status``
@@ -39,6 +43,7 @@ from ._errors import ApiError, DeadlineExceeded, SpecbindError, TransportError
 from ._unset import UNSET
 
 __all__ = [
+    "LAST_POLL_RESERVE",
     "Acceptor",
     "PollPolicy",
     "WaitUpdate",
@@ -52,6 +57,8 @@ __all__ = [
 _T = TypeVar("_T")
 _RETRIED_STATUSES = frozenset({429, 502, 503, 504})
 _STATES = ("success", "failure", "retry")
+#: The least time kept for the last poll before the deadline, in seconds.
+LAST_POLL_RESERVE = 0.05
 
 
 @attrs.frozen
@@ -146,31 +153,60 @@ class WaitUpdate(Generic[_T]):
 
 class WaiterFailed(SpecbindError):
     """The job reached a failure state: ``model`` is the last answer (``None`` when an
-    error status matched), ``acceptor`` the acceptor that matched."""
+    error status matched), ``acceptor`` the acceptor that matched, and ``observed`` the
+    values the acceptors look at in that answer, by dotted wire path."""
 
-    def __init__(self, *, waiter: str, model: object, acceptor: Acceptor, attempts: int) -> None:
+    def __init__(
+        self,
+        *,
+        waiter: str,
+        model: object,
+        acceptor: Acceptor,
+        attempts: int,
+        observed: Mapping[str, object] | None = None,
+    ) -> None:
         self.waiter = waiter
         self.model = model
         self.acceptor = acceptor
         self.attempts = attempts
-        super().__init__(f"waiter {waiter!r} failed after {attempts} polls: {acceptor} matched")
+        self.observed = dict(observed or {})
+        super().__init__(
+            f"waiter {waiter!r} failed after {attempts} polls: {acceptor} matched"
+            + _last_seen(self.observed)
+        )
 
 
 class WaiterTimeout(SpecbindError):
-    """The deadline passed first: ``model`` is the last answer (``None`` if none came)."""
+    """The deadline passed first: ``model`` is the last answer (``None`` if none came),
+    and ``observed`` the values the acceptors looked at in it, by dotted wire path."""
 
     def __init__(
-        self, *, waiter: str, model: object, attempts: int, elapsed: float, timeout: float
+        self,
+        *,
+        waiter: str,
+        model: object,
+        attempts: int,
+        elapsed: float,
+        timeout: float,
+        observed: Mapping[str, object] | None = None,
     ) -> None:
         self.waiter = waiter
         self.model = model
         self.attempts = attempts
         self.elapsed = elapsed
         self.timeout = timeout
+        self.observed = dict(observed or {})
         super().__init__(
-            f"waiter {waiter!r} timed out after {elapsed:.1f} s of {timeout:g} s "
-            f"and {attempts} polls without reaching a final state"
+            f"waiter {waiter!r} timed out: no final state in {attempts} polls "
+            f"over {elapsed:.1f} s of its {timeout:g} s" + _last_seen(self.observed)
         )
+
+
+def _last_seen(observed: Mapping[str, object]) -> str:
+    if not observed:
+        return ""
+    shown = ", ".join(f"{path}={value!r}" for path, value in observed.items())
+    return f"; last seen: {shown}"
 
 
 def poll_until(
@@ -197,7 +233,10 @@ def poll_until(
     deadline = started + timeout
     attempts = 0
     model: _T | None = None
+    observed: dict[str, object] = {}
     noted: set[str] = set()
+    slowest = 0.0  # the longest one poll has taken so far
+    last_poll_made = False
 
     def give_up() -> WaiterTimeout:
         return WaiterTimeout(
@@ -206,6 +245,7 @@ def poll_until(
             attempts=attempts,
             elapsed=clock() - started,
             timeout=timeout,
+            observed=observed,
         )
 
     while True:
@@ -214,14 +254,17 @@ def poll_until(
             raise give_up()
         attempts += 1
         wait_at_least = 0.0
+        began = clock()
         try:
             answer = fetch(left)
         except DeadlineExceeded as error:
             raise give_up() from error
         except (ApiError, TransportError) as error:
-            wait_at_least, why = _polled_through(error, waiter, attempts)
+            slowest = max(slowest, clock() - began)
+            wait_at_least, why = _polled_through(error, waiter, attempts, observed)
             _report(on_update, WaitUpdate(None, attempts, clock() - started, why))
         else:
+            slowest = max(slowest, clock() - began)
             model = answer
             matched = next((a for a in waiter.acceptors if a.matches(answer)), None)
             note = None if matched is not None else _unlisted(waiter, answer, noted)
@@ -234,26 +277,62 @@ def poll_until(
                 return
             if matched is not None and matched.state == "failure":
                 raise WaiterFailed(
-                    waiter=waiter.name, model=answer, acceptor=matched, attempts=attempts
+                    waiter=waiter.name,
+                    model=answer,
+                    acceptor=matched,
+                    attempts=attempts,
+                    observed=observed,
                 )
-        pause = max(policy.sleep(attempts - 1, draw()), wait_at_least)
-        if clock() + pause >= deadline:
-            # The next poll could not start in time: say so now, not at the deadline.
+        planned = _next_sleep(
+            max(policy.sleep(attempts - 1, draw()), wait_at_least),
+            deadline - clock(),
+            wait_at_least=wait_at_least,
+            slowest=slowest,
+            last_poll_made=last_poll_made,
+        )
+        if planned is None:
             raise give_up()
+        pause, last_poll = planned
+        last_poll_made = last_poll_made or last_poll
         sleep(pause)
 
 
+def _next_sleep(
+    pause: float, left: float, *, wait_at_least: float, slowest: float, last_poll_made: bool
+) -> tuple[float, bool] | None:
+    """The sleep before the next poll and whether that poll is the last one, or ``None``
+    when the wait should give up now.
+
+    When the full ``pause`` would pass the deadline, one last poll is made, late enough to
+    finish by the deadline, unless it was made already, the server asked for longer than
+    is ``left`` (``wait_at_least``), or not even the slowest poll so far would fit.
+    """
+    if pause < left:
+        return pause, False
+    if last_poll_made or wait_at_least >= left or slowest >= left:
+        return None
+    return left - min(left, max(2 * slowest, LAST_POLL_RESERVE)), True
+
+
 def _polled_through(
-    error: ApiError | TransportError, waiter: WaiterSpec, attempts: int
+    error: ApiError | TransportError,
+    waiter: WaiterSpec,
+    attempts: int,
+    observed: Mapping[str, object],
 ) -> tuple[float, str]:
     """For an error worth polling through: the least sleep before the next poll, and a
-    note. Raises the error itself, or ``WaiterFailed`` when a status acceptor says so."""
+    note. Raises the error itself, or ``WaiterFailed`` when a status acceptor says so
+    (with ``observed``, the values of the last answer that had a body)."""
     if isinstance(error, TransportError):
         return 0.0, f"no answer ({error.reason}); polling again"
     acceptor = next((a for a in waiter.acceptors if a.status == error.status), None)
     if acceptor is not None and acceptor.state == "failure":
         raise WaiterFailed(
-            waiter=waiter.name, model=None, acceptor=acceptor, attempts=attempts
+            waiter=waiter.name,
+            model=None,
+            acceptor=acceptor,
+            attempts=attempts,
+            observed=observed,
         ) from error
     if acceptor is None and error.status not in _RETRIED_STATUSES:
         raise error

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import resource
 import subprocess
 import sys
@@ -82,11 +83,16 @@ def test_a_failure_state_exits_1(server: TestServer, state: str) -> None:
 
 def test_the_timeout_exits_3(server: TestServer) -> None:
     server.serve(vectara("started"))
-    # The spec's first delay is 2 s: a wait of 0.5 s gives up after one poll.
+    # The spec's first delay is 2 s: a wait of 0.5 s makes one last poll just before its
+    # deadline instead, then gives up.
     done = wait(server, *VECTARA, "--timeout", "0.5", "--token-env", "T", T=TOKEN)
     assert done.returncode == 3
-    assert "timed out" in done.stdout
-    assert len(server.requests) == 1
+    assert re.fullmatch(
+        r"vectara job: waiter 'job' timed out: no final state in 2 polls over 0\.\d s of "
+        r"its 0\.5 s; last seen: state='started'\n",
+        done.stdout,
+    ), done.stdout
+    assert len(server.requests) == 2
 
 
 def test_an_error_answer_exits_4(server: TestServer) -> None:

@@ -11,6 +11,8 @@ import functools
 import logging
 import pickle
 import random
+import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from specbind._spec._load import load_spec
 
 from generated import prunner, vectara, veryfront
 from generated._runtime import (
+    LAST_POLL_RESERVE,
     ApiError,
     PollPolicy,
     SpecbindError,
@@ -244,11 +247,75 @@ def test_the_deadline_is_kept_on_the_injected_clock(
     policy = PollPolicy(delay=1, growth=2, max_delay=4, jitter=0)
     with pytest.raises(WaiterTimeout) as caught:
         wait(case, client, fake, timeout=20, poll=policy)
-    # Sleeps 1, 2, 4, 4, 4, 4 (19 s); the next 4 s would end past 20 s: given up at once.
-    assert fake.sleeps == [1, 2, 4, 4, 4, 4]
-    assert caught.value.attempts == len(server.requests) == 7
+    # Sleeps 1, 2, 4, 4, 4, 4 (19 s); the next 4 s would end past 20 s, so one last poll
+    # is made LAST_POLL_RESERVE before the deadline (a poll takes no time on this clock),
+    # and after it the wait gives up at once.
+    assert fake.sleeps == [1, 2, 4, 4, 4, 4, pytest.approx(1 - LAST_POLL_RESERVE)]
+    assert caught.value.attempts == len(server.requests) == 8
     assert caught.value.elapsed <= 20
     assert caught.value.model is not None
+    assert caught.value.observed  # the values the acceptors looked at, as last seen
+    assert re.findall(r"[\d.]+ s\b", str(caught.value)) == ["20.0 s", "20 s"]  # said once
+
+
+def test_a_job_done_between_the_last_full_delay_and_the_deadline_is_seen(
+    case: Case, client: Any, server: TestServer, fake: FakeTime
+) -> None:
+    # Polls at 0, 1 and 3 s; the next full delay (4 s) would pass the 5 s deadline, so the
+    # last poll comes just before it, and finds the job done.
+    server.serve(*[answer(case.body(case.pending[0]))] * 3, answer(case.body(case.success)))
+    policy = PollPolicy(delay=1, growth=2, max_delay=4, jitter=0)
+    wait(case, client, fake, timeout=5, poll=policy)
+    assert fake.sleeps == [1, 2, pytest.approx(2 - LAST_POLL_RESERVE)]
+    assert len(server.requests) == 4
+
+
+def test_no_last_poll_when_the_slowest_poll_would_not_fit(server: TestServer) -> None:
+    clock = FakeTime()
+    polls: list[float] = []
+
+    def fetch(left: float) -> vectara_models.Job:
+        polls.append(clock.now)
+        clock.now += 1.5  # every poll takes 1.5 s
+        return vectara.converter.structure(vectara_body("started"), vectara_models.Job)
+
+    with pytest.raises(WaiterTimeout) as caught:
+        list(
+            poll_until(
+                fetch,
+                VECTARA_WAITER,
+                timeout=6,
+                policy=PollPolicy(delay=2, growth=1, max_delay=2, jitter=0),
+                logger=logging.getLogger("specbind.tests.waiters"),
+                clock=clock.clock,
+                sleep=clock.sleep,
+            )
+        )
+    # Polls at 0 and 3.5 s end at 1.5 and 5 s; 1 s is left, less than a poll takes.
+    assert polls == [1000.0, 1003.5]
+    assert clock.sleeps == [2]
+    assert caught.value.observed == {"state": "started"}
+    assert "last seen: state='started'" in str(caught.value)
+
+
+@pytest.mark.slow
+def test_the_last_poll_rule_in_real_time(server: TestServer) -> None:
+    """A job that finishes after the last full delay but before the deadline is seen."""
+    done_at = time.monotonic() + 0.7
+
+    def job(exchange: Exchange) -> None:
+        state = "completed" if time.monotonic() >= done_at else "started"
+        exchange.json(200, vectara_body(state))
+
+    server.serve(job)
+    policy = PollPolicy(delay=0.4, growth=2, max_delay=5, jitter=0)
+    started = time.monotonic()
+    with vectara.Client(base_url=server.url, api_key="k", timeout=5) as client:
+        final = client.wait_for_job(job_id="job_1", timeout=1.0, poll=policy)
+    assert str(final.state) == "completed"
+    # Polls at about 0 and 0.4 s; the next full delay would end at 1.2 s, past the deadline.
+    assert len(server.requests) == 3
+    assert time.monotonic() - started <= 1.0 + 0.5  # finished by the deadline (and the reply)
 
 
 def test_503_and_429_with_retry_after_are_polled_through(
@@ -322,12 +389,13 @@ STATES = ["queued", "started", "failed_will_retry", "unknown", "paused", *TERMIN
 
 
 def most_requests(policy: PollPolicy, timeout: float) -> int:
-    """The most polls the policy allows in ``timeout``: each sleep is at least its floor."""
+    """The most polls the policy allows in ``timeout``: each sleep is at least its floor,
+    and one last poll may come before the deadline when the next full sleep would not."""
     count, slept = 1, 0.0
     while True:
         floor = policy.sleep(count - 1, 1.0 - 1e-12)  # the largest jitter shortens most
         if slept + floor >= timeout:
-            return count
+            return count + 1
         slept += floor
         count += 1
 
@@ -406,8 +474,24 @@ def test_waiter_errors_survive_pickling() -> None:
         str(failed) == "waiter 'job' failed after 2 polls: failure acceptor "
         "(path='state' any_of=['failed', 'aborted']) matched"
     )
-    timeout = WaiterTimeout(waiter="job", model=None, attempts=3, elapsed=1.5, timeout=2)
-    assert pickle.loads(pickle.dumps(timeout)).attempts == 3
+    timeout = WaiterTimeout(
+        waiter="job", model=None, attempts=3, elapsed=1.5, timeout=2, observed={"state": "x"}
+    )
+    restored = pickle.loads(pickle.dumps(timeout))
+    assert (restored.attempts, restored.observed) == (3, {"state": "x"})
+    assert str(restored) == (
+        "waiter 'job' timed out: no final state in 3 polls over 1.5 s of its 2 s; "
+        "last seen: state='x'"
+    )
+
+
+def test_waiter_failed_shows_the_values_it_saw(server: TestServer, fake: FakeTime) -> None:
+    server.serve(answer(vectara_body("started")), answer(vectara_body("aborted")))
+    made = vectara.Client(base_url=server.url, api_key="k", timeout=5)
+    with made, pytest.raises(WaiterFailed) as caught:
+        made.wait_for_job(job_id="job_1", timeout=60, clock=fake.clock, sleep=fake.sleep)
+    assert caught.value.observed == {"state": "aborted"}
+    assert str(caught.value).endswith("matched; last seen: state='aborted'")
 
 
 PRUNNER_ITEMS = WaiterSpec.from_spec(
