@@ -71,14 +71,18 @@ class TransportError(SpecbindError):
     """No usable HTTP answer: connection refused or reset, DNS, TLS, a protocol error.
 
     Raised once the retries the call allowed are used up; ``attempts`` counts the
-    requests sent, the failing one included.
+    requests sent, the failing one included. ``unreachable`` is true when no connection
+    could be made at all (the name did not resolve, or the connection was refused).
     """
 
-    def __init__(self, *, method: str, url: str, reason: str, attempts: int) -> None:
+    def __init__(
+        self, *, method: str, url: str, reason: str, attempts: int, unreachable: bool = False
+    ) -> None:
         self.method = method
         self.url = url
         self.reason = reason
         self.attempts = attempts
+        self.unreachable = unreachable
         plural = "" if attempts == 1 else "s"
         super().__init__(f"{method} {url} failed after {attempts} attempt{plural}: {reason}")
 

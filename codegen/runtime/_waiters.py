@@ -19,7 +19,10 @@ The rules, precisely:
 - Connection errors, request timeouts and 429, 502, 503 and 504 answers poll again,
   after the larger of the policy's next delay and the answer's ``Retry-After``. Any
   other ``ApiError`` ends the wait at once (raised as it is), unless a ``status``
-  acceptor matches it.
+  acceptor matches it. A server that cannot be reached at all (its name does not
+  resolve, or it refuses the connection) before any answer has come ends the wait at
+  once with that ``TransportError``: there is no job to wait for at that address. Once
+  an answer has come, the same is polled through, as a server restarting.
 - A value of an open enum that the spec does not list, in a field the acceptors look
   at, is not terminal: the wait goes on, and says so once (a WARNING record and the
   ``note`` of that poll's ``WaitUpdate``).
@@ -236,7 +239,7 @@ def poll_until(
     observed: dict[str, object] = {}
     noted: set[str] = set()
     slowest = 0.0  # the longest one poll has taken so far
-    last_poll_made = False
+    answered = last_poll_made = False
 
     def give_up() -> WaiterTimeout:
         return WaiterTimeout(
@@ -261,11 +264,12 @@ def poll_until(
             raise give_up() from error
         except (ApiError, TransportError) as error:
             slowest = max(slowest, clock() - began)
-            wait_at_least, why = _polled_through(error, waiter, attempts, observed)
+            wait_at_least, why = _polled_through(error, waiter, attempts, observed, answered)
+            answered = isinstance(error, ApiError) or answered
             _report(on_update, WaitUpdate(None, attempts, clock() - started, why))
         else:
             slowest = max(slowest, clock() - began)
-            model = answer
+            model, answered = answer, True
             matched = next((a for a in waiter.acceptors if a.matches(answer)), None)
             note = None if matched is not None else _unlisted(waiter, answer, noted)
             if note is not None:
@@ -319,10 +323,14 @@ def _polled_through(
     waiter: WaiterSpec,
     attempts: int,
     observed: Mapping[str, object],
+    answered: bool,
 ) -> tuple[float, str]:
     """For an error worth polling through: the least sleep before the next poll, and a
-    note. Raises the error itself, or ``WaiterFailed`` when a status acceptor says so
-    (with ``observed``, the values of the last answer that had a body)."""
+    note. Raises the error itself (an unreachable server before any answer has come, or
+    an error answer no acceptor expects), or ``WaiterFailed`` when a status acceptor
+    says so (with ``observed``, the values of the last answer that had a body)."""
+    if isinstance(error, TransportError) and error.unreachable and not answered:
+        raise error
     if isinstance(error, TransportError):
         return 0.0, f"no answer ({error.reason}); polling again"
     acceptor = next((a for a in waiter.acceptors if a.status == error.status), None)

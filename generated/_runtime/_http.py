@@ -539,6 +539,7 @@ class Transport:
                 url=self._shown(url),
                 reason=reason,
                 attempts=len(policy.history) + 1,
+                unreachable=isinstance(error, NewConnectionError),
             ) from error
         then = f"retrying in {delay:.2f} s"
         self._log(call, url, outcome=reason, sent=sent, policy=policy, then=then)

@@ -11,8 +11,10 @@ import os
 import pty
 import re
 import resource
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,27 @@ def test_an_error_answer_exits_4(server: TestServer) -> None:
     assert done.returncode == 4
     assert "404" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_a_refused_connection_exits_4_once_the_retries_are_spent() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "specbind", "wait", "--base-url", f"http://127.0.0.1:{port}"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [*command, *VECTARA, "--timeout", "60", "--token-env", "T"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "T": TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 4, done.stderr
+    assert "refused" in done.stderr.lower()
+    assert done.stderr.count("\n") == 1
+    assert time.monotonic() - started < 30  # not the 60 s timeout
 
 
 def test_prunner_parameters_by_wire_name(server: TestServer) -> None:

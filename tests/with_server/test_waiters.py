@@ -30,6 +30,7 @@ from generated._runtime import (
     ApiError,
     PollPolicy,
     SpecbindError,
+    TransportError,
     WaiterFailed,
     WaiterSpec,
     WaiterTimeout,
@@ -462,6 +463,53 @@ def test_the_first_terminal_state_wins_within_the_policys_requests(
         assert (outcome, final) == (TERMINAL[first_terminal], first_terminal)
     assert len(sent) <= most_requests(policy, timeout)
     assert fake.now - 1000.0 <= timeout + 1e-6  # never past the deadline
+
+
+def unreachable() -> TransportError:
+    return TransportError(
+        method="GET", url="http://x", reason="refused", attempts=4, unreachable=True
+    )
+
+
+def test_an_unreachable_server_ends_the_wait_before_any_answer() -> None:
+    fake = FakeTime()
+
+    def fetch(left: float) -> vectara_models.Job:
+        raise unreachable()
+
+    with pytest.raises(TransportError) as caught:
+        list(
+            poll_until(
+                fetch,
+                VECTARA_WAITER,
+                timeout=60,
+                logger=logging.getLogger("specbind.tests.waiters"),
+                clock=fake.clock,
+                sleep=fake.sleep,
+            )
+        )
+    assert caught.value.unreachable
+    assert fake.sleeps == []
+
+
+def test_an_unreachable_server_after_an_answer_is_polled_through() -> None:
+    fake = FakeTime()
+    answers: list[Callable[[], vectara_models.Job]] = [
+        lambda: vectara.converter.structure(vectara_body("started"), vectara_models.Job),
+        lambda: (_ for _ in ()).throw(unreachable()),  # a restart: refused for a while
+        lambda: vectara.converter.structure(vectara_body("completed"), vectara_models.Job),
+    ]
+    models = list(
+        poll_until(
+            lambda left: answers.pop(0)(),
+            VECTARA_WAITER,
+            timeout=600,
+            logger=logging.getLogger("specbind.tests.waiters"),
+            clock=fake.clock,
+            sleep=fake.sleep,
+        )
+    )
+    assert [str(model.state) for model in models] == ["started", "completed"]
 
 
 def test_waiter_errors_survive_pickling() -> None:
