@@ -86,7 +86,8 @@ def tests(session: nox.Session) -> None:
     """
     session.install(BINDINGS, "-e", ".[test]")
     default = [] if session.python == "3.11" else ["-m", "not slow and not packaging"]
-    session.run("pytest", *(session.posargs or default))
+    # Every core (pytest-xdist): CI's machine has two.
+    session.run("pytest", "-n", "auto", *(session.posargs or default))
 
 
 @nox.session(python="3.11")
@@ -104,7 +105,7 @@ def lowest(session: nox.Session) -> None:
     session.install(*LOWEST)
     # Exactly those, whatever else the test tools would rather have (nox wants attrs>=24.1).
     session.run("python", "-c", _CHECK_VERSIONS, *LOWEST)
-    session.run("pytest", *(session.posargs or BINDINGS_TESTS))
+    session.run("pytest", "-n", "auto", *(session.posargs or BINDINGS_TESTS))
 
 
 @nox.session(python="3.11")
