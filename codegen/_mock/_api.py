@@ -123,7 +123,7 @@ class Api:
 
 def _raw_key(operation: dict[str, Any], key: str) -> str:
     """The responses key as written (``4xx`` where the index says ``4XX``)."""
-    return next(raw for raw in operation["responses"] if str(raw).upper() == key.upper())
+    return next(str(raw) for raw in operation["responses"] if str(raw).upper() == key.upper())
 
 
 def _credential(scheme: Any) -> Credential:

@@ -16,6 +16,7 @@ jobs:
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ _FAULT_KEYS = frozenset({"poll", "delay", "status", "retry_after", "drop"})
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*s")
 
 
-def load_scenario(server: MockServer, path: str | Path) -> None:
+def load_scenario(server: MockServer, path: str | os.PathLike[str]) -> None:
     """Add the jobs of the scenario file at ``path`` to ``server``. Raises
     :class:`MockError` with ``file:line:col: message`` for a scenario that cannot run."""
     shown = str(path)

@@ -80,8 +80,8 @@ class MockServer:
         """The base URL, ``http://127.0.0.1:PORT`` (the mock must be started)."""
         if self._server is None:
             raise MockError("the mock is not started")
-        host = self._server.server_address[0]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        host = self._host
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self._server.server_port}"
 
     def start(self) -> MockServer:
@@ -92,7 +92,6 @@ class MockServer:
             )
         except OSError as exc:
             raise MockError(f"cannot listen on {self._host}:{self._port}: {exc.strerror}") from None
-        self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="specbind-mock", daemon=True
         )
@@ -166,10 +165,10 @@ class MockServer:
             connection = environ.get("werkzeug.socket")
             if isinstance(connection, socket.socket):
                 connection.shutdown(socket.SHUT_RDWR)
-            return Response(b"")(environ, start_response)  # type: ignore[no-any-return]
+            return Response(b"")(environ, start_response)
         response = self._response(operation, reply, request)
         self._record(request, response)
-        return response(environ, start_response)  # type: ignore[no-any-return]
+        return response(environ, start_response)
 
     def _reply(self, request: Request) -> tuple[Reply, Operation | None]:
         match = self.api.index.match(request.method, request.url)

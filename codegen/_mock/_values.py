@@ -100,7 +100,7 @@ class ValueMaker:
             kinds = [k for k in declared if k != "null"]
             if "null" in declared and (not kinds or depth > _MAX_DEPTH or rng.random() < 0.3):
                 return "null"
-            return rng.choice(kinds)
+            return str(rng.choice(kinds))
         if isinstance(declared, str):
             return declared
         if "properties" in schema or "required" in schema:
