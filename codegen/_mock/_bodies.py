@@ -29,17 +29,25 @@ class Bodies:
         self._maker = ValueMaker(api.spec)
 
     def value(
-        self, operation: Operation, answer: Answer, *, example: str = "", draw: int = 0
+        self,
+        operation: Operation,
+        answer: Answer,
+        *,
+        example: str = "",
+        draw: int = 0,
+        generate: bool = False,
     ) -> Any:
-        """The body value for ``answer``: the named ``example``, else the example that fits
-        the status best (or a generated value with a seed), else a generated one."""
+        """The body value for ``answer``: the named ``example``; else, without a seed (and
+        unless ``generate``), the example that fits the status best; else a value generated
+        from the schema, or the first example when the schema gives none."""
         if example and example in answer.examples:
             return answer.examples[example]
-        if answer.examples and (self.seed is None or not answer.schema):
-            return answer.examples[_best_example(answer)]
-        if answer.schema:
-            return self.generated(answer.schema, f"{operation.id}/{answer.status}/{draw}")
-        return None
+        wants_generated = generate or self.seed is not None
+        if answer.schema and (wants_generated or not answer.examples):
+            value = self.generated(answer.schema, f"{operation.id}/{answer.status}/{draw}")
+            if value is not None or not answer.examples:
+                return value
+        return answer.examples[_best_example(answer)] if answer.examples else None
 
     def generated(self, schema: str, salt: str) -> Any:
         """A value of the schema at pointer ``schema`` that passes it, drawn from the seed

@@ -42,6 +42,8 @@ class Reply:
     status: str
     value: Any = None
     use_value: bool = False
+    example: str = ""  # the named example a Prefer header asked for
+    generate: bool = False  # a body from the schema (Prefer: dynamic=true)
     delay: float = 0.0
     drop: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)

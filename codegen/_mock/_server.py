@@ -16,6 +16,7 @@ the test tools (moto's server uses it).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -34,6 +35,9 @@ from ._jobs import OUTCOMES, Fault, Job, Reply
 from ._states import make_states, waiter_of
 
 __all__ = ["MockServer"]
+
+#: What ``Prefer: code=N`` may ask for; anything else is ignored.
+_STATUS = re.compile(r"[1-5][0-9][0-9]")
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -177,8 +181,9 @@ class MockServer:
         operation = match.operation
         values = _values(operation, request, match.path_values)
         prefer = _prefer(request.headers.get("Prefer", ""))
-        if "code" in prefer:
-            return Reply(prefer["code"], headers={"_example": prefer.get("example", "")}), operation
+        example, generate = prefer.get("example", ""), prefer.get("dynamic") == "true"
+        if _STATUS.fullmatch(prefer.get("code", "")):
+            return Reply(prefer["code"], example=example, generate=generate), operation
         if not self._authorised(operation, request):
             return Reply("401"), operation
         if not self._parameters_valid(operation, values):
@@ -191,7 +196,7 @@ class MockServer:
         status = self.api.success_status(operation)
         if job is not None:  # a cancel
             return Reply(status, job.cancel(), use_value=True), operation
-        return Reply(status, headers={"_example": prefer.get("example", "")}), operation
+        return Reply(status, example=example, generate=generate), operation
 
     def _authorised(self, operation: Operation, request: Request) -> bool:
         alternatives = self.api.credentials(operation)
@@ -250,7 +255,7 @@ class MockServer:
         return None, True
 
     def _response(self, operation: Operation | None, reply: Reply, request: Request) -> Response:
-        headers = {k: v for k, v in reply.headers.items() if not k.startswith("_")}
+        headers = dict(reply.headers)
         if operation is None:
             return Response(b"", status=int(reply.status), headers=headers)
         answer = self.api.answer(operation, reply.status)
@@ -259,11 +264,9 @@ class MockServer:
         if reply.use_value:
             value = reply.value
         else:
+            draw = self._draw(operation)
             value = self.bodies.value(
-                operation,
-                answer,
-                example=reply.headers.get("_example", ""),
-                draw=self._draw(operation),
+                operation, answer, example=reply.example, draw=draw, generate=reply.generate
             )
         body, content_type = encode(answer, value)
         if content_type is not None:

@@ -6,6 +6,7 @@ the jobs' faults. Everything each mock sent is checked by the Validator afterwar
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
@@ -33,16 +34,19 @@ DEFAULT_STATUSES = ("400", "401", "404", "429", "500", "503")
 Start = Callable[..., MockServer]
 
 
+@functools.cache
+def validator(spec: str) -> Validator:
+    """One validator per spec, whatever port its mocks took."""
+    return Validator(ROOT / "specs" / f"{spec}.yaml", servers=["http://127.0.0.1:{port}"])
+
+
 def response_errors(mock: MockServer) -> list[str]:
     """What the Validator finds wrong in the answers the mock sent (requests aside: some
     tests send bad ones on purpose)."""
-    # One validator per spec (cached by the Validator), whatever port the mock took.
-    validator = Validator(
-        ROOT / "specs" / f"{mock.spec.name}.yaml", servers=["http://127.0.0.1:{port}"]
-    )
+    validator_ = validator(mock.spec.name)
     found = []
     for index, entry in enumerate(mock.exchanges):
-        result = validator.check_har_entry(entry, label=f"exchange {index}")
+        result = validator_.check_har_entry(entry, label=f"exchange {index}")
         found += [
             f"{f.input} {f.operation} {f.status}: {f.pointer} {f.message}"
             for f in result.findings
@@ -147,6 +151,16 @@ def test_prefer_picks_a_named_example(start: Start) -> None:
     with client(mock, headers={"Prefer": "example=slow_queued"}) as api:
         job = api.get_job_detail(id=JOB)
     assert (job.pipeline, job.completed) == ("slow", False)
+
+
+def test_prefer_dynamic_generates_a_body_and_a_bad_code_is_ignored(start: Start) -> None:
+    mock = start("vectara")
+    headers = {"x-api-key": "k"}
+    example = json.loads(raw(mock, "/v2/jobs/job_1", headers).data)
+    generated = json.loads(raw(mock, "/v2/jobs/job_1", {**headers, "Prefer": "dynamic=true"}).data)
+    assert example["id"] == "job_4Gx8kRr2VpQ"  # the first example
+    assert generated != example
+    assert raw(mock, "/v2/jobs/job_1", {**headers, "Prefer": "code=abc"}).status == 200
 
 
 def raw(mock: MockServer, path: str, headers: dict[str, str] | None = None) -> Any:
