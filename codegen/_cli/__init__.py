@@ -131,7 +131,7 @@ def _build_parser(*, light: bool = False) -> argparse.ArgumentParser:
 
     from ._mock import add_mock_parser
 
-    add_mock_parser(commands)
+    _add_project_option(add_mock_parser(commands))
     return parser
 
 

@@ -67,6 +67,7 @@ def add_mock_parser(
 def run_mock(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM; 0 then, 2 when the mock cannot be set up."""
     from .._mock import MockError, MockServer, load_scenario
+    from .._mock._api import resolve_spec
 
     stop = threading.Event()
 
@@ -75,7 +76,10 @@ def run_mock(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        server = MockServer(args.spec, host=args.host, port=args.port, seed=args.seed)
+        spec = resolve_spec(args.spec, args.project)
+        server = MockServer(
+            spec, host=args.host, port=args.port, seed=args.seed, keep_exchanges=False
+        )
         if args.scenario is not None:
             load_scenario(server, args.scenario)
         server.start()

@@ -53,7 +53,8 @@ class MockServer:
     ``spec`` is a spec name, a path or a loaded spec. Bodies come from the spec's
     examples, or are generated from its schemas when ``seed`` is given. Use it as a
     context manager, or call :meth:`start` and :meth:`stop`; :attr:`url` is its address.
-    Every exchange is kept in :attr:`exchanges` as a HAR 1.2 entry.
+    Every exchange is kept in :attr:`exchanges` as a HAR 1.2 entry, unless
+    ``keep_exchanges`` is false (a long-running mock).
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         seed: int | None = None,
+        keep_exchanges: bool = True,
     ) -> None:
         loaded = spec if isinstance(spec, LoadedSpec) else resolve_spec(spec)
         self.api = Api(loaded)
@@ -70,6 +72,7 @@ class MockServer:
         self.jobs: list[Job] = []
         self.exchanges: list[dict[str, Any]] = []
         self._host, self._port = host, port
+        self._keep_exchanges = keep_exchanges
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -171,7 +174,8 @@ class MockServer:
                 connection.shutdown(socket.SHUT_RDWR)
             return Response(b"")(environ, start_response)
         response = self._response(operation, reply, request)
-        self._record(request, response)
+        if self._keep_exchanges:
+            self._record(request, response)
         return response(environ, start_response)
 
     def _reply(self, request: Request) -> tuple[Reply, Operation | None]:
