@@ -1,5 +1,6 @@
-"""The mock server's public names: ``from specbind.mock import MockServer``."""
+"""The mock server's and the recording proxy's public names:
+``from specbind.mock import MockServer, RecordingProxy``."""
 
-from ._mock import Fault, Job, MockError, MockServer, load_scenario
+from ._mock import Fault, Job, MockError, MockServer, RecordingProxy, load_scenario
 
-__all__ = ["Fault", "Job", "MockError", "MockServer", "load_scenario"]
+__all__ = ["Fault", "Job", "MockError", "MockServer", "RecordingProxy", "load_scenario"]

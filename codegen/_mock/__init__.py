@@ -11,7 +11,8 @@ with MockServer("prunner") as mock:
 
 from ._api import MockError
 from ._jobs import Fault, Job
+from ._record import RecordingProxy
 from ._scenario import load_scenario
 from ._server import MockServer
 
-__all__ = ["Fault", "Job", "MockError", "MockServer", "load_scenario"]
+__all__ = ["Fault", "Job", "MockError", "MockServer", "RecordingProxy", "load_scenario"]

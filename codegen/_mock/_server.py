@@ -1,17 +1,4 @@
-"""The mock HTTP server: one spec's operations, answered as the spec says, on 127.0.0.1.
-
-Why Werkzeug's threaded server: the mock serves a test fixture and (for ``specbind
-record``) a proxy, both in front of a *synchronous* client. Werkzeug 3.1 is well kept
-(Pallets), a thread per connection needs no event loop beside the test's code, it
-speaks HTTP/1.1 with keep-alive, streams request and response bodies (a WSGI body is an
-iterator), hands the raw socket to the application (so a poll can drop its connection),
-and starts fastest of those measured on this machine (import and bind, median of 3:
-werkzeug 0.7 s, aiohttp 2.2 s, the standard library's http.server 0.3 s, under load
-average 11). The standard library's server would start faster but leaves parsing
-headers, cookies, queries and chunked bodies to us; aiohttp and uvicorn+starlette need
-an event loop in a thread of their own, and start slower. It is already installed with
-the test tools (moto's server uses it).
-"""
+"""The mock HTTP server: one spec's operations, answered as the spec says, on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -23,7 +10,6 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .._spec._load import LoadedSpec
@@ -32,19 +18,13 @@ from .._validate._operations import Operation
 from ._api import Api, MockError, resolve_spec
 from ._bodies import Bodies, encode
 from ._jobs import OUTCOMES, Fault, Job, Reply
+from ._serve import Serving
 from ._states import make_states, waiter_of
 
 __all__ = ["MockServer"]
 
 #: What ``Prefer: code=N`` may ask for; anything else is ignored.
 _STATUS = re.compile(r"[1-5][0-9][0-9]")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No line per request on stderr: the mock's output is its address."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
 
 
 class MockServer:
@@ -71,10 +51,8 @@ class MockServer:
         self.bodies = Bodies(self.api, seed)
         self.jobs: list[Job] = []
         self.exchanges: list[dict[str, Any]] = []
-        self._host, self._port = host, port
         self._keep_exchanges = keep_exchanges
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving = Serving(self._app, host, port, "specbind-mock")
         self._lock = threading.Lock()
         self._draws: dict[str, int] = {}
 
@@ -85,35 +63,16 @@ class MockServer:
     @property
     def url(self) -> str:
         """The base URL, ``http://127.0.0.1:PORT`` (the mock must be started)."""
-        if self._server is None:
-            raise MockError("the mock is not started")
-        host = self._host
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{self._server.server_port}"
+        return self._serving.url
 
     def start(self) -> MockServer:
-        """Bind and serve in a background thread; return self."""
-        try:
-            self._server = make_server(
-                self._host, self._port, self._app, threaded=True, request_handler=_QuietHandler
-            )
-        except OSError as exc:
-            raise MockError(f"cannot listen on {self._host}:{self._port}: {exc.strerror}") from None
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="specbind-mock", daemon=True
-        )
-        self._thread.start()
+        """Bind and serve in a background thread; return self. Raises :class:`MockError`."""
+        self._serving.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._serving.stop()
 
     def __enter__(self) -> MockServer:
         return self.start()
