@@ -13,6 +13,7 @@ after every entry.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import zlib
@@ -27,6 +28,7 @@ from werkzeug.wrappers import Request, Response
 from .._spec._load import LoadedSpec
 from .._validate._finding import Result
 from .._validate._validator import Validator
+from ._api import resolve_spec
 from ._scrub import Scrubber
 from ._serve import Serving
 
@@ -43,20 +45,22 @@ _CHUNK = 64 * 1024
 
 
 class RecordingProxy:
-    """Forwards ``listen`` to ``upstream``, writing each exchange to the HAR at ``har``
+    """Forwards ``host:port`` (port 0: a free one) to ``upstream``, checking each exchange
+    against ``spec`` (a name, a path or a loaded spec), writing it to the HAR at ``har``,
     and handing each check's :class:`Result` to ``on_result`` (in order of completion)."""
 
     def __init__(
         self,
-        spec: LoadedSpec,
+        spec: str | os.PathLike[str] | LoadedSpec,
         upstream: str,
-        har: Path,
+        har: str | os.PathLike[str],
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         on_result: Callable[[Result], None] = lambda result: None,
         timeout: float = 60.0,
     ) -> None:
+        spec = spec if isinstance(spec, LoadedSpec) else resolve_spec(spec)
         self.spec = spec
         self.upstream = upstream.rstrip("/")
         self.results: list[Result] = []
@@ -66,7 +70,7 @@ class RecordingProxy:
         self._pool = urllib3.PoolManager(
             retries=False, timeout=urllib3.Timeout(connect=10.0, read=timeout)
         )
-        self._har = _HarFile(har)
+        self._har = _HarFile(Path(har))
         self._lock = threading.Lock()
         self._serving = Serving(self._app, host, port, "specbind-record")
 
