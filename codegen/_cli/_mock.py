@@ -66,8 +66,9 @@ def add_mock_parser(
 
 def run_mock(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM; 0 then, 2 when the mock cannot be set up."""
-    from .._mock import MockError, MockServer, load_scenario
-    from .._mock._api import resolve_spec
+    from .._mock._api import MockError, resolve_spec
+    from .._mock._scenario import load_scenario
+    from .._mock._server import MockServer
 
     stop = threading.Event()
 
