@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from specbind import LoadedSpec, Validator, load_spec
 from specbind.mock import Fault, MockServer
 
-from generated import prunner, vectara
-from generated._runtime import PollPolicy, WaiterFailed, WaiterTimeout
+from generated import prunner, vectara, veryfront
+from generated._runtime import PollPolicy, WaiterFailed, WaiterTimeout, WaitUpdate
 
 JOB = "11111111-1111-4111-8111-000000000001"
 FAST = PollPolicy(delay=0.01, growth=1.0, max_delay=0.01, jitter=0)
@@ -116,3 +116,41 @@ def test_the_waiter_sees_exactly_the_scenarios_outcome(
                 wait(timeout=0.2)
     if outcome != "never":
         assert played.answered == after + 1
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    outcome=st.sampled_from(["success", "failure", "never"]),
+    after=st.integers(min_value=0, max_value=3),
+    cancel_after=st.none() | st.integers(min_value=1, max_value=4),
+    job=st.uuids(version=4),
+)
+def test_a_cancel_ends_the_wait_unless_the_outcome_came_first(
+    specbind_mock_session: Callable[..., MockServer],
+    outcome: str,
+    after: int,
+    cancel_after: int | None,
+    job: uuid.UUID,
+) -> None:
+    mock = specbind_mock_session(ROOT / "specs" / "veryfront.yaml")
+    params = {"project_reference": "dreamy-haven", "job_id": str(job)}
+    mock.add_job("getJob", params, waiter="job", outcome=outcome, after=after)
+    final_before_cancel = outcome != "never" and cancel_after is not None and cancel_after > after
+    with veryfront.Client(base_url=mock.url, token="t") as client:
+
+        def cancel_on(update: WaitUpdate[object]) -> None:
+            if update.attempt == cancel_after:
+                client.cancel_job(**params)
+
+        wait = functools.partial(client.wait_for_job, poll=FAST, on_update=cancel_on, **params)
+        if outcome == "success" and (cancel_after is None or final_before_cancel):
+            assert wait(timeout=10).status.value == "completed"
+        elif outcome == "never" and cancel_after is None:
+            with pytest.raises(WaiterTimeout):
+                wait(timeout=0.2)
+        else:
+            with pytest.raises(WaiterFailed) as failed:
+                wait(timeout=10)
+            canceled = cancel_after is not None and not final_before_cancel
+            expected = "canceled" if canceled else "failed"
+            assert failed.value.observed == {"status": expected}
