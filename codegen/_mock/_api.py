@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._spec._config import SHIPPED_SPECS, ConfigError, load_config
-from .._spec._load import LoadedSpec, LoadError, load_spec
+from .._spec._config import ConfigError, load_config
+from .._spec._load import LoadedSpec, LoadError
 from .._validate._operations import Operation, SpecIndex, index_spec, is_json_media
+from .._validate._validator import ValidatorError
+from .._validate._validator import _resolve as resolve
 
 __all__ = ["Answer", "Api", "Credential", "MockError", "resolve_spec"]
 
@@ -43,18 +45,12 @@ class Answer:
 
 def resolve_spec(name: str | os.PathLike[str], project: Path | None = None) -> LoadedSpec:
     """A spec path, or a name looked up in the specs directory of the ``project`` (default:
-    the current directory), then among the specs specbind ships. Raises :class:`MockError`."""
-    text = os.fspath(name)
+    the current directory), then among the specs specbind ships, as ``specbind validate``
+    finds it. Raises :class:`MockError`."""
     try:
-        if text.endswith((".yaml", ".yml", ".json")) or os.sep in text or "/" in text:
-            return load_spec(text)
-        for folder in (load_config(project or Path()).specs, SHIPPED_SPECS):
-            for suffix in (".yaml", ".yml", ".json"):
-                if (folder / f"{text}{suffix}").is_file():
-                    return load_spec(folder / f"{text}{suffix}")
-    except (LoadError, ConfigError) as exc:
+        return resolve(os.fspath(name), load_config(project or Path()).specs)
+    except (ValidatorError, LoadError, ConfigError) as exc:
         raise MockError(str(exc)) from None
-    raise MockError(f"--spec {text}: no such spec in specs/ nor shipped with specbind")
 
 
 class Api:
