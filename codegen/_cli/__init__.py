@@ -128,6 +128,14 @@ def _build_parser(*, light: bool = False) -> argparse.ArgumentParser:
     from ._wait import add_wait_parser
 
     _add_project_option(add_wait_parser(commands))
+
+    from ._mock import add_mock_parser
+
+    _add_project_option(add_mock_parser(commands))
+
+    from ._record import add_record_parser
+
+    _add_project_option(add_record_parser(commands))
     return parser
 
 
@@ -169,6 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ._wait import run_wait
 
             return run_wait(args)
+        if args.command == "mock":
+            from ._mock import run_mock
+
+            return run_mock(args)
+        if args.command == "record":
+            from ._record import run_record
+
+            return run_record(args)
         if args.command == "diff":
             from ._diff import run_diff
 
