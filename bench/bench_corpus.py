@@ -82,6 +82,12 @@ def _reason(text: str) -> str:
     return (errors or lines or [""])[0][:300]
 
 
+def _last_line(text: str) -> str:
+    """The last line of a traceback: the exception."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
 def _timed(command: list[str], log: Path, limit: int, outcome: Outcome) -> bool:
     """Run one step with a time limit; add its time and peak RSS to ``outcome``."""
     found = measure(["timeout", str(limit), *command], log)
@@ -109,7 +115,7 @@ def _probe(
     done = _check([python, "-c", probe, *args], cwd, limit)
     outcome.imports = done is not None and done.returncode == 0
     if done is None or done.returncode != 0:
-        outcome.problem = "import: " + (_reason(done.stderr) if done else "timed out")
+        outcome.problem = "import: " + (_last_line(done.stderr) if done else "timed out")
         return None
     found: dict[str, object] = json.loads(done.stdout)
     return found
@@ -199,7 +205,7 @@ def _datamodel_code_generator(document: Document, work: Path, limit: int, mypy: 
     done = _check([sys.executable, "-c", "import models"], output, limit)
     outcome.imports = done is not None and done.returncode == 0
     if not outcome.imports:
-        outcome.problem = "import: " + (_reason(done.stderr) if done else "timed out")
+        outcome.problem = "import: " + (_last_line(done.stderr) if done else "timed out")
     elif mypy:
         _mypy([str(output / "models.py")], output, limit, outcome, sys.executable)
     return outcome
