@@ -65,7 +65,6 @@ def test_the_manifest_describes_every_document_and_nothing_else() -> None:
     assert len({document.name for document in DOCUMENTS}) == len(DOCUMENTS)
     for document in DOCUMENTS:
         assert document.expect == "generates" or document.expect.startswith("fails: "), document
-        assert document.valid or document.expect != "generates", document
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
