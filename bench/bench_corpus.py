@@ -77,7 +77,9 @@ class Row:
 
 
 def _reason(text: str) -> str:
-    """The first line of a failed step's output that is not a warning (else its last)."""
+    """Why a step failed: a traceback's exception, else its first line that is no warning."""
+    if "Traceback" in text:
+        return _last_line(text)
     lines = [line for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if "warning" not in line.lower()]
     return (errors or lines or [""])[0][:300]
