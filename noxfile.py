@@ -1,5 +1,5 @@
 """The sessions that drive specbind: lint, typecheck, tests, packaging, lowest, generate,
-check, bench, fuzz."""
+check, bench, corpus, fuzz."""
 
 from __future__ import annotations
 
@@ -24,8 +24,13 @@ nox.needs_version = ">=2025.5.1"
 BINDINGS = "./generated"
 # The lowest versions the bindings' dependency ranges allow (generated/pyproject.toml).
 LOWEST = ["attrs==23.1.0", "cattrs==24.1.0", "urllib3==2.7.0"]
-# bench_import's peer, with what the package it generates imports.
-PEER = ["openapi-python-client==0.29.1", "python-dateutil==2.9.0.post0"]
+# bench_import's and bench_corpus's peer, with what the package it generates imports, and
+# the stubs mypy --strict needs to check that package (bench_corpus).
+PEER = [
+    "openapi-python-client==0.29.1",
+    "python-dateutil==2.9.0.post0",
+    "types-python-dateutil==2.9.0.20261104",
+]
 _CHECK_VERSIONS = """
 import sys
 from importlib.metadata import version
@@ -146,7 +151,8 @@ def check(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks, each reported as a ratio against baselines measured in the same run."""
-    session.install(BINDINGS, "-e", ".[bench,dask]")
+    # The test extra for mypy, which bench_corpus runs over every tool's output.
+    session.install(BINDINGS, "-e", ".[bench,dask,test]")
     # openapi-python-client, the peer of bench_import, in an environment of its own: its
     # requirements (ruff, pydantic) differ from the toolkit's pins.
     peer = Path(session.create_tmp()) / "openapi-python-client"
@@ -157,6 +163,21 @@ def bench(session: nox.Session) -> None:
     tool = str(peer / "bin" / "openapi-python-client")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs, env={"OPENAPI_PYTHON_CLIENT": tool})
+
+
+@nox.session(python="3.11")
+def corpus(session: nox.Session) -> None:
+    """mypy --strict over the package generated from each document of tests/corpus/.
+
+    Not run by default: generating and importing the corpus is part of the 3.11 tests
+    session; mypy --strict over all of it takes longer than CI allows. Extra arguments go
+    to pytest.
+    """
+    session.install(BINDINGS, "-e", ".[test]")
+    session.run(
+        "pytest", "-n", "2", "tests/test_corpus.py", "-k", "mypy_strict", *session.posargs,
+        env={"SPECBIND_CORPUS_MYPY": "1"},
+    )  # fmt: skip
 
 
 @nox.session(python="3.11")

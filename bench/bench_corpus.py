@@ -1,0 +1,301 @@
+"""The real-world corpus (tests/corpus/) through specbind and its peers, side by side.
+
+For each document, in a scratch directory, each tool in a subprocess with a time limit:
+
+- **specbind**: ``specbind lint`` then ``specbind generate`` in a user project holding the
+  document as published (as tests/test_corpus.py does);
+- **openapi-python-client** (pinned in noxfile.py, in an environment of its own, found as
+  $OPENAPI_PYTHON_CLIENT or on PATH): ``generate --path DOCUMENT``;
+- **datamodel-code-generator** (models only, pydantic v2): ``datamodel-codegen``.
+
+Each output is then imported, module by module (the peer's with its own Python), and
+checked with ``mypy --strict``; the operations with a method are counted (specbind: client
+methods with a ``_with_response`` twin; openapi-python-client: ``api`` modules with a
+``sync_detailed``). Wall time and peak RSS are those of the generate step (specbind: lint
+and generate together), reported for the three largest documents.
+
+``--only NAME`` limits the run to some documents, ``--tools`` to some tools, ``--no-mypy``
+skips mypy. Results go to bench/results/corpus.json; the table is printed as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from _corpus import PROBE, Document, documents, write_project
+from _measure import measure
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "corpus.json"
+TOOLS = ("specbind", "openapi-python-client", "datamodel-code-generator")
+LARGEST = 3
+
+#: Imports every module of a package and prints how many ``api`` modules of it have a
+#: ``sync_detailed`` function (openapi-python-client writes one module per operation).
+PEER_PROBE = """
+import importlib, json, pkgutil, sys
+root = importlib.import_module(sys.argv[1])
+modules, methods = [root.__name__], 0
+for info in pkgutil.walk_packages(root.__path__, root.__name__ + "."):
+    module = importlib.import_module(info.name)
+    modules.append(info.name)
+    methods += ".api." in info.name and hasattr(module, "sync_detailed")
+print(json.dumps({"modules": modules, "methods": methods}))
+"""
+
+
+@dataclass
+class Outcome:
+    """What one tool made of one document."""
+
+    generates: bool = False
+    imports: bool | None = None
+    mypy_clean: bool | None = None
+    methods: int | None = None
+    seconds: float = 0.0
+    maxrss_kib: int = 0
+    problem: str = ""
+
+
+@dataclass
+class Row:
+    document: str
+    size: int
+    operations: int
+    valid: bool  # openapi-spec-validator accepts it (the manifest says)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+def _reason(text: str) -> str:
+    """Why a step failed: a traceback's exception, else its first line that is no warning."""
+    if "Traceback" in text:
+        return _last_line(text)
+    lines = [line for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if "warning" not in line.lower()]
+    return (errors or lines or [""])[0][:300]
+
+
+def _last_line(text: str) -> str:
+    """The last line of a traceback: the exception."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+def _timed(command: list[str], log: Path, limit: int, outcome: Outcome) -> bool:
+    """Run one step with a time limit; add its time and peak RSS to ``outcome``."""
+    found = measure(["timeout", str(limit), *command], log)
+    outcome.seconds += found.seconds
+    outcome.maxrss_kib = max(outcome.maxrss_kib, found.maxrss_kib)
+    if found.status != 0:
+        reason = "timed out" if found.status == 124 else f"exit {found.status}"
+        outcome.problem = f"{reason}: {_reason(log.read_text(errors='replace'))}"
+    return found.status == 0
+
+
+def _check(command: list[str], cwd: Path, limit: int) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(  # noqa: S603 -- our own tools and interpreters
+            command, cwd=cwd, capture_output=True, text=True, timeout=limit, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def _probe(
+    python: str, probe: str, args: list[str], cwd: Path, *, limit: int, outcome: Outcome
+) -> dict[str, object] | None:
+    """Run a probe script in ``cwd``; its JSON answer, or None (the reason in ``outcome``)."""
+    done = _check([python, "-c", probe, *args], cwd, limit)
+    outcome.imports = done is not None and done.returncode == 0
+    if done is None or done.returncode != 0:
+        outcome.problem = "import: " + (_last_line(done.stderr) if done else "timed out")
+        return None
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def _mypy(target: list[str], cwd: Path, limit: int, outcome: Outcome, python: str) -> None:
+    done = _check(
+        [
+            sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+            "--python-executable", python, *target,
+        ],
+        cwd,
+        limit,
+    )  # fmt: skip
+    if done is None:
+        outcome.problem = "mypy timed out"
+    else:
+        outcome.mypy_clean = done.returncode == 0
+
+
+def _specbind(document: Document, work: Path, limit: int, mypy: bool) -> Outcome:
+    outcome = Outcome()
+    project = work / "project"
+    package, spec = write_project(project, document)
+    for step in ("lint", "generate"):
+        command = [sys.executable, "-m", "specbind", step, "--project", str(project)]
+        if not _timed(command, work / f"specbind-{step}.log", limit, outcome):
+            return outcome
+    outcome.generates = True
+    found = _probe(sys.executable, PROBE, [package, spec], project, limit=limit, outcome=outcome)
+    if found is None:
+        return outcome
+    methods = found["methods"]
+    outcome.methods = len(methods) if isinstance(methods, list) else 0
+    if mypy:
+        _mypy(["-p", package], project, limit, outcome, sys.executable)
+    return outcome
+
+
+def _peer_tool() -> str | None:
+    return os.environ.get("OPENAPI_PYTHON_CLIENT") or shutil.which("openapi-python-client")
+
+
+def _openapi_python_client(document: Document, work: Path, limit: int, mypy: bool) -> Outcome:
+    outcome = Outcome()
+    tool = _peer_tool()
+    if tool is None:
+        outcome.problem = "not installed"
+        return outcome
+    spec = work / document.name
+    spec.write_bytes(document.published())
+    output = work / "peer"
+    command = [tool, "generate", "--path", str(spec), "--output-path", str(output), "--overwrite"]
+    if not _timed(command, work / "peer.log", limit, outcome) or not output.is_dir():
+        return outcome
+    package = next((p.name for p in sorted(output.iterdir()) if (p / "__init__.py").is_file()), "")
+    if not package:
+        outcome.problem = "no package in its output"
+        return outcome
+    outcome.generates = True
+    # Its package runs where the tool is installed (httpx, attrs and dateutil are there).
+    python = str(Path(tool).resolve().parent / "python")
+    found = _probe(python, PEER_PROBE, [package], output, limit=limit, outcome=outcome)
+    if found is None:
+        return outcome
+    methods = found["methods"]
+    outcome.methods = methods if isinstance(methods, int) else 0
+    if mypy:
+        _mypy(["-p", package], output, limit, outcome, python)
+    return outcome
+
+
+def _datamodel_code_generator(document: Document, work: Path, limit: int, mypy: bool) -> Outcome:
+    outcome = Outcome()
+    spec = work / document.name
+    spec.write_bytes(document.published())
+    output = work / "dcg"
+    output.mkdir()
+    command = [
+        sys.executable, "-m", "datamodel_code_generator", "--input", str(spec),
+        "--input-file-type", "openapi", "--output", str(output / "models.py"),
+        "--output-model-type", "pydantic_v2.BaseModel",
+    ]  # fmt: skip
+    if not _timed(command, work / "dcg.log", limit, outcome):
+        return outcome
+    outcome.generates = True
+    done = _check([sys.executable, "-c", "import models"], output, limit)
+    outcome.imports = done is not None and done.returncode == 0
+    if not outcome.imports:
+        outcome.problem = "import: " + (_last_line(done.stderr) if done else "timed out")
+    elif mypy:
+        _mypy([str(output / "models.py")], output, limit, outcome, sys.executable)
+    return outcome
+
+
+RUNNERS: dict[str, Callable[[Document, Path, int, bool], Outcome]] = {
+    "specbind": _specbind,
+    "openapi-python-client": _openapi_python_client,
+    "datamodel-code-generator": _datamodel_code_generator,
+}
+
+
+def _table(rows: Sequence[Row], tools: Sequence[str]) -> str:
+    total_ops = sum(row.operations for row in rows)
+    valid = sum(row.valid for row in rows)
+    lines = [
+        f"| tool ({len(rows)} documents, {valid} valid; {total_ops} operations) "
+        "| generates | imports | mypy --strict clean | operations with a method |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for tool in tools:
+        outcomes = [row.outcomes[tool] for row in rows]
+        methods = sum(
+            min(outcome.methods or 0, row.operations)
+            for row, outcome in zip(rows, outcomes, strict=True)
+        )
+        complete = sum(
+            outcome.imports is True and outcome.methods == row.operations
+            for row, outcome in zip(rows, outcomes, strict=True)
+        )
+        has_methods = tool != "datamodel-code-generator"
+        lines.append(
+            f"| {tool} | {sum(o.generates for o in outcomes)} | "
+            f"{sum(o.imports is True for o in outcomes)} | "
+            f"{sum(o.mypy_clean is True for o in outcomes)} | "
+            + (f"{methods} ({complete} documents complete)" if has_methods else "n/a (models)")
+            + " |"
+        )
+    largest = sorted(rows, key=lambda row: row.size, reverse=True)[:LARGEST]
+    lines += ["", "| document | size | " + " | ".join(tools) + " |"]
+    lines.append("| --- | --- |" + " --- |" * len(tools))
+    for row in largest:
+        cells = [
+            f"{row.outcomes[tool].seconds:.1f} s, {row.outcomes[tool].maxrss_kib // 1024} MB"
+            + ("" if row.outcomes[tool].generates else " (failed)")
+            for tool in tools
+        ]
+        lines.append(f"| {row.document} | {row.size / 1e6:.1f} MB | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="documents to run")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per step")
+    parser.add_argument("--no-mypy", dest="mypy", action="store_false")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the JSON file to write")
+    args, _ = parser.parse_known_args(argv)  # nox -s bench passes its posargs to every script
+    chosen = [d for d in documents() if not args.only or d.name in args.only]
+    rows = []
+    started = time.perf_counter()
+    for document in chosen:
+        row = Row(document.name, document.size, document.operations, document.valid)
+        for tool in args.tools:
+            with tempfile.TemporaryDirectory(prefix="bench-corpus-") as scratch:
+                row.outcomes[tool] = RUNNERS[tool](document, Path(scratch), args.timeout, args.mypy)
+            outcome = row.outcomes[tool]
+            print(
+                f"{document.name:36} {tool:25} generates={outcome.generates!s:5} "
+                f"imports={outcome.imports!s:5} mypy={outcome.mypy_clean!s:5} "
+                f"methods={outcome.methods}/{document.operations} {outcome.seconds:6.1f}s "
+                f"{outcome.maxrss_kib // 1024:5} MB {outcome.problem[:120]}",
+                flush=True,
+            )
+        rows.append(row)
+        # After each document: a long run stopped early keeps the rows it has.
+        _write(args.results, rows, args.tools)
+    print(f"\n{_table(rows, args.tools)}\n\n({time.perf_counter() - started:.0f} s in all)")
+    return 0
+
+
+def _write(results: Path, rows: Sequence[Row], tools: Sequence[str]) -> None:
+    results.parent.mkdir(parents=True, exist_ok=True)
+    found = {"rows": [asdict(row) for row in rows], "table": _table(rows, tools)}
+    results.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""The real-world corpus: public OpenAPI documents, as their publishers ship them, through
+``specbind lint`` and ``specbind generate`` in a scratch user project each.
+
+For each document of tests/corpus/MANIFEST.toml: its package imports, module by module,
+and its client has a method for every operation the document declares (counted here, from
+the document). The manifest's ``expect`` records what specbind does with each document
+today: a document it cannot serve yet is an ``xfail`` (strict) with the reason, so that the
+test fails, and the manifest must be updated, as soon as a fix makes it generate.
+
+``mypy --strict`` over each generated package runs in ``nox -s corpus`` (it sets
+``SPECBIND_CORPUS_MYPY``), outside the default sessions: it takes longer than CI allows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _corpus import CORPUS, PROBE, Document, count_operations, documents, parse, write_project
+
+DOCUMENTS = documents()
+#: Generous: the largest documents (3-4 MB) on a shared 2-core machine.
+TIMEOUT = 900
+MYPY = "SPECBIND_CORPUS_MYPY"
+
+
+def _cases() -> list[Any]:
+    """One case per document; those specbind cannot serve yet are strict xfails."""
+    cases = []
+    for document in DOCUMENTS:
+        failing = pytest.mark.xfail(strict=True, reason=document.expect)
+        marks = [] if document.generates else [failing]
+        cases.append(pytest.param(document, id=document.name, marks=marks))
+    return cases
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def _generate(project: Path) -> None:
+    """``specbind lint`` (warnings allowed: not ``--strict``), then ``specbind generate``."""
+    for command in ("lint", "generate"):
+        done = _run([sys.executable, "-m", "specbind", command], project)
+        assert done.returncode == 0, f"specbind {command}:\n{done.stderr[-3000:]}"
+
+
+def test_the_manifest_describes_every_document_and_nothing_else() -> None:
+    assert len(DOCUMENTS) >= 40
+    listed = {document.file for document in DOCUMENTS}
+    present = {path.name for path in CORPUS.iterdir()} - {"MANIFEST.toml", "README.md"}
+    assert present == listed
+    assert len({document.name for document in DOCUMENTS}) == len(DOCUMENTS)
+    for document in DOCUMENTS:
+        assert document.expect == "generates" or document.expect.startswith("fails: "), document
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
+def test_each_document_is_the_published_bytes(document: Document) -> None:
+    data = document.published()  # checks the sha256 of the uncompressed bytes
+    assert len(data) == document.size
+
+
+@pytest.mark.slow  # parsing the large YAML documents takes a while
+@pytest.mark.parametrize("document", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
+def test_each_document_declares_the_version_and_operations_the_manifest_gives(
+    document: Document,
+) -> None:
+    parsed = parse(document.name, document.published())
+    assert str(parsed.get("openapi") or parsed.get("swagger")) == document.openapi
+    assert count_operations(parsed) == document.operations
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", _cases())
+def test_each_document_generates_imports_and_has_a_method_per_operation(
+    document: Document, tmp_path: Path
+) -> None:
+    package, spec = write_project(tmp_path, document)
+    _generate(tmp_path)
+    done = _run([sys.executable, "-c", PROBE, package, spec], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout)
+    assert f"{package}.{spec}" in found["modules"]
+    operations = count_operations(parse(document.name, document.published()))
+    assert len(found["methods"]) == operations, found["methods"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get(MYPY), reason=f"run by `nox -s corpus` (sets {MYPY})")
+@pytest.mark.parametrize("document", _cases())
+def test_each_generated_package_passes_mypy_strict(document: Document, tmp_path: Path) -> None:
+    package, _ = write_project(tmp_path, document)
+    _generate(tmp_path)
+    # The oldest Python the bindings support; the scratch project has no mypy settings.
+    done = _run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10", "-p", package],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
