@@ -63,7 +63,7 @@ from specbind.runtime._regex import MAX_STATES, PatternError, Regex, compile_pat
         ("^a{2,3}$", "aaaa", False),
         ("^a{2,}$", "aaaa", True),
         ("^a{2}$", "aa", True),
-        ("^x{$", "x{", True),
+        ("^x\\{$", "x{", True),
         ("^(?:a|bc)*$", "abcbca", True),
         ("", "", True),
         ("^$", "x", False),
