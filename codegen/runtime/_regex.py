@@ -3,10 +3,15 @@
 Python's ``re`` backtracks: ``job_.+$`` costs time quadratic in a value that does not
 match, and ``^(a+)+$`` exponential. It also reads ``$``, ``\\d``, ``\\w``, ``\\s`` and
 ``.`` differently from ECMA-262, which JSON Schema names. This engine parses the regular
-part of ECMA-262 syntax, compiles it to an NFA, and searches with a DFA built lazily from
-it: each step costs one dictionary look-up once its state is known, at most one pass over
-the NFA otherwise, so a search costs O(len(value) x pattern size) whatever the pattern.
-The cached DFA is capped; past the cap, new states are computed and not kept.
+part of ECMA-262 syntax (``u`` mode) and compiles it to a position (Glushkov) automaton
+held as bit sets in Python integers. A step from one set of positions to the next is a
+few big-integer operations whatever the number of positions (see :class:`_Follow`); a
+repeat of one character set longer than 32 is counted rather than unrolled. A pattern
+without such a count searches through a DFA built lazily from those steps: one dictionary
+look-up per character once a state is known. The cached DFA is capped; past the cap, steps are computed and not kept,
+and a step's cost is bounded when the pattern compiles: a pattern whose step could cost
+more than about 5 µs per character (:data:`MAX_STEP_COST`) is refused, so no value costs
+more than that per character, whatever the cache holds.
 
 Readings (ECMA-262, code point by code point): ``^`` and ``$`` match only at the start
 and the end of the value (not before a final newline); ``.`` matches anything but
@@ -14,7 +19,10 @@ and the end of the value (not before a final newline); ``.`` matches anything bu
 ``\\s`` ECMA-262's white space and line terminators. Laziness (``*?``) does not change
 whether a value matches, so it is accepted and ignored. Backreferences, lookaround,
 Unicode property escapes and inline flags are refused with :class:`PatternError`, as is a
-pattern that compiles to more than :data:`MAX_STATES` states.
+pattern that unrolls to more than :data:`MAX_STATES` states. So is what ``u`` mode
+refuses: a lone ``{``, ``}`` or ``]``, ``a{,2}``, and an identity escape outside a class
+of anything but syntax characters and ``/`` (``\\-``). Inside a class, ``\\=`` and the
+like stay literal characters, as real specs write them.
 """
 
 from __future__ import annotations
@@ -22,15 +30,14 @@ from __future__ import annotations
 import functools
 from bisect import bisect_right
 from collections import deque
-from dataclasses import dataclass
 
 __all__ = ["MAX_STATES", "MAX_STEP_COST", "PatternError", "Regex", "compile_pattern"]
 
-#: The most NFA states a pattern may compile to (``x{n,m}`` repeats ``x`` ``m`` times).
+#: The most states a pattern may unroll to (``x{n,m}`` repeats ``x`` ``m`` times).
 MAX_STATES = 10_000
 #: The deepest nesting of groups (the parser and the compiler recurse into them).
 _MAX_DEPTH = 100
-#: DFA cache budget per pattern, in kernel members plus cached transitions.
+#: DFA cache budget per pattern: a unit per cached transition, per 64 positions of a state.
 _CACHE_BUDGET = 200_000
 _MAX_CODE_POINT = 0x10FFFF
 
@@ -100,8 +107,8 @@ Node = tuple[object, ...]
 
 
 class _Parser:
-    """A recursive-descent parser for ECMA-262 pattern syntax, Annex B leniencies
-    included where Python agrees (a ``{`` or ``]`` that starts nothing is literal)."""
+    """A recursive-descent parser for ECMA-262 pattern syntax as ``u`` mode reads it
+    (no Annex B leniencies, but for identity escapes inside a class)."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -380,7 +387,11 @@ def _consumes(node: Node) -> bool:
     kind, parts = node[0], node[1]
     if kind in ("set", "assert"):
         return kind == "set"
-    return any(_consumes(part) for part in parts) if kind != "rep" else _consumes(parts)  # type: ignore[union-attr, arg-type]
+    if kind == "rep":
+        assert isinstance(parts, tuple)
+        return _consumes(parts)
+    assert isinstance(parts, tuple)
+    return any(_consumes(part) for part in parts)
 
 
 def _unrolled(node: Node, cap: int) -> int:
@@ -389,12 +400,14 @@ def _unrolled(node: Node, cap: int) -> int:
     kind, parts = node[0], node[1]
     if kind in ("set", "assert"):
         return 1
+    assert isinstance(parts, tuple)
     if kind == "rep":
-        copies = node[3] if node[3] is not None else max(1, node[2])  # type: ignore[call-overload]
-        inner = _unrolled(parts, cap)  # type: ignore[arg-type]
-        return 1 + min(cap + 1, copies * inner)  # type: ignore[no-any-return, operator]
+        least, most = node[2], node[3]
+        assert isinstance(least, int)
+        copies = most if isinstance(most, int) else max(1, least)
+        return 1 + min(cap + 1, copies * _unrolled(parts, cap))
     total = 1
-    for part in parts:  # type: ignore[union-attr]
+    for part in parts:
         total += _unrolled(part, cap)
         if total > cap:
             break
@@ -423,8 +436,12 @@ def _simplify(node: Node) -> Node:
         return ("rep", inner, node[2], node[3])
     assert isinstance(parts, tuple)
     simplified = tuple(_simplify(part) for part in parts)
-    if kind == "alt" and all(part[0] == "set" for part in simplified):
-        pairs = (pair for part in simplified for pair in part[1])  # type: ignore[attr-defined]
+    sets = [part[1] for part in simplified if part[0] == "set"]
+    if kind == "alt" and len(sets) == len(simplified):
+        pairs: list[tuple[int, int]] = []
+        for ranges in sets:
+            assert isinstance(ranges, tuple)
+            pairs.extend(ranges)
         return ("set", _ranges(*pairs))
     return (kind, simplified)
 
@@ -561,20 +578,6 @@ def _members(bitset: int) -> list[int]:
     return found
 
 
-@dataclass(frozen=True)
-class _Context:
-    """What assertions see at one position: start, end, and word characters around it."""
-
-    at_start: bool
-    at_end: bool
-    before_word: bool
-    after_word: bool
-
-
-def _is_word(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char == "_")
-
-
 class _Follow:
     """The follow relation as a few big-integer operations on a set of positions.
 
@@ -681,8 +684,10 @@ def _families(rules: list[tuple[int, int]]) -> tuple[tuple[_Family, ...], list[t
                 left.extend((sources << low, targets << low) for low in group)
                 continue
             everything = sum(sources << low for low in group)
-            ones = sum(((1 << (end - start)) - 1) << (start + low) for start, end in runs for low in group)
-            outs = []
+            ones = sum(
+                ((1 << (end - start)) - 1) << (start + low) for start, end in runs for low in group
+            )
+            outs: list[tuple[int, int]] = []
             carries = 0
             for _, end in runs:
                 run_carries = _bits([low + end for low in group])
@@ -747,6 +752,7 @@ class Regex:
             _bits([at for at, kind in kinds.items() if kind == wanted]) for wanted in "^$bB"
         )
         self._reads_words = bool(self._boundaries | self._non_boundaries)
+        self._asserts = bool(kinds)
         self._check_cost(automaton.count)
         self._states: dict[tuple[int, bool, bool], _State] = {}
         self._budget = _CACHE_BUDGET
@@ -810,7 +816,7 @@ class Regex:
         """The positions that may read the next character (or the match), from those
         just read, through the assertions that hold here."""
         reached = self._follow(positions)
-        if self._carets | self._dollars | self._reads_words:
+        if self._asserts:
             holding = self._holding(at_start, at_end, boundary)
             passed = 0
             new = reached & holding
@@ -819,9 +825,6 @@ class Regex:
                 reached |= self._follow(new)
                 new = reached & holding & ~passed
         return reached
-
-    def _mask(self, char: str) -> int:
-        return self._masks[bisect_right(self._bounds, ord(char))]
 
     def _state(self, positions: int, *, at_start: bool, after_word: bool) -> _State:
         key = (positions, at_start, after_word)
@@ -836,15 +839,16 @@ class Regex:
 
     def _advance(self, state: _State, char: str) -> _State | None:
         """The state after ``char``; None when a match ends before it."""
-        word = _is_word(char)
-        boundary = state.after_word != word
-        reached = self._reach(state.positions, state.at_start, False, boundary)
+        word = char.isascii() and (char.isalnum() or char == "_")
+        if self._asserts:
+            reached = self._reach(state.positions, state.at_start, False, state.after_word != word)
+        else:
+            reached = self._follow(state.positions)
         if reached & self._match:
             return None
+        mask = self._masks[bisect_right(self._bounds, ord(char))]
         following = self._state(
-            (reached & self._mask(char)) | 1,
-            at_start=False,
-            after_word=word and self._reads_words,
+            (reached & mask) | 1, at_start=False, after_word=word and self._reads_words
         )
         if self._budget > 0:
             self._budget -= 1
@@ -855,18 +859,17 @@ class Regex:
         """:meth:`search` for a pattern with counted repeats, which has no DFA: each
         counted position keeps when its live counts began, oldest first, so a step
         costs the same whatever the counts (the oldest is the largest)."""
-        counters = self._counters
+        counters, bounds, masks = self._counters, self._bounds, self._masks
         began: list[deque[int]] = [deque() for _ in counters]
         positions, after_word = 1, False
-        index = 0
-        for index, char in enumerate(text):  # noqa: B007 (read after the loop)
-            word = _is_word(char)
+        for index, char in enumerate(text):
+            word = char.isascii() and (char.isalnum() or char == "_")
             reached = self._reach(
                 self._leaving(positions, began, index), index == 0, False, after_word != word
             )
             if reached & self._match:
                 return True
-            mask = self._mask(char)
+            mask = masks[bisect_right(bounds, ord(char))]
             positions = (reached & mask) | 1
             for (bit, _least, most), starts in zip(counters, began, strict=True):
                 if not mask & bit:
@@ -895,7 +898,7 @@ class Regex:
 _ASSERTION_SEARCH = 20_000
 #: The most work one step may cost beyond its fixed part, in big-integer operations
 #: weighted by their size: what it admits takes at most about 5 µs per character.
-MAX_STEP_COST = 64
+MAX_STEP_COST = 48
 
 
 def _assertion_rounds(follow: _Follow, holding_sets: list[int]) -> int:
