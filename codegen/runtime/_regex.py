@@ -8,10 +8,10 @@ held as bit sets in Python integers. A step from one set of positions to the nex
 few big-integer operations whatever the number of positions (see :class:`_Follow`); a
 repeat of one character set longer than 32 is counted rather than unrolled. A pattern
 without such a count searches through a DFA built lazily from those steps: one dictionary
-look-up per character once a state is known. The cached DFA is capped; past the cap, steps are computed and not kept,
-and a step's cost is bounded when the pattern compiles: a pattern whose step could cost
-more than about 5 µs per character (:data:`MAX_STEP_COST`) is refused, so no value costs
-more than that per character, whatever the cache holds.
+look-up per character once a state is known. The cached DFA is capped; past the cap,
+steps are computed and not kept. A step's cost is bounded when the pattern compiles: a
+pattern whose step could cost more than about 5 µs per character (:data:`MAX_STEP_COST`)
+is refused, so no value costs more than that per character, whatever the cache holds.
 
 Readings (ECMA-262, code point by code point): ``^`` and ``$`` match only at the start
 and the end of the value (not before a final newline); ``.`` matches anything but
