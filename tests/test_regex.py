@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -414,3 +415,49 @@ def test_bounded_repeats_cost_a_bounded_time_per_character(budget: int) -> None:
 
 def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+# -- Lint refuses what the engine cannot bound, at the pattern's line ----------------------
+
+_COSTLY_SPEC = """\
+openapi: 3.1.0
+info:
+  title: patterns over the bound
+  version: "1"
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        code:
+          type: string
+          pattern: '(?:(?:a|bc){1,20}d){1,20}x'
+        name:
+          type: string
+          pattern: 'a\\-b'
+        ok:
+          type: string
+          pattern: '[a-z]{0,4000}0'
+"""
+
+
+def test_lint_refuses_a_pattern_it_cannot_match_within_the_bound(tmp_path: Path) -> None:
+    spec = tmp_path / "costly.yaml"
+    spec.write_text(_COSTLY_SPEC)
+    done = subprocess.run(
+        [sys.executable, "-m", "specbind", "lint", spec.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    refused = [line for line in done.stdout.splitlines() if ": pattern-unsupported: " in line]
+    assert len(refused) == 2, done.stdout
+    assert refused[0].startswith(f"{spec.name}:13:11: pattern-unsupported: pattern ")
+    assert "too costly to match in at most 5 µs per character" in refused[0]
+    assert refused[1].startswith(f"{spec.name}:16:11: pattern-unsupported: pattern 'a\\-b'")
+    assert "unknown escape '\\-'" in refused[1]
