@@ -20,9 +20,9 @@ and the end of the value (not before a final newline); ``.`` matches anything bu
 whether a value matches, so it is accepted and ignored. Backreferences, lookaround,
 Unicode property escapes and inline flags are refused with :class:`PatternError`, as is a
 pattern that unrolls to more than :data:`MAX_STATES` states. So is what ``u`` mode
-refuses: a lone ``{``, ``}`` or ``]``, ``a{,2}``, and an identity escape outside a class
-of anything but syntax characters and ``/`` (``\\-``). Inside a class, ``\\=`` and the
-like stay literal characters, as real specs write them.
+refuses: a lone ``{``, ``}`` or ``]``, ``a{,2}``, and ``\\-`` outside a class. Other
+escaped punctuation (``\\=``, ``\\"``), which ``u`` mode also refuses, stays a literal
+character, as before: real specs write it, and every reading agrees on what it means.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ Node = tuple[object, ...]
 
 class _Parser:
     """A recursive-descent parser for ECMA-262 pattern syntax as ``u`` mode reads it
-    (no Annex B leniencies, but for identity escapes inside a class)."""
+    (no Annex B leniencies, but for escaped punctuation: see the module's docstring)."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -325,9 +325,10 @@ class _Parser:
             return _ranges((self.unicode_escape(),) * 2)
         if char in ("p", "P"):
             raise self.fail("Unicode property escapes are not supported", start)
-        if char in _SYNTAX or (in_class and not (char.isalnum() or char == "_")):
-            # Inside a class, `\=` and the like stay literals as before: real specs
-            # (Vectara's `[a-zA-Z0-9_\=\-]`) write them, and every reading agrees on them.
+        if char in _SYNTAX or (not (char.isalnum() or char == "_") and (in_class or char != "-")):
+            # `u` mode allows only syntax characters, `/`, and `-` in a class; `\=`, `\"`
+            # and the like stay literals as before: real specs write them (Vectara's
+            # `[a-zA-Z0-9_\=\-]`, our hostile fixture's `\"`) and every reading agrees.
             return _chars(char)
         raise self.fail(f"unknown escape '\\{char}'", start)
 
