@@ -301,9 +301,9 @@ def test_it_agrees_with_python_re_on_the_shared_syntax(pair: Pair, values: list[
 # -- Long bounded repeats: agreement with re, on values from the pattern's alphabet ---------
 
 # Literals and classes over a few letters, so that values made of runs of those letters
-# reach the counts: repeats over 32 of one set are counted, others unrolled into shifts,
-# carry families and rules. One level of quantifiers and unambiguous alternatives, so
-# that re's backtracking stays polynomial on these values.
+# reach the counts: repeats of one set are counted (when long, or always, below), others
+# unrolled into shifts, carry families and rules. One level of quantifiers and unambiguous
+# alternatives, so that re's backtracking stays polynomial on these values.
 _RUN_ATOMS = st.sampled_from(
     [
         Pair("a", "a"),
@@ -333,35 +333,75 @@ def _run_item(draw: st.DrawFn) -> Pair:
 @st.composite
 def _run_pattern(draw: st.DrawFn) -> Pair:
     items = draw(st.lists(st.one_of(_RUN_ATOMS, _run_item()), min_size=1, max_size=3))
-    start = draw(st.sampled_from([Pair("", ""), Pair("^", "^")]))
-    end = draw(st.sampled_from([Pair("", ""), Pair("$", r"\Z")]))
+    # Mostly anchored: a count one too many or too few then shows.
+    start = draw(st.sampled_from([Pair("", ""), Pair("^", "^"), Pair("^", "^")]))
+    end = draw(st.sampled_from([Pair("", ""), Pair("$", r"\Z"), Pair("$", r"\Z")]))
     return Pair(
         start.ecma + "".join(p.ecma for p in items) + end.ecma,
         start.python + "".join(p.python for p in items) + end.python,
     )
 
 
-_RUNS = st.lists(st.tuples(st.sampled_from("abc\n"), st.integers(0, 45)), max_size=6).map(
-    lambda runs: "".join(char * count for char, count in runs)
-)
+def _runs(lengths: list[int]) -> st.SearchStrategy[str]:
+    """Values made of runs of the patterns' letters, of lengths near its counts."""
+    return st.lists(st.tuples(st.sampled_from("abc\n"), st.sampled_from(lengths)), max_size=6).map(
+        lambda runs: "".join(char * count for char, count in runs)
+    )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     pair=_run_pattern(),
-    values=st.lists(_RUNS, min_size=1, max_size=6),
+    data=st.data(),
     budget=st.sampled_from([0, 64, None]),
+    count_from=st.sampled_from([_regex._COUNT_FROM, 2]),
 )
 def test_long_repeats_agree_with_python_re(
-    pair: Pair, values: list[str], budget: int | None
+    pair: Pair, data: st.DataObject, budget: int | None, count_from: int
 ) -> None:
     python = re.compile(pair.python, re.ASCII)
-    engine = Regex(pair.ecma)
+    # Counting from 2 puts these short repeats through the counted positions too.
+    default, _regex._COUNT_FROM = _regex._COUNT_FROM, count_from
+    try:
+        engine = Regex(pair.ecma)
+    finally:
+        _regex._COUNT_FROM = default
     # With no cache and with a small one, most characters take a computed step.
     if budget is not None:
         engine._budget = budget
-    for value in values:
+    counts = {int(number) for number in re.findall("[0-9]+", pair.ecma)}
+    lengths = sorted({0, 1, 2} | {n + d for n in counts for d in (-1, 0, 1) if n + d >= 0})
+    for value in data.draw(st.lists(_runs(lengths), min_size=1, max_size=6)):
         assert engine.search(value) is (python.search(value) is not None), (pair, value)
+
+
+@pytest.mark.parametrize(
+    ("ecma", "python"),
+    [
+        ("^[ab]{257,300}$", r"^[ab]{257,300}\Z"),
+        ("^x[ab]{300}y", "^x[ab]{300}y"),
+        ("[ab]{0,280}c$", r"[ab]{0,280}c\Z"),
+        ("^(?:[ab]{270,}c)+$", r"^(?:[ab]{270,}c)+\Z"),
+        ("(?:^|c)a{260,261}(?:c|$)", r"(?:^|c)a{260,261}(?:c|\Z)"),
+        (r"\ba{258,262}\b", r"\ba{258,262}\b"),
+    ],
+)
+def test_counted_repeats_agree_with_python_re(ecma: str, python: str) -> None:
+    engine, compiled = compile_pattern(ecma), re.compile(python, re.ASCII)
+    assert engine._counters  # the repeat is counted, not unrolled
+    lengths = [0, 1, 256, 257, 258, 259, 260, 261, 262, 263, 269, 270, 271, 279, 280, 281]
+    lengths += [299, 300, 301, 560]
+    values = [
+        f"{head}{'a' * count}{tail}"
+        for count in lengths
+        for head in ("", "x", "c", "b" * 5)
+        for tail in ("", "y", "c", "ac")
+    ]
+    # A character outside the set ends every count: two halves never add up.
+    values += [f"{'a' * (count // 2)}x{'a' * (count - count // 2)}" for count in lengths]
+    values += ["a" * 270 + "c" + "b" * 271 + "c", "a" * 270 + "cc", "ab" * 140 + "c"]
+    for value in values:
+        assert engine.search(value) is (compiled.search(value) is not None), (ecma, value)
 
 
 # -- The worst case per character, in a child process with a timeout and a memory cap ------
@@ -372,11 +412,12 @@ _AT_THE_LIMIT = [
     (r"\w{1,1000}@", "a", "@"),
     ("[a-z]{0,4000}0", "a", "0"),
     ("[a-z]{9998}0", "a", "0"),
-    ("(?:ab|cd){1,1000}x", "abcd", "x"),
-    (r"(?:[a-z]{2}\.){1,2400}x", "ab.", "x"),
-    (r"(?:\b\w{1,20}\b\s?){1,10}!", "abc ", "!"),
-    ("(?:a{1,3}b{1,3}){1,400}c", "ab", "c"),
-    ("(?:[ab]{1,30}-){1,150}x", "ab-", "x"),
+    ("(?:ab|cd){1,969}x", "abcd", "x"),
+    (r"(?:[a-z]{2}\.){1,2729}x", "ab.", "x"),
+    (r"(?:\b\w{1,20}\b\s?){1,12}!", "abc ", "!"),
+    ("(?:a{1,3}b{1,3}){1,762}c", "ab", "c"),
+    ("(?:[ab]{1,30}-){1,147}x", "ab-", "x"),
+    ("(?:ab){4999}c", "ab", "c"),
 ]
 _WORST_CASE = textwrap.dedent(
     """

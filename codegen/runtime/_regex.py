@@ -6,7 +6,7 @@ match, and ``^(a+)+$`` exponential. It also reads ``$``, ``\\d``, ``\\w``, ``\\s
 part of ECMA-262 syntax (``u`` mode) and compiles it to a position (Glushkov) automaton
 held as bit sets in Python integers. A step from one set of positions to the next is a
 few big-integer operations whatever the number of positions (see :class:`_Follow`); a
-repeat of one character set longer than 32 is counted rather than unrolled. A pattern
+repeat of one character set longer than 256 is counted rather than unrolled. A pattern
 without such a count searches through a DFA built lazily from those steps: one dictionary
 look-up per character once a state is known. The cached DFA is capped; past the cap,
 steps are computed and not kept. A step's cost is bounded when the pattern compiles: a
@@ -415,8 +415,9 @@ def _unrolled(node: Node, cap: int) -> int:
 
 
 _EMPTY: Node = ("cat", ())
-#: A bounded repeat of one character set longer than this is counted, not unrolled.
-_COUNT_FROM = 32
+#: A bounded repeat of one character set longer than this is counted, not unrolled
+#: (shorter ones, the usual `{1,64}`, keep the DFA, which counted positions do not).
+_COUNT_FROM = 256
 #: A follow edge set of at most this many edges is split into shifts, not kept as a rule.
 _EXPAND_EDGES = 16
 
@@ -790,8 +791,9 @@ class Regex:
         operations = self._follow.operations * calls + 6 * len(self._counters)
         # Measured on a busy 2-core machine: the loop around a step takes about 2 µs,
         # leaving 3 µs; an operation takes about 45 ns, and as much again per 2,048
-        # positions (the operands' size).
-        cost = operations + operations * positions // 2048
+        # positions (the operands' size), as do the step's own six (the mask, the
+        # match, the state's hash and comparison).
+        cost = operations + (operations + 6) * positions // 2048
         if cost > MAX_STEP_COST:
             raise PatternError(
                 self.pattern,
