@@ -789,11 +789,11 @@ class Regex:
         inner = [self._holding(False, False, boundary) for boundary in (False, True)]
         calls = 1 + _assertion_rounds(self._follow, inner)
         operations = self._follow.operations * calls + 6 * len(self._counters)
-        # Measured on a busy 2-core machine: the loop around a step takes about 2 µs,
-        # leaving 3 µs; an operation takes about 45 ns, and as much again per 2,048
-        # positions (the operands' size), as do the step's own six (the mask, the
-        # match, the state's hash and comparison).
-        cost = operations + (operations + 6) * positions // 2048
+        # In units of 15 ns, measured on a busy 2-core machine: the loop around a step
+        # takes about 2 µs, leaving 3 µs; an operation takes one unit, and three more
+        # per 2,048 positions (the operands' size), as do the step's own six (the mask,
+        # the match, the state's hash and comparison).
+        cost = operations + 3 * (operations + 6) * positions // 2048
         if cost > MAX_STEP_COST:
             raise PatternError(
                 self.pattern,
@@ -893,8 +893,9 @@ class Regex:
 #: How many follow calls the search for the longest chain of assertions may take.
 _ASSERTION_SEARCH = 20_000
 #: The most work one step may cost beyond its fixed part, in big-integer operations
-#: weighted by their size: what it admits takes at most about 5 µs per character.
-MAX_STEP_COST = 48
+#: weighted by their size (units of about 15 ns): what it admits takes at most about
+#: 3.7 µs per character on a busy 2-core machine, within the 5 µs promised.
+MAX_STEP_COST = 110
 
 
 def _assertion_rounds(follow: _Follow, holding_sets: list[int]) -> int:
