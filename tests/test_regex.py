@@ -9,8 +9,14 @@ line separators and non-ASCII text.
 
 from __future__ import annotations
 
+import json
 import re
+import resource
+import subprocess
+import sys
+import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -63,7 +69,7 @@ from specbind.runtime._regex import MAX_STATES, PatternError, Regex, compile_pat
         ("^a{2,3}$", "aaaa", False),
         ("^a{2,}$", "aaaa", True),
         ("^a{2}$", "aa", True),
-        ("^x{$", "x{", True),
+        ("^x\\{$", "x{", True),
         ("^(?:a|bc)*$", "abcbca", True),
         ("", "", True),
         ("^$", "x", False),
@@ -112,6 +118,58 @@ def test_patterns_it_cannot_run_are_refused(pattern: str, reason: str) -> None:
     with pytest.raises(PatternError, match=re.escape(reason)) as caught:
         compile_pattern(pattern)
     assert caught.value.pattern == pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        # What u mode refuses and Annex B would read as literals.
+        (r"a\-b", "unknown escape '\\-'"),
+        ("x{", "lone '{'"),
+        ("a{,2}", "lone '{'"),
+        ("x}", "lone '}'"),
+        ("]", "lone ']'"),
+        ("(?<1a>x)", "bad group name"),
+        ("(?<a-b>x)", "bad group name"),
+        ("(?<>x)", "bad group name"),
+        (r"(?<\u0031>x)", "bad group name"),
+        (r"(?<a>x)(?<\u0061>y)", "duplicate group name 'a'"),
+    ],
+)
+def test_what_u_mode_refuses_is_refused(pattern: str, reason: str) -> None:
+    with pytest.raises(PatternError, match=re.escape(reason)):
+        compile_pattern(pattern)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value"),
+    [
+        ("^(?<a$>x)$", "x"),
+        ("^(?<$>x)$", "x"),
+        (r"^(?<\u0061>x)$", "x"),
+        (r"^(?<\u{62}c>x)(?<b\u0063d>y)$", "xy"),
+        (r"^[\-\=]\/\{\}\]$", "=/{}]"),
+        # Escaped punctuation u mode refuses, kept as the literal every reading sees.
+        (r"^\=\"$", '="'),
+    ],
+)
+def test_what_u_mode_accepts_is_accepted(pattern: str, value: str) -> None:
+    assert compile_pattern(pattern).search(value)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        # Each step would take more than about 5 µs once the DFA cache is full.
+        "(?:(?:a|bc){1,20}d){1,20}x",
+        "(?:a|bc){1,3000}x",
+        "(?:[a-z]{1,3}[0-9]{1,3}){1,1600}$",
+        "(?:x|y)(?:[a-z]{1,40}|[0-9]{1,40}){1,100}$",
+    ],
+)
+def test_patterns_too_costly_per_character_are_refused(pattern: str) -> None:
+    with pytest.raises(PatternError, match="too costly to match in at most 5 µs per character"):
+        compile_pattern(pattern)
 
 
 def test_hostile_patterns_cost_time_linear_in_the_value() -> None:
@@ -238,3 +296,211 @@ def test_it_agrees_with_python_re_on_the_shared_syntax(pair: Pair, values: list[
     engine = compile_pattern(pair.ecma)
     for value in values:
         assert engine.search(value) is (python.search(value) is not None), (pair, value)
+
+
+# -- Long bounded repeats: agreement with re, on values from the pattern's alphabet ---------
+
+# Literals and classes over a few letters, so that values made of runs of those letters
+# reach the counts: repeats of one set are counted (when long, or always, below), others
+# unrolled into shifts, carry families and rules. One level of quantifiers and unambiguous
+# alternatives, so that re's backtracking stays polynomial on these values.
+_RUN_ATOMS = st.sampled_from(
+    [
+        Pair("a", "a"),
+        Pair("b", "b"),
+        Pair("c", "c"),
+        Pair("[ab]", "[ab]"),
+        Pair("[^a]", "[^a]"),
+        Pair(".", "[^\n\r\u2028\u2029]"),
+        Pair(r"\w", "[A-Za-z0-9_]"),
+    ]
+)
+
+
+@st.composite
+def _run_item(draw: st.DrawFn) -> Pair:
+    parts = draw(st.lists(_RUN_ATOMS, min_size=1, max_size=2))
+    atom = Pair("".join(p.ecma for p in parts), "".join(p.python for p in parts))
+    if draw(st.booleans()):
+        # Alternatives that start differently: re backtracks exponentially otherwise.
+        atom = Pair(f"a{atom.ecma}|c", f"a{atom.python}|c")
+    least = draw(st.integers(0, 40))
+    most = least + draw(st.integers(0, 40))
+    quantifier = draw(st.sampled_from([f"{{{least},{most}}}", f"{{{least}}}", f"{{{least},}}"]))
+    return Pair(f"(?:{atom.ecma}){quantifier}", f"(?:{atom.python}){quantifier}")
+
+
+@st.composite
+def _run_pattern(draw: st.DrawFn) -> Pair:
+    items = draw(st.lists(st.one_of(_RUN_ATOMS, _run_item()), min_size=1, max_size=3))
+    # Mostly anchored: a count one too many or too few then shows.
+    start = draw(st.sampled_from([Pair("", ""), Pair("^", "^"), Pair("^", "^")]))
+    end = draw(st.sampled_from([Pair("", ""), Pair("$", r"\Z"), Pair("$", r"\Z")]))
+    return Pair(
+        start.ecma + "".join(p.ecma for p in items) + end.ecma,
+        start.python + "".join(p.python for p in items) + end.python,
+    )
+
+
+def _runs(lengths: list[int]) -> st.SearchStrategy[str]:
+    """Values made of runs of the patterns' letters, of lengths near its counts."""
+    return st.lists(st.tuples(st.sampled_from("abc\n"), st.sampled_from(lengths)), max_size=6).map(
+        lambda runs: "".join(char * count for char, count in runs)
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pair=_run_pattern(),
+    data=st.data(),
+    budget=st.sampled_from([0, 64, None]),
+    count_from=st.sampled_from([_regex._COUNT_FROM, 2]),
+)
+def test_long_repeats_agree_with_python_re(
+    pair: Pair, data: st.DataObject, budget: int | None, count_from: int
+) -> None:
+    python = re.compile(pair.python, re.ASCII)
+    # Counting from 2 puts these short repeats through the counted positions too.
+    default, _regex._COUNT_FROM = _regex._COUNT_FROM, count_from
+    try:
+        engine = Regex(pair.ecma)
+    finally:
+        _regex._COUNT_FROM = default
+    # With no cache and with a small one, most characters take a computed step.
+    if budget is not None:
+        engine._budget = budget
+    counts = {int(number) for number in re.findall("[0-9]+", pair.ecma)}
+    lengths = sorted({0, 1, 2} | {n + d for n in counts for d in (-1, 0, 1) if n + d >= 0})
+    for value in data.draw(st.lists(_runs(lengths), min_size=1, max_size=6)):
+        assert engine.search(value) is (python.search(value) is not None), (pair, value)
+
+
+@pytest.mark.parametrize(
+    ("ecma", "python"),
+    [
+        ("^[ab]{257,300}$", r"^[ab]{257,300}\Z"),
+        ("^x[ab]{300}y", "^x[ab]{300}y"),
+        ("[ab]{0,280}c$", r"[ab]{0,280}c\Z"),
+        ("^(?:[ab]{270,}c)+$", r"^(?:[ab]{270,}c)+\Z"),
+        ("(?:^|c)a{260,261}(?:c|$)", r"(?:^|c)a{260,261}(?:c|\Z)"),
+        (r"\ba{258,262}\b", r"\ba{258,262}\b"),
+    ],
+)
+def test_counted_repeats_agree_with_python_re(ecma: str, python: str) -> None:
+    engine, compiled = compile_pattern(ecma), re.compile(python, re.ASCII)
+    assert engine._counters  # the repeat is counted, not unrolled
+    lengths = [0, 1, 256, 257, 258, 259, 260, 261, 262, 263, 269, 270, 271, 279, 280, 281]
+    lengths += [299, 300, 301, 560]
+    values = [
+        f"{head}{'a' * count}{tail}"
+        for count in lengths
+        for head in ("", "x", "c", "b" * 5)
+        for tail in ("", "y", "c", "ac")
+    ]
+    # A character outside the set ends every count: two halves never add up.
+    values += [f"{'a' * (count // 2)}x{'a' * (count - count // 2)}" for count in lengths]
+    values += ["a" * 270 + "c" + "b" * 271 + "c", "a" * 270 + "cc", "ab" * 140 + "c"]
+    for value in values:
+        assert engine.search(value) is (compiled.search(value) is not None), (ecma, value)
+
+
+# -- The worst case per character, in a child process with a timeout and a memory cap ------
+
+#: Patterns lint accepts, at or near the cost bound, each with a value that keeps their
+#: positions busy, and the verdict with and without a tail.
+_AT_THE_LIMIT = [
+    (r"\w{1,1000}@", "a", "@"),
+    ("[a-z]{0,4000}0", "a", "0"),
+    ("[a-z]{9998}0", "a", "0"),
+    ("(?:ab|cd){1,879}x", "abcd", "x"),
+    (r"(?:[a-z]{2}\.){1,2191}x", "ab.", "x"),
+    (r"(?:\b\w{1,20}\b\s?){1,42}!", "abc ", "!"),
+    ("(?:a{1,3}b{1,3}){1,668}c", "ab", "c"),
+    ("(?:[ab]{1,30}-){1,129}x", "ab-", "x"),
+    ("(?:ab){4094}c", "ab", "c"),
+    ("(?:(?:a|bc){1,20}d){1,14}x", "abcd", "x"),
+]
+_WORST_CASE = textwrap.dedent(
+    """
+    import json, sys, time
+    from specbind.runtime import _regex
+    _regex._CACHE_BUDGET = int(sys.argv[1])
+    size = int(sys.argv[2])
+    verdicts = []
+    for pattern, unit, tail in json.loads(sys.stdin.read()):
+        value = unit * (size // len(unit))
+        engine = _regex.Regex(pattern)
+        verdicts.append([engine.search(value), engine.search(value + tail)])
+    print(json.dumps(verdicts))
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("budget", [0, 200_000])
+def test_bounded_repeats_cost_a_bounded_time_per_character(budget: int) -> None:
+    for pattern, _, _ in _AT_THE_LIMIT:
+        compile_pattern(pattern)  # lint accepts it
+    # 50,000 characters at 5 µs each is a quarter of a second per value; the engine this
+    # replaced took about 1 ms per character here once its cache was full.
+    done = subprocess.run(
+        [sys.executable, "-c", _WORST_CASE, str(budget), "50000"],
+        input=json.dumps(_AT_THE_LIMIT),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        preexec_fn=_cap_memory,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [[False, True]] * len(_AT_THE_LIMIT)
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+# -- Lint refuses what the engine cannot bound, at the pattern's line ----------------------
+
+_COSTLY_SPEC = """\
+openapi: 3.1.0
+info:
+  title: patterns over the bound
+  version: "1"
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        code:
+          type: string
+          pattern: '(?:(?:a|bc){1,20}d){1,20}x'
+        name:
+          type: string
+          pattern: 'a\\-b'
+        ok:
+          type: string
+          pattern: '[a-z]{0,4000}0'
+"""
+
+
+def test_lint_refuses_a_pattern_it_cannot_match_within_the_bound(tmp_path: Path) -> None:
+    spec = tmp_path / "costly.yaml"
+    spec.write_text(_COSTLY_SPEC)
+    done = subprocess.run(
+        [sys.executable, "-m", "specbind", "lint", spec.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    refused = [line for line in done.stdout.splitlines() if ": pattern-unsupported: " in line]
+    assert len(refused) == 2, done.stdout
+    assert refused[0].startswith(f"{spec.name}:13:11: pattern-unsupported: pattern ")
+    assert "too costly to match in at most 5 µs per character" in refused[0]
+    assert refused[1].startswith(f"{spec.name}:16:11: pattern-unsupported: pattern 'a\\-b'")
+    assert "unknown escape '\\-'" in refused[1]

@@ -7,10 +7,15 @@
 Python's ``re`` backtracks: ``job_.+$`` costs time quadratic in a value that does not
 match, and ``^(a+)+$`` exponential. It also reads ``$``, ``\\d``, ``\\w``, ``\\s`` and
 ``.`` differently from ECMA-262, which JSON Schema names. This engine parses the regular
-part of ECMA-262 syntax, compiles it to an NFA, and searches with a DFA built lazily from
-it: each step costs one dictionary look-up once its state is known, at most one pass over
-the NFA otherwise, so a search costs O(len(value) x pattern size) whatever the pattern.
-The cached DFA is capped; past the cap, new states are computed and not kept.
+part of ECMA-262 syntax (``u`` mode) and compiles it to a position (Glushkov) automaton
+held as bit sets in Python integers. A step from one set of positions to the next is a
+few big-integer operations whatever the number of positions (see :class:`_Follow`); a
+repeat of one character set longer than 256 is counted rather than unrolled. A pattern
+without such a count searches through a DFA built lazily from those steps: one dictionary
+look-up per character once a state is known. The cached DFA is capped; past the cap,
+steps are computed and not kept. A step's cost is bounded when the pattern compiles: a
+pattern whose step could cost more than about 5 µs per character (:data:`MAX_STEP_COST`)
+is refused, so no value costs more than that per character, whatever the cache holds.
 
 Readings (ECMA-262, code point by code point): ``^`` and ``$`` match only at the start
 and the end of the value (not before a final newline); ``.`` matches anything but
@@ -18,22 +23,25 @@ and the end of the value (not before a final newline); ``.`` matches anything bu
 ``\\s`` ECMA-262's white space and line terminators. Laziness (``*?``) does not change
 whether a value matches, so it is accepted and ignored. Backreferences, lookaround,
 Unicode property escapes and inline flags are refused with :class:`PatternError`, as is a
-pattern that compiles to more than :data:`MAX_STATES` states.
+pattern that unrolls to more than :data:`MAX_STATES` states. So is what ``u`` mode
+refuses: a lone ``{``, ``}`` or ``]``, ``a{,2}``, and ``\\-`` outside a class. Other
+escaped punctuation (``\\=``, ``\\"``), which ``u`` mode also refuses, stays a literal
+character, as before: real specs write it, and every reading agrees on what it means.
 """
 
 from __future__ import annotations
 
 import functools
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections import deque
 
-__all__ = ["MAX_STATES", "PatternError", "Regex", "compile_pattern"]
+__all__ = ["MAX_STATES", "MAX_STEP_COST", "PatternError", "Regex", "compile_pattern"]
 
-#: The most NFA states a pattern may compile to (``x{n,m}`` repeats ``x`` ``m`` times).
+#: The most states a pattern may unroll to (``x{n,m}`` repeats ``x`` ``m`` times).
 MAX_STATES = 10_000
 #: The deepest nesting of groups (the parser and the compiler recurse into them).
 _MAX_DEPTH = 100
-#: DFA cache budget per pattern, in kernel members plus cached transitions.
+#: DFA cache budget per pattern: a unit per cached transition, per 64 positions of a state.
 _CACHE_BUDGET = 200_000
 _MAX_CODE_POINT = 0x10FFFF
 
@@ -103,8 +111,8 @@ Node = tuple[object, ...]
 
 
 class _Parser:
-    """A recursive-descent parser for ECMA-262 pattern syntax, Annex B leniencies
-    included where Python agrees (a ``{`` or ``]`` that starts nothing is literal)."""
+    """A recursive-descent parser for ECMA-262 pattern syntax as ``u`` mode reads it
+    (no Annex B leniencies, but for escaped punctuation: see the module's docstring)."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -196,6 +204,9 @@ class _Parser:
         char = self.peek()
         if char in ("*", "+", "?") or (char == "{" and self.braces() is not None):
             raise self.fail("nothing to repeat")
+        if char in ("{", "}", "]"):
+            # Annex B reads these as literals; `u` mode, which JSON Schema names, does not.
+            raise self.fail(f"lone '{char}' (write '\\{char}' for the character)")
         if char == "(":
             return self.group()
         if char == "[":
@@ -232,14 +243,28 @@ class _Parser:
         return inner
 
     def group_name(self) -> None:
-        end = self.pattern.find(">", self.at)
-        name = self.pattern[self.at : end] if end >= 0 else ""
-        if not name.isidentifier():
-            raise self.fail("bad group name")
+        """A RegExpIdentifierName and its ``>``, consumed: identifier characters, ``$``,
+        and ``\\u`` escapes of them (the name is compared unescaped)."""
+        start = self.at
+        name = ""
+        while self.peek() != ">":
+            if self.peek() == "\\" and self.peek(1) == "u":
+                self.at += 2
+                char = chr(self.unicode_escape())
+            elif self.peek():
+                char = self.peek()
+                self.at += 1
+            else:
+                raise self.fail("bad group name", start)
+            if not _identifier_char(char, first=not name):
+                raise self.fail("bad group name", start)
+            name += char
+        if not name:
+            raise self.fail("bad group name", start)
         if name in self.groups:
-            raise self.fail(f"duplicate group name {name!r}")
+            raise self.fail(f"duplicate group name {name!r}", start)
         self.groups.add(name)
-        self.at = end + 1
+        self.at += 1
 
     def char_class(self) -> Ranges:
         self.at += 1
@@ -304,7 +329,10 @@ class _Parser:
             return _ranges((self.unicode_escape(),) * 2)
         if char in ("p", "P"):
             raise self.fail("Unicode property escapes are not supported", start)
-        if char in _SYNTAX or not (char.isalnum() or char == "_"):
+        if char in _SYNTAX or (not (char.isalnum() or char == "_") and (in_class or char != "-")):
+            # `u` mode allows only syntax characters, `/`, and `-` in a class; `\=`, `\"`
+            # and the like stay literals as before: real specs write them (Vectara's
+            # `[a-zA-Z0-9_\=\-]`, our hostile fixture's `\"`) and every reading agrees.
             return _chars(char)
         raise self.fail(f"unknown escape '\\{char}'", start)
 
@@ -333,107 +361,376 @@ class _Parser:
         return value
 
 
+def _identifier_char(char: str, *, first: bool) -> bool:
+    """Whether ``char`` may stand in a group name (ECMA-262 IdentifierStart or Part)."""
+    if char == "$" or (not first and char in "\u200c\u200d"):
+        return True
+    return char.isidentifier() if first else ("a" + char).isidentifier()
+
+
 def _single(ranges: Ranges) -> bool:
     return len(ranges) == 1 and ranges[0][0] == ranges[0][1]
 
 
-# NFA state kinds.
-_CHAR, _SPLIT, _ASSERT, _MATCH = range(4)
+def _nullable(node: Node) -> bool:
+    """Whether ``node`` matches the empty string wherever it is (an assertion holds only
+    in some places: it is not)."""
+    kind, parts = node[0], node[1]
+    if kind in ("set", "assert"):
+        return False
+    assert isinstance(parts, tuple)
+    if kind == "cat":
+        return all(_nullable(part) for part in parts)
+    if kind == "alt":
+        return any(_nullable(part) for part in parts)
+    return node[2] == 0 or _nullable(parts)
 
 
-class _Nfa:
-    """Thompson NFA, built backwards from the accepting state: each state is a kind,
-    an argument (bounds of a character set, an assertion), and up to two successors."""
+def _consumes(node: Node) -> bool:
+    """Whether ``node`` contains a character set (something that reads a character)."""
+    kind, parts = node[0], node[1]
+    if kind in ("set", "assert"):
+        return kind == "set"
+    if kind == "rep":
+        assert isinstance(parts, tuple)
+        return _consumes(parts)
+    assert isinstance(parts, tuple)
+    return any(_consumes(part) for part in parts)
+
+
+def _unrolled(node: Node, cap: int) -> int:
+    """How many nodes ``node`` unrolls to (repeats of what reads nothing included: their
+    cost is refused before they are collapsed), counted up to just above ``cap``."""
+    kind, parts = node[0], node[1]
+    if kind in ("set", "assert"):
+        return 1
+    assert isinstance(parts, tuple)
+    if kind == "rep":
+        least, most = node[2], node[3]
+        assert isinstance(least, int)
+        copies = most if isinstance(most, int) else max(1, least)
+        return 1 + min(cap + 1, copies * _unrolled(parts, cap))
+    total = 1
+    for part in parts:
+        total += _unrolled(part, cap)
+        if total > cap:
+            break
+    return min(total, cap + 1)
+
+
+_EMPTY: Node = ("cat", ())
+#: A bounded repeat of one character set longer than this is counted, not unrolled
+#: (shorter ones, the usual `{1,64}`, keep the DFA, which counted positions do not).
+_COUNT_FROM = 256
+#: A follow edge set of at most this many edges is split into shifts, not kept as a rule.
+_EXPAND_EDGES = 16
+
+
+def _simplify(node: Node) -> Node:
+    """The same language in a form the position automaton handles cheaply: alternatives
+    of character sets merged into one set; repeats of what reads nothing collapsed
+    (a zero-width condition holds as often as once)."""
+    kind, parts = node[0], node[1]
+    if kind in ("set", "assert"):
+        return node
+    if kind == "rep":
+        assert isinstance(parts, tuple)
+        inner = _simplify(parts)
+        if not _consumes(inner):
+            return _EMPTY if node[2] == 0 else inner
+        return ("rep", inner, node[2], node[3])
+    assert isinstance(parts, tuple)
+    simplified = tuple(_simplify(part) for part in parts)
+    sets = [part[1] for part in simplified if part[0] == "set"]
+    if kind == "alt" and len(sets) == len(simplified):
+        pairs: list[tuple[int, int]] = []
+        for ranges in sets:
+            assert isinstance(ranges, tuple)
+            pairs.extend(ranges)
+        return ("set", _ranges(*pairs))
+    return (kind, simplified)
+
+
+class _Positions:
+    """The Glushkov position automaton of a pattern, as bit sets.
+
+    Each position is a bit: a character set to read, an assertion to pass, or a counted
+    repeat of one character set. Position 0 is the start and the last is the match. The
+    follow relation is kept as pairs ``(sources, targets)``: every source position is
+    followed by every target position.
+    """
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self.kinds: list[int] = [_MATCH]
-        self.args: list[object] = [None]
-        self.out: list[list[int]] = [[]]
-        # Repeating what compiles to no state, like `(?:){9999}`, costs work all the same.
-        self.work = 0
+        self.sets: dict[int, Ranges] = {}
+        self.assertions: dict[int, str] = {}
+        #: Counted positions: (position, least, most).
+        self.counters: list[tuple[int, int, int]] = []
+        self.follows: list[tuple[int, int]] = []
+        self.count = 1  # position 0, the start
+        # What the pattern unrolls to: `x{n,m}` is m copies of x, counted or not.
+        self.size = 0
+        self.unrolling = 0
 
     def too_large(self) -> PatternError:
         return PatternError(
             self.pattern, f"too large: it compiles to more than {MAX_STATES} states"
         )
 
-    def add(self, kind: int, arg: object, *out: int) -> int:
-        if len(self.kinds) >= MAX_STATES:
+    def grow(self, states: int) -> None:
+        self.size += states
+        if self.size > MAX_STATES:
             raise self.too_large()
-        self.kinds.append(kind)
-        self.args.append(arg)
-        self.out.append(list(out))
-        return len(self.kinds) - 1
 
-    def build(self, node: Node, then: int) -> int:
-        """The state that matches ``node`` and continues at ``then``."""
-        self.work += 1
-        if self.work > 4 * MAX_STATES:
-            raise self.too_large()
-        kind = node[0]
-        if kind == "set":
-            ranges = node[1]
-            assert isinstance(ranges, tuple)
-            bounds = tuple(edge for low, high in ranges for edge in (low, high + 1))
-            return self.add(_CHAR, bounds, then)
-        if kind == "assert":
-            return self.add(_ASSERT, node[1], then)
-        parts = node[1]
-        if kind == "cat":
-            assert isinstance(parts, tuple)
-            for part in reversed(parts):
-                then = self.build(part, then)
-            return then
-        if kind == "alt":
-            assert isinstance(parts, tuple)
-            return self.add(_SPLIT, None, *(self.build(part, then) for part in parts))
-        least, most = node[2], node[3]
+    def new(self) -> int:
+        self.count += 1
+        return self.count - 1
+
+    def follow(self, sources: int, targets: int) -> None:
+        if sources and targets:
+            self.follows.append((sources, targets))
+
+    def build(self, node: Node) -> tuple[int, int, bool]:
+        """Positions for ``node``: the first ones, the last ones, and whether it is
+        nullable (matches the empty string)."""
+        kind, parts = node[0], node[1]
+        if kind in ("set", "assert"):
+            self.grow(1)
+            bit = 1 << self.new()
+            if kind == "set":
+                assert isinstance(parts, tuple)
+                self.sets[bit.bit_length() - 1] = parts
+            else:
+                assert isinstance(parts, str)
+                self.assertions[bit.bit_length() - 1] = parts
+            return bit, bit, False
         assert isinstance(parts, tuple)
+        if kind == "cat":
+            first, last, nullable = 0, 0, True
+            for part in parts:
+                more = self.build(part)
+                first, last, nullable = self.concatenate((first, last, nullable), more)
+            return first, last, nullable
+        if kind == "alt":
+            first, last, nullable = 0, 0, False
+            for part in parts:
+                more = self.build(part)
+                first, last, nullable = first | more[0], last | more[1], nullable or more[2]
+            return first, last, nullable
+        least, most = node[2], node[3]
         assert isinstance(least, int)
+        assert most is None or isinstance(most, int)
+        return self.repeat(parts, least, most)
+
+    def concatenate(
+        self, left: tuple[int, int, bool], right: tuple[int, int, bool]
+    ) -> tuple[int, int, bool]:
+        self.follow(left[1], right[0])
+        first = left[0] | (right[0] if left[2] else 0)
+        last = right[1] | (left[1] if right[2] else 0)
+        return first, last, left[2] and right[2]
+
+    def repeat(self, node: Node, least: int, most: int | None) -> tuple[int, int, bool]:
         if most is None:
-            loop = self.add(_SPLIT, None)
-            self.out[loop] = [self.build(parts, loop), then]
-            start = loop
+            # x{n,} is x{n-1} then x+; x+ loops from its last positions to its first.
+            head = self.repeat(node, least - 1, least - 1) if least > 1 else (0, 0, True)
+            first, last, nullable = self.build(node)
+            self.follow(last, first)
+            return self.concatenate(head, (first, last, nullable or least == 0))
+        if node[0] == "set" and most > _COUNT_FROM and not self.unrolling:
+            self.grow(most)
+            bit = 1 << self.new()
+            position = bit.bit_length() - 1
+            assert isinstance(node[1], tuple)
+            self.sets[position] = node[1]
+            self.counters.append((position, least, most))
+            return bit, bit, least == 0
+        # A nullable x repeats as its non-empty part: x{n,m} is then x{0,m}.
+        if _nullable(node):
+            least = 0
+        # Counted positions in each copy would each cost a step as much as all the
+        # unrolled positions together: inside copies, repeats are unrolled too.
+        self.unrolling += most > 1
+        copies = [self.build(node)[:2] for _ in range(most)]
+        self.unrolling -= most > 1
+        # The optional copies nest, x(x(x)?)?, so that each one follows only the one
+        # before it, and the mandatory ones come before them.
+        tail: tuple[int, int, bool] = (0, 0, True)
+        for first, last in reversed(copies[least:]):
+            self.follow(last, tail[0])
+            tail = (first, last | tail[1], True)
+        for first, last in reversed(copies[:least]):
+            tail = self.concatenate((first, last, False), tail)
+        return tail
+
+
+def _bits(indices: list[int]) -> int:
+    """The bit set of these positions (built once, not by shifting one bit at a time)."""
+    if not indices:
+        return 0
+    array = bytearray(max(indices) // 8 + 1)
+    for index in indices:
+        array[index >> 3] |= 1 << (index & 7)
+    return int.from_bytes(array, "little")
+
+
+def _members(bitset: int) -> list[int]:
+    found = []
+    while bitset:
+        low = bitset & -bitset
+        found.append(low.bit_length() - 1)
+        bitset ^= low
+    return found
+
+
+class _Follow:
+    """The follow relation as a few big-integer operations on a set of positions.
+
+    Three kinds of edges, each cheap whatever the number of positions:
+
+    - shifts: edges that move a position by a fixed distance (the copies of a repeat, one
+      after another) share one mask per distance;
+    - families: one group of edges repeated in each copy of a repeat, "any of these
+      sources adds these targets", runs in every copy at once: adding all ones to each
+      run of sources carries into the bit above it exactly when a source is present;
+    - rules: any source present adds all targets.
+    """
+
+    def __init__(self, follows: list[tuple[int, int]]) -> None:
+        # Edge groups with the same distances become shifts when that is cheaper than
+        # one rule per group.
+        shaped: dict[frozenset[int], list[tuple[list[int], list[int]]]] = {}
+        rules: list[tuple[int, int]] = []
+        for sources, targets in follows:
+            members, reached = _members(sources), _members(targets)
+            if len(members) * len(reached) > _EXPAND_EDGES:
+                rules.append((sources, targets))
+                continue
+            shape = frozenset(t - s for s in members for t in reached)
+            shaped.setdefault(shape, []).append((members, reached))
+        by_shift: dict[int, list[int]] = {}
+        for shape, groups in shaped.items():
+            if 3 * len(shape) >= 2 * len(groups):
+                rules.extend((_bits(members), _bits(reached)) for members, reached in groups)
+                continue
+            for members, reached in groups:
+                for source in members:
+                    for target in reached:
+                        by_shift.setdefault(target - source, []).append(source)
+        self.shifts = tuple((shift, _bits(sources)) for shift, sources in by_shift.items())
+        self.families, rules = _families(rules)
+        by_targets: dict[int, int] = {}
+        for sources, targets in rules:
+            by_targets[targets] = by_targets.get(targets, 0) | sources
+        by_sources: dict[int, int] = {}
+        for targets, sources in by_targets.items():
+            by_sources[sources] = by_sources.get(sources, 0) | targets
+        self.rules = tuple(by_sources.items())
+
+    @property
+    def operations(self) -> int:
+        """Big-integer operations per call: mask, shift, union per shift; mask, add, mask
+        and two per target per family; test, union per rule."""
+        family = sum(3 + 3 * len(outs) for _, _, _, outs in self.families)
+        return 3 * len(self.shifts) + family + 2 * len(self.rules)
+
+    def __call__(self, positions: int) -> int:
+        found = 0
+        for shift, sources in self.shifts:
+            if shift > 0:
+                found |= (positions & sources) << shift
+            else:
+                found |= (positions & sources) >> -shift
+        for sources, ones, carries, outs in self.families:
+            carried = ((positions & sources) + ones) & carries
+            if carried:
+                for run, shift in outs:
+                    if shift > 0:
+                        found |= (carried & run) << shift
+                    else:
+                        found |= (carried & run) >> -shift
+        for sources, targets in self.rules:
+            if positions & sources:
+                found |= targets
+        return found
+
+
+#: A family: all sources, all ones over each run of sources, the bit above each run, and
+#: for each run of one copy and each target, the carries of that run and the distance
+#: from them to the target.
+_Family = tuple[int, int, int, tuple[tuple[int, int], ...]]
+
+
+def _runs(bitset: int) -> list[tuple[int, int]]:
+    """The maximal runs of consecutive members, as (lowest, one past the highest)."""
+    runs = []
+    while bitset:
+        low = (bitset & -bitset).bit_length() - 1
+        width = (~(bitset >> low) & -~(bitset >> low)).bit_length() - 1
+        runs.append((low, low + width))
+        bitset &= ~(((1 << width) - 1) << low)
+    return runs
+
+
+def _families(rules: list[tuple[int, int]]) -> tuple[tuple[_Family, ...], list[tuple[int, int]]]:
+    """The rules that repeat, shifted, in several copies, as families (when cheaper),
+    and the rules left."""
+    shapes: dict[tuple[int, int], list[int]] = {}
+    for sources, targets in rules:
+        low = ((sources | targets) & -(sources | targets)).bit_length() - 1
+        shapes.setdefault((sources >> low, targets >> low), []).append(low)
+    families: list[_Family] = []
+    left: list[tuple[int, int]] = []
+    for (sources, targets), lows in shapes.items():
+        runs = _runs(sources)
+        reached = _members(targets)
+        for group in _apart(sources, [end for _, end in runs], lows):
+            if 3 + 3 * len(runs) * len(reached) >= 2 * len(group):
+                left.extend((sources << low, targets << low) for low in group)
+                continue
+            everything = sum(sources << low for low in group)
+            ones = sum(
+                ((1 << (end - start)) - 1) << (start + low) for start, end in runs for low in group
+            )
+            outs: list[tuple[int, int]] = []
+            carries = 0
+            for _, end in runs:
+                run_carries = _bits([low + end for low in group])
+                carries |= run_carries
+                outs.extend((run_carries, target - end) for target in reached)
+            families.append((everything, ones, carries, tuple(outs)))
+    return tuple(families), left
+
+
+def _apart(sources: int, ends: list[int], lows: list[int]) -> list[list[int]]:
+    """``lows`` split into groups in which no copy of ``sources`` overlaps another, and
+    no carry bit (``ends``, past each run) lands on a source of another copy."""
+    groups: list[tuple[int, int, list[int]]] = []
+    for low in sorted(lows):
+        mine, carries = sources << low, sum(1 << (low + end) for end in ends)
+        for index, (taken, carried, members) in enumerate(groups):
+            if not (taken & (mine | carries) or carried & mine):
+                groups[index] = (taken | mine, carried | carries, [*members, low])
+                break
         else:
-            assert isinstance(most, int)
-            start = then
-            for _ in range(most - least):
-                start = self.add(_SPLIT, None, self.build(parts, start), then)
-        for _ in range(least):
-            start = self.build(parts, start)
-        return start
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What assertions see at one position: start, end, and word characters around it."""
-
-    at_start: bool
-    at_end: bool
-    before_word: bool
-    after_word: bool
-
-
-def _is_word(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char == "_")
+            groups.append((mine, carries, [low]))
+    return [members for _, _, members in groups]
 
 
 class _State(dict[str, "_State"]):
-    """A DFA state: the NFA states reached (before their epsilon closure), the flags
-    assertions need, and, as the dictionary itself, the transitions taken from it so far
-    (one look-up per character in the hot loop)."""
+    """A DFA state: the positions just read (a bit set), the flags assertions need, and,
+    as the dictionary itself, the transitions taken from it so far (one look-up per
+    character in the hot loop)."""
 
-    __slots__ = ("after_word", "at_start", "closures", "final", "kernel")
+    __slots__ = ("after_word", "at_start", "final", "positions")
 
-    def __init__(self, kernel: frozenset[int], at_start: bool, after_word: bool) -> None:
+    def __init__(self, positions: int, at_start: bool, after_word: bool) -> None:
         super().__init__()
-        self.kernel = kernel
+        self.positions = positions
         self.at_start = at_start
         self.after_word = after_word
         #: Whether a match ends at the end of the value, once known.
         self.final: bool | None = None
-        self.closures: dict[tuple[bool, bool], tuple[tuple[int, ...], bool]] = {}
 
 
 class Regex:
@@ -441,25 +738,38 @@ class Regex:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        nfa = _Nfa(pattern)
-        self._start = nfa.build(_Parser(pattern).parse(), 0)
-        self._kinds = nfa.kinds
-        self._args = nfa.args
-        self._out = nfa.out
-        # Flags only split DFA states when an assertion reads them.
-        self._reads_words = any(
-            kind == _ASSERT and arg in ("b", "B")
-            for kind, arg in zip(nfa.kinds, nfa.args, strict=True)
+        automaton = _Positions(pattern)
+        automaton.grow(1)  # the match
+        tree = _Parser(pattern).parse()
+        if _unrolled(tree, 4 * MAX_STATES) > 4 * MAX_STATES:
+            raise automaton.too_large()
+        first, last, nullable = automaton.build(_simplify(tree))
+        self._match = 1 << automaton.new()
+        automaton.follow(1, first | (self._match if nullable else 0))
+        automaton.follow(last, self._match)
+        self._follow = _Follow(automaton.follows)
+        self._bounds, self._masks = _class_masks(automaton.sets)
+        self._counters = tuple(
+            (1 << position, least, most) for position, least, most in automaton.counters
         )
-        self._states: dict[tuple[frozenset[int], bool, bool], _State] = {}
+        kinds = automaton.assertions
+        self._carets, self._dollars, self._boundaries, self._non_boundaries = (
+            _bits([at for at, kind in kinds.items() if kind == wanted]) for wanted in "^$bB"
+        )
+        self._reads_words = bool(self._boundaries | self._non_boundaries)
+        self._asserts = bool(kinds)
+        self._check_cost(automaton.count)
+        self._states: dict[tuple[int, bool, bool], _State] = {}
         self._budget = _CACHE_BUDGET
-        self._initial = self._state(frozenset((self._start,)), at_start=True, after_word=False)
+        self._initial = self._state(1, at_start=True, after_word=False)
 
     def __repr__(self) -> str:
         return f"Regex({self.pattern!r})"
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches somewhere in ``text`` (JSON Schema's reading)."""
+        if self._counters:
+            return self._search_counting(text)
         state = self._initial
         for char in text:
             following = state.get(char)
@@ -471,79 +781,161 @@ class Regex:
             state = following
         final = state.final
         if final is None:
-            final = state.final = self._closure(state, at_end=True, next_word=False)[1]
+            reached = self._reach(state.positions, state.at_start, True, state.after_word)
+            final = state.final = bool(reached & self._match)
         return final
 
-    def _state(self, kernel: frozenset[int], *, at_start: bool, after_word: bool) -> _State:
-        key = (kernel, at_start, after_word)
+    def _check_cost(self, positions: int) -> None:
+        """Refuse a pattern whose step, the work one character costs when the DFA cache
+        has no answer, could exceed :data:`MAX_STEP_COST`."""
+        # `^` and `$` hold at one step of a search each: only the steps in between,
+        # where `\b` and `\B` may hold, are paid per character.
+        inner = [self._holding(False, False, boundary) for boundary in (False, True)]
+        calls = 1 + _assertion_rounds(self._follow, inner)
+        operations = self._follow.operations * calls + 6 * len(self._counters)
+        # In units of 15 ns, measured on a busy 2-core machine: the loop around a step
+        # takes about 2 µs, leaving 3 µs; an operation takes one unit, and three more
+        # per 2,048 positions (the operands' size), as do the step's own six (the mask,
+        # the match, the state's hash and comparison).
+        cost = operations + 3 * (operations + 6) * positions // 2048
+        if cost > MAX_STEP_COST:
+            raise PatternError(
+                self.pattern,
+                f"too costly to match in at most 5 µs per character: a character could"
+                f" take {operations} operations on sets of {positions} positions",
+            )
+
+    def _holding(self, at_start: bool, at_end: bool, boundary: bool) -> int:
+        return (
+            (self._carets if at_start else 0)
+            | (self._dollars if at_end else 0)
+            | (self._boundaries if boundary else self._non_boundaries)
+        )
+
+    def _reach(self, positions: int, at_start: bool, at_end: bool, boundary: bool) -> int:
+        """The positions that may read the next character (or the match), from those
+        just read, through the assertions that hold here."""
+        reached = self._follow(positions)
+        if self._asserts:
+            holding = self._holding(at_start, at_end, boundary)
+            passed = 0
+            new = reached & holding
+            while new:
+                passed |= new
+                reached |= self._follow(new)
+                new = reached & holding & ~passed
+        return reached
+
+    def _state(self, positions: int, *, at_start: bool, after_word: bool) -> _State:
+        key = (positions, at_start, after_word)
         state = self._states.get(key)
         if state is None:
-            state = _State(kernel, at_start, after_word)
-            if self._budget > len(kernel):
-                self._budget -= len(kernel)
+            state = _State(positions, at_start, after_word)
+            cost = 1 + positions.bit_length() // 64
+            if self._budget > cost:
+                self._budget -= cost
                 self._states[key] = state
         return state
 
-    def _closure(
-        self, state: _State, *, at_end: bool, next_word: bool
-    ) -> tuple[tuple[int, ...], bool]:
-        """The character states reachable from a state before the next character, and
-        whether the match state is among them."""
-        key = (at_end, next_word and self._reads_words)
-        found = state.closures.get(key)
-        if found is not None:
-            return found
-        context = _Context(state.at_start, at_end, state.after_word, next_word)
-        kinds, args, out = self._kinds, self._args, self._out
-        seen: set[int] = set()
-        chars: list[int] = []
-        matched = False
-        stack = list(state.kernel)
-        while stack:
-            index = stack.pop()
-            if index in seen:
-                continue
-            seen.add(index)
-            kind = kinds[index]
-            if kind == _CHAR:
-                chars.append(index)
-            elif kind == _MATCH:
-                matched = True
-            elif kind == _SPLIT or _holds(args[index], context):
-                stack.extend(reversed(out[index]))
-        found = state.closures[key] = (tuple(chars), matched)
-        return found
-
     def _advance(self, state: _State, char: str) -> _State | None:
         """The state after ``char``; None when a match ends before it."""
-        word = _is_word(char)
-        chars, matched = self._closure(state, at_end=False, next_word=word)
-        if matched:
+        word = char.isascii() and (char.isalnum() or char == "_")
+        if self._asserts:
+            reached = self._reach(state.positions, state.at_start, False, state.after_word != word)
+        else:
+            reached = self._follow(state.positions)
+        if reached & self._match:
             return None
-        code = ord(char)
-        args, out = self._args, self._out
-        kernel = {self._start}
-        for index in chars:
-            bounds = args[index]
-            assert isinstance(bounds, tuple)
-            if bisect_right(bounds, code) & 1:
-                kernel.add(out[index][0])
+        mask = self._masks[bisect_right(self._bounds, ord(char))]
         following = self._state(
-            frozenset(kernel), at_start=False, after_word=word and self._reads_words
+            (reached & mask) | 1, at_start=False, after_word=word and self._reads_words
         )
         if self._budget > 0:
             self._budget -= 1
             state[char] = following
         return following
 
+    def _search_counting(self, text: str) -> bool:
+        """:meth:`search` for a pattern with counted repeats, which has no DFA: each
+        counted position keeps when its live counts began, oldest first, so a step
+        costs the same whatever the counts (the oldest is the largest)."""
+        counters, bounds, masks = self._counters, self._bounds, self._masks
+        began: list[deque[int]] = [deque() for _ in counters]
+        positions, after_word = 1, False
+        for index, char in enumerate(text):
+            word = char.isascii() and (char.isalnum() or char == "_")
+            reached = self._reach(
+                self._leaving(positions, began, index), index == 0, False, after_word != word
+            )
+            if reached & self._match:
+                return True
+            mask = masks[bisect_right(bounds, ord(char))]
+            positions = (reached & mask) | 1
+            for (bit, _least, most), starts in zip(counters, began, strict=True):
+                if not mask & bit:
+                    starts.clear()
+                    continue
+                while starts and index - starts[0] >= most:
+                    starts.popleft()
+                if positions & bit:
+                    starts.append(index)
+                if starts:
+                    positions |= bit
+            after_word = word
+        end = len(text)
+        reached = self._reach(self._leaving(positions, began, end), end == 0, True, after_word)
+        return bool(reached & self._match)
 
-def _holds(assertion: object, context: _Context) -> bool:
-    if assertion == "^":
-        return context.at_start
-    if assertion == "$":
-        return context.at_end
-    boundary = context.before_word != context.after_word
-    return boundary if assertion == "b" else not boundary
+    def _leaving(self, positions: int, began: list[deque[int]], index: int) -> int:
+        """``positions`` without the counted ones whose largest count is below the least."""
+        for (bit, least, _most), starts in zip(self._counters, began, strict=True):
+            if starts and index - starts[0] < least:
+                positions &= ~bit
+        return positions
+
+
+#: How many follow calls the search for the longest chain of assertions may take.
+_ASSERTION_SEARCH = 20_000
+#: The most work one step may cost beyond its fixed part, in big-integer operations
+#: weighted by their size (units of about 15 ns): what it admits takes at most about
+#: 3.7 µs per character on a busy 2-core machine, within the 5 µs promised.
+MAX_STEP_COST = 110
+
+
+def _assertion_rounds(follow: _Follow, holding_sets: list[int]) -> int:
+    """The most rounds :meth:`Regex._reach` may take through assertions, in any context:
+    the longest chain of assertions, each following the one before."""
+    everything = 0
+    for holding in holding_sets:
+        everything |= holding
+    members = _members(everything)
+    rounds, work = 0, 0
+    for holding in holding_sets:
+        for start in _members(holding):
+            frontier = passed = 1 << start
+            depth = 1
+            while frontier := follow(frontier) & holding & ~passed:
+                passed |= frontier
+                depth += 1
+            rounds, work = max(rounds, depth), work + depth
+            if work > _ASSERTION_SEARCH:
+                return len(members)  # each round passes at least one more assertion
+    return rounds
+
+
+def _class_masks(sets: dict[int, Ranges]) -> tuple[list[int], list[int]]:
+    """For each stretch of code points, the positions whose set holds it: sorted starts
+    of the stretches, and the mask of each (the first for what precedes them all)."""
+    toggles: dict[int, list[int]] = {}
+    for position, ranges in sets.items():
+        for low, high in ranges:
+            toggles.setdefault(low, []).append(position)
+            toggles.setdefault(high + 1, []).append(position)
+    bounds = sorted(toggles)
+    masks = [0]
+    for bound in bounds:
+        masks.append(masks[-1] ^ _bits(toggles[bound]))
+    return bounds, masks
 
 
 @functools.lru_cache(maxsize=512)
