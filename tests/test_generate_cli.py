@@ -43,7 +43,8 @@ def test_outside_a_project_it_says_where_it_looked(tmp_path: Path, check: list[s
     assert (done.returncode, done.stdout) == (2, ""), done.stderr
     assert done.stderr == (
         f"specbind generate: {tmp_path / 'specs'} holds no *.yaml, *.yml or *.json spec; "
-        "run it in the project directory (the one holding specs/ and generated/) or pass --project\n"
+        "run it in the project (a directory whose pyproject.toml has [tool.specbind], or any "
+        "directory below it) or pass --project\n"
     )
     assert not (tmp_path / "generated").exists()
 
