@@ -193,7 +193,8 @@ def _project(arguments: Sequence[str]) -> Path | None:
     """``--project`` as given, read before the rest so that help can name its directories."""
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--project", type=Path, default=None)
-    return early.parse_known_args(arguments)[0].project
+    project: Path | None = early.parse_known_args(arguments)[0].project
+    return project
 
 
 def main(argv: Sequence[str] | None = None) -> int:
