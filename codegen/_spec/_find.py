@@ -34,13 +34,12 @@ def is_path(reference: str) -> bool:
 
 
 def find_spec(reference: str, specs: Path) -> Path:
-    """The spec file ``reference`` names: a path, or a name in the specs directory
-    ``specs``, then among the specs specbind ships (:data:`SHIPPED_SPECS`)."""
+    """The spec file ``reference`` names: a path (returned as it is, even when there is no
+    such file), or a name in the specs directory ``specs``, then among the specs specbind
+    ships (:data:`SHIPPED_SPECS`)."""
     if is_path(reference):
-        path = Path(reference)
-        if not path.is_file():
-            raise SpecNotFound(f"--spec {reference}: no such file")
-        return path
+        # Not looked at here: the loader says why a path cannot be read, at the path.
+        return Path(reference)
     name = package_name(reference)
     known: set[str] = set()
     for directory in (specs, SHIPPED_SPECS):
