@@ -117,20 +117,20 @@ class Validator:
     def _resolved(self, operation: str, status: str) -> Options:
         """The options with ``operation`` (the only one when "" and the spec has one) and
         ``status``, checked against the spec, their checker ready in this process."""
-        base = replace(self._options, operation="", status=status)
-        checker = _load(base).checker
+        first = replace(self._options, operation="")  # as constructed
+        checker = _load(first).checker
         if not operation and len(checker.index.operations) == 1:
             operation = next(iter(checker.index.operations))
-        if not operation:
-            return base
-        problem = checker.body_schema_problem(operation, status)
-        if problem:
-            raise ValidatorError(problem)
-        options = replace(base, operation=operation)
+        if operation:
+            problem = checker.body_schema_problem(operation, status)
+            if problem:
+                raise ValidatorError(problem)
+        options = replace(first, operation=operation, status=status)
         if options not in _LOADED:
+            # The same spec, schemas and models: only the options the checker reads differ.
             resolved = copy.copy(checker)
             resolved.options = options
-            _LOADED[options] = replace(_LOADED[base], checker=resolved)
+            _LOADED[options] = replace(_LOADED[first], checker=resolved)
         return options
 
     def __reduce__(self) -> tuple[Any, ...]:
