@@ -16,13 +16,14 @@ from ._spec._load import LoadedSpec, LoadError, load_spec
 from ._spec._problems import Problem
 from ._validate._drift import Drift
 from ._validate._finding import Finding, Result
-from ._validate._validator import Validator, ValidatorError
+from ._validate._validator import ModelLayerWarning, Validator, ValidatorError
 
 __all__ = [
     "Drift",
     "Finding",
     "LoadError",
     "LoadedSpec",
+    "ModelLayerWarning",
     "Problem",
     "Result",
     "Validator",

@@ -8,11 +8,12 @@
     VALIDATOR = Validator("prunner")
 
     def test_job_detail(client):
-        response = client.get_job_detail(id=JOB_ID)   # a generated client's ApiResponse
+        response = client.get_job_detail_with_response(id=JOB_ID)   # an ApiResponse
         assert_valid_response(VALIDATOR, response, operation="getJobDetail")
 
-The response may be a generated client's ``ApiResponse``, a ``urllib3`` or ``requests``
-response, or given as ``body=`` and ``status=``. A test fails with one line per error
+The response may be a generated client's ``ApiResponse`` (what a ``*_with_response``
+method returns), a ``urllib3`` or ``requests`` response, or given as ``body=`` and
+``status=``. A test fails with one line per error
 finding, as ``specbind validate`` prints them; warnings (drift) fail it only with
 ``Validator(..., strict=True)``.
 """
@@ -66,6 +67,11 @@ def _read(response: Any) -> tuple[bytes, int]:
         return bytes(response.body), int(response.status)  # a generated ApiResponse
     if hasattr(response, "data") and hasattr(response, "status"):
         return bytes(response.data), int(response.status)  # urllib3
+    if hasattr(type(response), "__attrs_attrs__"):
+        raise TypeError(
+            f"a {type(response).__name__} is a parsed model, with no status or body left to "
+            "check: pass what the client's *_with_response method returns"
+        )
     raise TypeError(
         f"cannot read a body and status from a {type(response).__name__}: pass body= and status="
     )

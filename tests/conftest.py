@@ -29,10 +29,12 @@ def _generate_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def project(tmp_path: Path) -> Path:
     """A copy of the specs, the committed output and the bindings' names, in tmp_path/project."""
     shutil.copytree(ROOT / "specs", tmp_path / "project" / "specs")
-    # The committed output names its distribution as this repository's [tool.specbind] does.
-    distribution = load_config(ROOT).distribution
+    # The committed output names its distribution and version as this repository's
+    # [tool.specbind] does.
+    config = load_config(ROOT)
     (tmp_path / "project" / "pyproject.toml").write_text(
-        f'[tool.specbind]\ndistribution = "{distribution}"\n', encoding="utf-8"
+        f'[tool.specbind]\ndistribution = "{config.distribution}"\nversion = "{config.version}"\n',
+        encoding="utf-8",
     )
     shutil.copytree(
         ROOT / "generated",

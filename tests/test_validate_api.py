@@ -114,7 +114,7 @@ def test_a_har_entry() -> None:
 @pytest.mark.parametrize(
     ("spec", "keywords", "says"),
     [
-        ("nosuch", {}, "--spec nosuch: no specs/nosuch.yaml here"),
+        ("nosuch", {}, "--spec nosuch: no spec of that name in specs, nor shipped"),
         ("veryfront", {"operation": "nope"}, "--operation nope: not in the spec"),
         ("prunner", {"status": "201"}, "--status 201: getJobDetail declares no such response"),
         ("prunner", {"status": "2000"}, "--status 2000: not a status"),

@@ -339,7 +339,7 @@ def test_standard_input() -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--spec", "nosuch"], "--spec nosuch: no specs/nosuch.yaml"),
+        (["--spec", "nosuch"], "--spec nosuch: no spec of that name in specs, nor shipped"),
         (["--spec", "prunner", "--operation", "getJob"], "--operation getJob: not in the spec"),
         (["--spec", "prunner", "--status", "2000"], "--status 2000: not a status"),
         (["--spec", "prunner", "--status", "201"], "getJobDetail declares no such response"),

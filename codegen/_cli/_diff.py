@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from .._diff._change import RULES, SEVERITIES
 from .._diff._report import FAIL_ON, FORMATS, DiffReport, render_json, render_text
+from .._spec._config import Config
+from .._spec._find import SpecNotFound, find_spec
 from .._spec._load import LoadedSpec, LoadError
 from ._exits import EXIT_USAGE
 
@@ -24,7 +26,8 @@ _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 _HELP = """\
 Show what a spec change breaks, before the bindings are regenerated. OLD and NEW are
 spec files, or REV:path read from git (HEAD:specs/vectara.yaml, main~3:specs/prunner.yaml).
-With OLD alone, the working copy of that file is compared with its version at HEAD.
+A spec's name (prunner) is its file in the project's specs directory. With OLD alone,
+the working copy of that file is compared with its version at HEAD.
 
 Every change is classified, for a client that reads the responses and sends the
 requests, and shown with its JSON pointer in OLD and in NEW and its line in NEW:
@@ -45,6 +48,7 @@ exit status: 1 when a change at or above --fail-on exists, 0 otherwise, 2 on bad
 
 examples:
   specbind diff specs/vectara.yaml
+  specbind diff vectara --no-api
   specbind diff HEAD~1:specs/vectara.yaml specs/vectara.yaml --format markdown
   specbind diff old.yaml new.yaml --fail-on warning --no-api
   specbind diff specs/prunner.yaml --fixtures tests/fixtures/prunner
@@ -63,20 +67,25 @@ def _rules_help() -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``diff`` command to the ``specbind`` parser."""
+def add_diff_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    """Add the ``diff`` command to the ``specbind`` parser, and return it."""
     parser = commands.add_parser(
         "diff",
         help="classify what changed between two versions of a spec",
         description=_HELP.format(rules=_rules_help()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("old", metavar="OLD", help="the spec before: a file or REV:path")
+    parser.add_argument(
+        "old", metavar="OLD", help="the spec before: a file, a spec's name, or REV:path"
+    )
     parser.add_argument(
         "new",
         metavar="NEW",
         nargs="?",
-        help="the spec after: a file or REV:path (default: OLD's working copy, OLD from HEAD)",
+        help="the spec after: a file, a spec's name, or REV:path (default: OLD's working "
+        "copy, OLD from HEAD)",
     )
     parser.add_argument(
         "--fixtures",
@@ -116,13 +125,14 @@ def add_diff_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         action="store_true",
         help="skip the Python API effect (generating both versions takes a few seconds)",
     )
+    return parser
 
 
 class _BadInput(Exception):
     """Wrong arguments, or input that cannot be used; ``str()`` says which and why."""
 
 
-def run_diff(args: argparse.Namespace) -> int:
+def run_diff(args: argparse.Namespace, config: Config) -> int:
     """Run ``specbind diff`` from parsed arguments; return the exit status."""
     # Imported here, not at the top: every command imports this module for its parser.
     from .._diff._markdown import render_markdown
@@ -136,11 +146,11 @@ def run_diff(args: argparse.Namespace) -> int:
         if not _STATUS.fullmatch(args.status):
             raise _BadInput(f"--status {args.status}: not a status (e.g. 200, 4XX, default)")
         status = args.status.upper() if args.status.lower().endswith("xx") else args.status
-        old, new = _specs(args.old, args.new)
+        old, new = _specs(_named(args.old, config), args.new and _named(args.new, config))
         changes = diff_specs(old, new)
         api = None if args.no_api else _api_effect(old, new)
         fixtures = _fixtures(old, new, args.fixtures, args.operation, status)
-    except (_BadInput, LoadError, SourceError) as exc:
+    except (_BadInput, LoadError, SourceError, SpecNotFound) as exc:
         print(f"specbind diff: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     report = DiffReport(
@@ -180,6 +190,13 @@ def _fixtures(
         return compare_fixtures(old, new, paths, operation, status)
     except FixtureError as exc:
         raise _BadInput(str(exc)) from None
+
+
+def _named(argument: str, config: Config) -> str:
+    """OLD or NEW with a spec's name made its path; files and ``REV:path`` as given."""
+    if ":" in argument and not Path(argument).exists():
+        return argument  # REV:path, read from git
+    return str(find_spec(argument, config.specs))
 
 
 def _specs(old: str, new: str | None) -> tuple[LoadedSpec, LoadedSpec]:

@@ -4,46 +4,50 @@ from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 
 from .._lint import lint_spec
-from .._spec._config import ConfigError, load_config
+from .._spec._config import Config
 from .._spec._files import SpecFilesError, find_specs
+from .._spec._find import SpecNotFound, find_spec
 from .._spec._load import LoadError, load_spec
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 __all__ = ["run_lint"]
 
 
-def run_lint(specs: list[Path], project: Path, *, strict: bool = False) -> int:
-    """Lint ``specs`` (default: every ``*.yaml`` in the project's specs directory, ``specs/``
-    unless ``[tool.specbind]`` says otherwise); return the exit status.
+def run_lint(references: list[str], config: Config, *, strict: bool = False) -> int:
+    """Lint the specs ``references`` name (files or names; default: every spec in the
+    project's specs directory); return the exit status.
 
     Problems go to stdout as ``file:line:col: rule: message``, a spec at a time, in order;
-    the summary goes to stderr. 0: no error (warnings allowed unless ``strict``); 1:
-    errors, or warnings with ``strict``; 2: a spec could not be loaded.
+    warnings of the rules ``config.quiet`` lists are left out. The summary goes to stderr.
+    0: no error (warnings allowed unless ``strict`` or ``config.strict``); 1: errors, or
+    warnings when strict; 2: a spec could not be found or loaded.
     """
-    if not specs:
-        try:
-            folder = load_config(project).specs
+    strict = strict or config.strict
+    try:
+        if references:
+            specs = [find_spec(reference, config.specs) for reference in references]
+        else:
+            folder = config.specs
             specs = list(find_specs(folder).values()) if folder.is_dir() else []
-        except (ConfigError, SpecFilesError) as exc:
-            print(f"specbind lint: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        if not specs:
-            print(
-                f"specbind lint: no specs to check: {folder.absolute()} holds no "
-                "*.yaml, *.yml or *.json spec; name spec files, or run it in the project "
-                "directory",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
+    except (SpecNotFound, SpecFilesError) as exc:
+        print(f"specbind lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not specs:
+        print(
+            f"specbind lint: no specs to check: {config.specs.absolute()} holds no "
+            "*.yaml, *.yml or *.json spec; name spec files, or run it in the project "
+            "directory",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if isinstance(sys.stdout, io.TextIOWrapper):
         # A spec may hold any character; an output that cannot encode one still gets the line.
         sys.stdout.reconfigure(errors="backslashreplace")
     errors = _Tally()
     warnings = _Tally()
-    unreadable = 0
+    unreadable = quieted = 0
     for path in specs:
         try:
             spec = load_spec(path)
@@ -51,12 +55,17 @@ def run_lint(specs: list[Path], project: Path, *, strict: bool = False) -> int:
             print(error)
             unreadable += 1
             continue
-        found = lint_spec(spec)
+        every = lint_spec(spec)
+        found = [p for p in every if p.is_error or p.rule not in config.quiet]
+        quieted += len(every) - len(found)
         for problem in found:
             print(problem)
         errors.add(sum(problem.is_error for problem in found))
         warnings.add(sum(not problem.is_error for problem in found))
-    print(_summary(len(specs), errors, warnings, unreadable), file=sys.stderr)
+    summary = _summary(len(specs), errors, warnings, unreadable)
+    if quieted:
+        summary += f" ({_count(quieted, 'warning')} quieted by [tool.specbind] quiet)"
+    print(summary, file=sys.stderr)
     if unreadable:
         return EXIT_USAGE
     return EXIT_FINDINGS if errors.count or (strict and warnings.count) else EXIT_OK

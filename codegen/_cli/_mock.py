@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from .._spec._config import Config
 from ._exits import EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_mock_parser", "run_mock"]
@@ -64,7 +65,7 @@ def add_mock_parser(
     return mock
 
 
-def run_mock(args: argparse.Namespace) -> int:
+def run_mock(args: argparse.Namespace, config: Config) -> int:
     """Serve until SIGINT or SIGTERM; 0 then, 2 when the mock cannot be set up."""
     from .._mock._api import MockError, resolve_spec
     from .._mock._scenario import load_scenario
@@ -77,7 +78,7 @@ def run_mock(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        spec = resolve_spec(args.spec, args.project)
+        spec = resolve_spec(args.spec, config.project)
         server = MockServer(
             spec, host=args.host, port=args.port, seed=args.seed, keep_exchanges=False
         )

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from .._spec._config import Config
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_record_parser", "run_record"]
@@ -51,7 +52,7 @@ def add_record_parser(
     return record
 
 
-def run_record(args: argparse.Namespace) -> int:
+def run_record(args: argparse.Namespace, config: Config) -> int:
     """Forward until SIGINT or SIGTERM; then print the summary and drift."""
     from .._mock._api import MockError, resolve_spec
     from .._mock._record import RecordingProxy
@@ -70,7 +71,7 @@ def run_record(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        spec = resolve_spec(args.spec, args.project)
+        spec = resolve_spec(args.spec, config.project)
         info = RunInfo(spec.name, spec.path, spec.sha256, strict=False, notes=())
         report = make_report("text", sys.stdout, info, colour=False)
         summary, drift = Summary(), Drift()

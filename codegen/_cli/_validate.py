@@ -7,13 +7,16 @@ import functools
 import os
 import sys
 import time
+import warnings
 from typing import TextIO
 
+from .._spec._config import Config
 from .._validate._drift import Drift
 from .._validate._report import FORMATS, RunInfo, Summary, make_report
 from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
-from .._validate._validator import Validator, ValidatorError
+from .._validate._validator import ModelLayerWarning, Validator, ValidatorError
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from ._shown import shown_path
 
 __all__ = ["add_validate_parser", "run_validate"]
 
@@ -33,10 +36,10 @@ other hosts, undocumented paths and redirects are listed as skipped. --operation
 keeps only that operation's entries.
 
 Every body is checked twice: against the spec's JSON Schema (OpenAPI 3.1, formats
-checked), and by strict structuring into the generated models (<package>.<spec name>,
-when it was generated from this very spec; the package is [tool.specbind] package in
-./pyproject.toml, or generated). The two must agree; a disagreement is
-reported as a generator bug (layer-disagreement).
+checked), and by strict structuring into the generated models ({package}.<spec name>,
+installed, when it was generated from this very spec; the package is [tool.specbind]
+package). The two must agree; a disagreement is reported as a generator bug
+(layer-disagreement).
 
 Values an open enum (x-specbind-enum: open) does not list, fields the spec does not
 declare and undeclared statuses are warnings: the vendor drifted. --strict makes them
@@ -65,19 +68,21 @@ examples:
 """
 
 
-def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``validate`` command to the ``specbind`` parser."""
+def add_validate_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], config: Config
+) -> argparse.ArgumentParser:
+    """Add the ``validate`` command to the ``specbind`` parser, and return it."""
     parser = commands.add_parser(
         "validate",
         help="check captured JSON, JSON Lines and HAR traffic against a spec",
-        description=_HELP,
+        description=_HELP.format(package=config.package),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--spec",
         required=True,
         metavar="NAME|PATH",
-        help="a spec name (specs/NAME.yaml here, else one specbind ships) or a .yaml/.json path",
+        help=f"a spec name (in {shown_path(config.specs)}/, else one specbind ships) or a path",
     )
     parser.add_argument(
         "--operation",
@@ -140,6 +145,7 @@ def add_validate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="also accept HAR entries for this server URL (e.g. a self-hosted Prunner); repeatable",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to check; - is stdin")
+    return parser
 
 
 def _jobs(text: str) -> int | str:
@@ -154,7 +160,7 @@ def _jobs(text: str) -> int | str:
     return number
 
 
-def run_validate(args: argparse.Namespace) -> int:
+def run_validate(args: argparse.Namespace, config: Config) -> int:
     """Run ``specbind validate`` from parsed arguments; return the exit status."""
     # A report must never die on an unprintable character in a file name or payload.
     for stream in (sys.stdout, sys.stderr):
@@ -164,13 +170,17 @@ def run_validate(args: argparse.Namespace) -> int:
         print("specbind validate: error: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
     try:
-        validator = Validator(
-            args.spec,
-            operation=args.operation,
-            status=args.status,
-            strict=args.strict,
-            servers=args.server,
-        )
+        with warnings.catch_warnings():
+            # The report says it, in its notes.
+            warnings.simplefilter("ignore", ModelLayerWarning)
+            validator = Validator(
+                args.spec,
+                operation=args.operation,
+                status=args.status,
+                strict=args.strict,
+                servers=args.server,
+                project=config.project,
+            )
         validator.require_operation(args.inputs)
     except ValidatorError as exc:
         print(f"specbind validate: error: {exc}", file=sys.stderr)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import inspect
 import json
 import math
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from .._generate._names import snake_case
+from .._spec._config import Config
+from .._spec._files import package_name
+from .._spec._find import SpecNotFound, find_spec
 from ._exits import EXIT_USAGE
+from ._shown import shown_path
 
 __all__ = ["EXIT_ERROR", "EXIT_TIMEOUT", "add_wait_parser", "run_wait"]
 
@@ -27,7 +31,9 @@ EXIT_ERROR = 4
 
 _HELP = """\
 Poll an operation until the job it reports is finished, with a waiter the spec
-declares (x-specbind-waiters), through the bindings in DIR/generated/.
+declares (x-specbind-waiters), through the generated bindings: the package {package}
+in the project's output directory {output}/ when it is there (made by `specbind
+generate`), else the package {package} installed in this environment.
 
 The credential is read from an environment variable, never from the command line:
   export PRUNNER_TOKEN=...   # e.g. from your CI's secret store
@@ -48,16 +54,22 @@ exit status:
 
 
 def add_wait_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], config: Config
 ) -> argparse.ArgumentParser:
     """Add the ``wait`` subcommand to the ``specbind`` parser, and return it."""
     wait = commands.add_parser(
         "wait",
         help="wait for a job to finish (a spec's waiter)",
-        description=_HELP,
+        description=_HELP.format(package=config.package, output=shown_path(config.output)),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    wait.add_argument("--spec", required=True, metavar="NAME", help="the spec, e.g. prunner")
+    wait.add_argument(
+        "--spec",
+        required=True,
+        metavar="NAME|PATH",
+        help=f"the spec, by name (in {shown_path(config.specs)}/, else one specbind ships, "
+        "e.g. prunner) or path",
+    )
     wait.add_argument(
         "--waiter", required=True, metavar="NAME", help="the waiter, e.g. job (wait_for_job)"
     )
@@ -112,10 +124,10 @@ class _Usage(Exception):
     """A bad argument: exit 2 with this one-line message."""
 
 
-def run_wait(args: argparse.Namespace) -> int:
+def run_wait(args: argparse.Namespace, config: Config) -> int:
     """Run ``specbind wait``; returns the exit status."""
     try:
-        package, client, method, params = _prepare(args)
+        package, client, method, params = _prepare(args, config)
     except _Usage as usage:
         print(f"specbind wait: {usage}", file=sys.stderr)
         return EXIT_USAGE
@@ -153,9 +165,9 @@ def run_wait(args: argparse.Namespace) -> int:
     return status
 
 
-def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
+def _prepare(args: argparse.Namespace, config: Config) -> tuple[Any, Any, Any, dict[str, Any]]:
     """The generated package, a client, its ``wait_for_`` method and the parameters."""
-    package = _import(args.project, args.spec)
+    package = _import(config, args.spec)
     credentials = {}
     for option, keyword in ((args.token_env, "token"), (args.api_key_env, "api_key")):
         if option is None:
@@ -189,17 +201,31 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
     return package, client, method, params
 
 
-def _import(project: Path, spec: str) -> Any:
-    if not spec.isidentifier():
-        raise _Usage(f"--spec {spec!r} is not a spec name")
-    root = str(project.resolve())
-    if root not in sys.path:
-        sys.path.insert(0, root)
+def _import(config: Config, reference: str) -> Any:
+    """The bindings of the spec ``reference`` names: ``<package>.<name>``, from the
+    project's output directory when it holds them, else as installed."""
     try:
-        return importlib.import_module(f"generated.{spec}")
-    except ImportError:
+        name = package_name(find_spec(reference, config.specs))
+    except SpecNotFound as exc:
+        raise _Usage(str(exc)) from None
+    output = config.output
+    if (output / "__init__.py").is_file() and config.package not in sys.modules:
+        # The output directory is the package itself, whatever the directory is called.
+        found = importlib.util.spec_from_file_location(
+            config.package, output / "__init__.py", submodule_search_locations=[str(output)]
+        )
+        if found is not None and found.loader is not None:
+            top = importlib.util.module_from_spec(found)
+            sys.modules[config.package] = top
+            found.loader.exec_module(top)
+    try:
+        return importlib.import_module(f"{config.package}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (config.package, f"{config.package}.{name}"):
+            raise  # the bindings themselves import something missing: not "not generated"
         raise _Usage(
-            f"no bindings for spec {spec!r} in {project / 'generated'} (run specbind generate)"
+            f"no bindings for spec {name!r}: neither {shown_path(output)}/{name}/ nor an "
+            f"installed {config.package}.{name} (run specbind generate)"
         ) from None
 
 

@@ -25,10 +25,12 @@ _PARAMETER_CHECKS = ("pattern", "min_length", "max_length", "minimum", "maximum"
 
 @dataclass(frozen=True)
 class Names:
-    """What the bindings are called: their import package and their distribution."""
+    """What the bindings are called: their import package and their distribution, and
+    the distribution's version."""
 
     package: str
     distribution: str
+    version: str = "0"
 
 
 def compile_project(
@@ -70,7 +72,6 @@ def compile_project(
         "package/pyproject.toml.jinja2",
         header=top_header,
         names=names,
-        version=versions.specbind,
         apis=[spec.name for spec in specs],
     )
     return files

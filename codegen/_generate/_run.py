@@ -14,6 +14,7 @@ from .._spec._config import Config, ConfigError, load_config
 from .._spec._files import SpecFilesError, find_specs
 from .._spec._load import LoadedSpec, LoadError, load_spec
 from .._spec._problems import Problem
+from .._spec._version import bindings_version
 from ._cache import Cache
 from ._compile import Names, compile_project
 from ._format import FormatError
@@ -50,8 +51,8 @@ def build_tree(
     if not paths:
         raise CompileError(
             f"specbind generate: {config.specs.absolute()} holds no *.yaml, *.yml or *.json "
-            "spec; run it "
-            "in the project directory (the one holding specs/ and generated/) or pass --project"
+            "spec; run it in the project (a directory whose pyproject.toml has "
+            "[tool.specbind], or any directory below it) or pass --project"
         )
     specs: list[LoadedSpec] = []
     for path in paths:
@@ -63,7 +64,9 @@ def build_tree(
                 f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first"
             )
         specs.append(spec)
-    names = Names(config.package, config.distribution)
+    stated = [(s.name, s.sha256, str(s.data.get("info", {}).get("version", ""))) for s in specs]
+    version = bindings_version(config.version, stated)
+    names = Names(config.package, config.distribution, version)
     tree = compile_project(specs, versions, progress=_say, names=names, cache=cache)
     for relative, content in tree.items():
         if relative.endswith(".py"):
@@ -157,13 +160,6 @@ def run_generate(
     except (LoadError, CompileError, PinError, FormatError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    except Exception as exc:  # a generator bug still gets one clear line, not a traceback
-        print(
-            f"specbind generate: internal error ({type(exc).__name__}: {exc}); "
-            "this is a specbind bug, please report it with the spec that caused it",
-            file=sys.stderr,
-        )
-        return 2
     shown = _shown(config.output, project)
     current = _read_tree(config.output)
     if current and not current.get("__init__.py", "").startswith(_HEADER_START):
@@ -178,14 +174,18 @@ def run_generate(
         if diff:
             sys.stdout.writelines(diff)
             changed = sum(1 for line in diff if line.startswith("+++ "))
-            _say(f"{shown}/ is stale: {changed} file(s) differ; run `nox -s generate`")
+            _say(f"{shown}/ is stale: {changed} file(s) differ; run `specbind generate`")
             return 1
         _say(f"{shown}/ is up to date ({len(wanted)} files, {time.monotonic() - started:.1f} s)")
         return 0
     if current == wanted:
         _say(f"{shown}/ already up to date ({len(wanted)} files)")
         return 0
-    _write_tree(config.output, wanted)
+    try:
+        _write_tree(config.output, wanted)
+    except OSError as exc:
+        _say(f"cannot write {shown}/: {exc.strerror or exc}")
+        return 2
     _say(f"wrote {len(wanted)} files to {shown}/ ({time.monotonic() - started:.1f} s)")
     return 0
 

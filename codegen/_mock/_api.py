@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .._spec._config import ConfigError, load_config
-from .._spec._load import LoadedSpec, LoadError
+from .._spec._find import SpecNotFound, find_spec
+from .._spec._load import LoadedSpec, LoadError, load_spec
 from .._validate._operations import Operation, SpecIndex, index_spec, is_json_media
-from .._validate._validator import ValidatorError
-from .._validate._validator import _resolve as resolve
 
 __all__ = ["Answer", "Api", "Credential", "MockError", "resolve_spec"]
 
@@ -45,11 +44,11 @@ class Answer:
 
 def resolve_spec(name: str | os.PathLike[str], project: Path | None = None) -> LoadedSpec:
     """A spec path, or a name looked up in the specs directory of the ``project`` (default:
-    the current directory), then among the specs specbind ships, as ``specbind validate``
-    finds it. Raises :class:`MockError`."""
+    the one found from the current directory), then among the specs specbind ships, as
+    every command finds it. Raises :class:`MockError`."""
     try:
-        return resolve(os.fspath(name), load_config(project or Path()).specs)
-    except (ValidatorError, LoadError, ConfigError) as exc:
+        return load_spec(find_spec(os.fspath(name), load_config(project).specs))
+    except (SpecNotFound, LoadError, ConfigError) as exc:
         raise MockError(str(exc)) from None
 
 

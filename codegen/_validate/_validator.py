@@ -11,15 +11,17 @@ from __future__ import annotations
 import copy
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .._spec._config import SHIPPED_SPECS, ConfigError, load_config
+from .._spec._config import ConfigError, load_config
+from .._spec._find import SpecNotFound, find_spec
 from .._spec._load import LoadedSpec, LoadError, load_spec
 from ._check import Checker, Options
-from ._finding import Result, ValidatorError
+from ._finding import Finding, Result, ValidatorError
 from ._inputs import (
     HarEntry,
     Unit,
@@ -33,9 +35,10 @@ from ._inputs import (
 from ._json import Parsed
 from ._models import ModelLayer, load_model_layer
 from ._operations import SpecError
+from ._redact import cut
 from ._run import check_units
 
-__all__ = ["Validator", "ValidatorError", "build_checker", "checker_for"]
+__all__ = ["ModelLayerWarning", "Validator", "ValidatorError", "build_checker", "checker_for"]
 
 _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 #: What ``check_inputs`` accepts: a path, ``-`` (standard input), a glob, an fsspec URL,
@@ -56,18 +59,27 @@ class _Loaded:
 _LOADED: dict[Options, _Loaded] = {}
 
 
+class ModelLayerWarning(UserWarning):
+    """A :class:`Validator` cannot check the model layer (the generated bindings of its
+    spec are missing, stale or broken): it checks the JSON Schema layer only."""
+
+
 class Validator:
     """Checks response bodies, HAR entries and whole captures against one spec.
 
-    ``spec`` is a spec name (``specs/NAME.yaml`` in the project, else one specbind ships)
-    or a path. The keywords are the command's options: ``operation`` and ``status`` name
-    the response that bare JSON bodies are (``operation`` may be left out when the spec
-    has one operation; with HAR it keeps only that operation's entries), ``strict`` makes
-    drift an error, ``servers`` are extra server URLs HAR entries may go to, ``bindings``
-    the generated package of the model layer (default: ``[tool.specbind] package``).
+    ``spec`` is a spec name (in the project's specs directory, else one specbind ships)
+    or a path. The project is ``project``, else found from the current directory as the
+    command finds it (the nearest ``pyproject.toml`` with ``[tool.specbind]``). The
+    keywords are the command's options: ``operation`` and ``status`` (``200``, ``"200"``,
+    ``"2XX"``, ``"default"``) name the response that bare JSON bodies are (``operation``
+    may be left out when the spec has one operation; with HAR it keeps only that
+    operation's entries), ``strict`` makes drift an error, ``servers`` are extra server
+    URLs HAR entries may go to, ``bindings`` the generated package of the model layer
+    (default: ``[tool.specbind] package``).
 
-    Raises :class:`ValidatorError` when the spec cannot be loaded or checked against, or
-    the operation or status is not in it.
+    When the model layer cannot be checked, it says so with a :class:`ModelLayerWarning`
+    and in :attr:`notes`. Raises :class:`ValidatorError` when the spec cannot be loaded
+    or checked against, or the operation or status is not in it.
     """
 
     def __init__(
@@ -75,42 +87,51 @@ class Validator:
         spec: str | os.PathLike[str],
         *,
         operation: str = "",
-        status: str = "200",
+        status: str | int = "200",
         strict: bool = False,
         servers: Sequence[str] = (),
         bindings: str | None = None,
+        project: str | os.PathLike[str] | None = None,
     ) -> None:
         try:
-            config = load_config(Path())
-            loaded = _resolve(os.fspath(spec), config.specs)
-        except (ConfigError, LoadError) as exc:
+            config = load_config(None if project is None else Path(project))
+            loaded = load_spec(find_spec(os.fspath(spec), config.specs))
+        except (ConfigError, SpecNotFound, LoadError) as exc:
             raise ValidatorError(str(exc)) from None
-        status = status.upper() if status.lower().endswith("xx") else status
-        if not _STATUS.fullmatch(status):
-            raise ValidatorError(f"--status {status}: not a status (e.g. 200, 4XX, default)")
         options = Options(
             spec=os.path.abspath(loaded.path),
-            operation=operation,
-            status=status,
+            operation="",
+            status=_status(status),
             strict=strict,
             servers=tuple(servers),
             bindings=config.package if bindings is None else bindings,
         )
         self._options = options
         self._shown_path = loaded.path
-        checker = _load(options, loaded).checker
+        _load(options, loaded)
+        self._options = self._resolved(operation, options.status)
+        if self._loaded.checker.models is None:
+            # Stack level 2: the warning points at the caller's line.
+            warnings.warn(self.notes[0], ModelLayerWarning, stacklevel=2)
+
+    def _resolved(self, operation: str, status: str) -> Options:
+        """The options with ``operation`` (the only one when "" and the spec has one) and
+        ``status``, checked against the spec, their checker ready in this process."""
+        first = replace(self._options, operation="")  # as constructed
+        checker = _load(first).checker
         if not operation and len(checker.index.operations) == 1:
             operation = next(iter(checker.index.operations))
         if operation:
             problem = checker.body_schema_problem(operation, status)
             if problem:
                 raise ValidatorError(problem)
-            self._options = Options(
-                options.spec, operation, status, strict, options.servers, options.bindings
-            )
+        options = replace(first, operation=operation, status=status)
+        if options not in _LOADED:
+            # The same spec, schemas and models: only the options the checker reads differ.
             resolved = copy.copy(checker)
-            resolved.options = self._options
-            _LOADED[self._options] = replace(_LOADED[options], checker=resolved)
+            resolved.options = options
+            _LOADED[options] = replace(_LOADED[first], checker=resolved)
+        return options
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Only the options travel; the receiving process loads the spec on first use.
@@ -172,8 +193,7 @@ class Validator:
         and all), or a value already parsed from JSON. ``operation`` and ``status``
         default to the validator's."""
         operation = operation or self.operation
-        shown = str(status) if status is not None else self._options.status
-        shown = shown.upper() if shown.lower().endswith("xx") else shown
+        shown = _status(status) if status is not None else self._options.status
         if not operation:
             raise ValidatorError(
                 f"a body needs an operation: the spec has {', '.join(self.operations)}"
@@ -187,6 +207,14 @@ class Validator:
         if isinstance(body, bytes | bytearray | memoryview):
             raw, parsed = bytes(body), None
         else:
+            fault = _not_json(body)
+            if fault:
+                pointer, found, message = fault
+                finding = Finding(
+                    label, operation, shown, pointer, "error", "not-json", "a JSON value",
+                    found, message,
+                )  # fmt: skip
+                return Result(label, operation, shown, (finding,))
             raw, parsed = b"", Parsed(body, ())
         return checker.body(label, raw, parsed, operation, shown)
 
@@ -198,6 +226,8 @@ class Validator:
         self,
         inputs: Iterable[Source],
         *,
+        operation: str | None = None,
+        status: str | int | None = None,
         jobs: int = 1,
         engine: str = "processes",
         scheduler: str | Any | None = None,
@@ -213,22 +243,31 @@ class Validator:
         cluster, one worker per CPU), and JSON Lines files are cut into byte ranges of
         ``range_bytes``. Either way the results are the same, in the same order. When
         ``jobs`` processes cannot be started, ``fallback`` (if given) is told why and all
-        is checked in this process; without it that is a ``RunError``.
+        is checked in this process; without it that is a ``RunError``. ``operation`` and
+        ``status`` name, for this call, the response bare JSON bodies are (default: the
+        validator's), as in :meth:`check_body`.
 
         Raises :class:`ValidatorError` when a JSON body has no operation to be checked
         as; an input that cannot be read is a result (``outcome == "unreadable"``).
         """
+        chosen = self
+        if operation is not None or status is not None:
+            options = self._resolved(
+                operation or self.operation,
+                self._options.status if status is None else _status(status),
+            )
+            chosen = _rebuild(options, self._shown_path)
         named = [_name(source) for source in inputs]
         names = [name for source in named for name in _expand(source)]
-        self.require_operation(names)
+        chosen.require_operation(names)
         if engine == "dask":
             from ._dask import check_on_dask
 
-            yield from check_on_dask(self, names, scheduler=scheduler, range_bytes=range_bytes)
+            yield from check_on_dask(chosen, names, scheduler=scheduler, range_bytes=range_bytes)
             return
         if engine != "processes":
             raise ValidatorError(f"--engine {engine}: not an engine (processes, dask)")
-        yield from check_units(self._loaded.checker, self.units(names), jobs, fallback=fallback)
+        yield from check_units(chosen._loaded.checker, chosen.units(names), jobs, fallback=fallback)
 
     def units(self, names: Iterable[str | IO[bytes]]) -> Iterator[Unit]:
         """The units of the named inputs, in order (an unreadable input is one unit)."""
@@ -325,20 +364,42 @@ def _build(options: Options, spec: LoadedSpec) -> _Loaded:
     return _Loaded(spec, checker, tuple(_notes(checker, models)))
 
 
-def _resolve(name: str, specs: Path) -> LoadedSpec:
-    """A spec path, or a name looked up in the project's specs directory (``specs``),
-    then among the specs specbind ships."""
-    if name.endswith((".yaml", ".yml", ".json")) or os.sep in name or "/" in name:
-        return load_spec(name)
-    candidates = [specs / f"{name}.yaml", SHIPPED_SPECS / f"{name}.yaml"]
-    for candidate in candidates:
-        if candidate.is_file():
-            return load_spec(candidate)
-    known = sorted({p.stem for c in candidates for p in c.parent.glob("*.yaml")})
-    listed = ", ".join(known) if known else "none"
-    raise ValidatorError(
-        f"--spec {name}: no {specs / name}.yaml here, nor shipped with specbind (known: {listed})"
-    )
+def _status(status: str | int) -> str:
+    """A status as the spec keys it (``200``, ``2XX``, ``default``); ValidatorError if not one."""
+    text = str(status)
+    text = text.upper() if text.lower().endswith("xx") else text
+    if isinstance(status, bool) or not _STATUS.fullmatch(text):
+        raise ValidatorError(f"--status {status}: not a status (e.g. 200, 4XX, default)")
+    return text
+
+
+def _not_json(value: Any) -> tuple[str, str, str] | None:
+    """Where a value given already parsed holds what JSON cannot: (JSON pointer, what was
+    found, message), or None when it is all JSON."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        pointer, item = pending.pop()
+        if isinstance(item, dict):
+            for key, member in item.items():
+                if not isinstance(key, str):
+                    return (
+                        pointer,
+                        cut(repr(key)),
+                        f"an object key is a {type(key).__name__}, not a string: "
+                        "JSON object keys are strings",
+                    )
+                escaped = key.replace("~", "~0").replace("/", "~1")
+                pending.append((f"{pointer}/{escaped}", member))
+        elif isinstance(item, list | tuple):
+            pending.extend((f"{pointer}/{index}", member) for index, member in enumerate(item))
+        elif not (item is None or isinstance(item, str | int | float)):
+            return (
+                pointer,
+                cut(f"a {type(item).__name__}"),
+                f"a {type(item).__name__} is not a JSON value "
+                "(objects, arrays, strings, numbers, true, false, null)",
+            )
+    return None
 
 
 def _notes(checker: Checker, models: ModelLayer | str) -> list[str]:

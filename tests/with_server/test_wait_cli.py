@@ -140,7 +140,7 @@ def test_prunner_parameters_by_wire_name(server: TestServer) -> None:
     [
         (("--spec", "vectara", "--waiter", "nope", "--param", "job_id=job_7"), {},
          "declares no waiter 'nope' (waiters: job)"),
-        (("--spec", "nothere", "--waiter", "job"), {}, "no bindings for spec 'nothere'"),
+        (("--spec", "nothere", "--waiter", "job"), {}, "--spec nothere: no spec of that name"),
         ((*VECTARA, "--token-env", "UNSET_VAR"), {}, "UNSET_VAR is not set"),
         ((*VECTARA, "--param", "colour=red"), {}, "--param 'colour=red': expected KEY=VALUE"),
         (("--spec", "vectara", "--waiter", "job"), {}, "missing --param for job_id"),
