@@ -10,7 +10,9 @@ never reads as one: ``form`` arrays join with a literal ``,`` and a comma inside
 item is sent as ``%2C``; ``label`` items have their dots encoded too. Where the
 delimiter could not be told apart after decoding (a space in a ``spaceDelimited``
 item, ``|`` in a ``pipeDelimited`` one, a ``,`` in a header item), the value is
-refused with ``InvalidParameterError`` naming the parameter. ``allowReserved`` sends
+refused with ``InvalidParameterError`` naming the parameter. ``|``, ``[`` and ``]`` are
+not allowed in a URL: the table's ``blue|black|brown`` and ``color[R]=100`` are sent
+as ``blue%7Cblack%7Cbrown`` and ``color%5BR%5D=100``, as urllib3 would send them anyway. ``allowReserved`` sends
 the reserved characters ``:/?@!$'()*,;[]`` as they are; ``&``, ``=``, ``#``, ``+`` and
 ``%`` are always encoded, since they would break the query's framing.
 """
@@ -51,10 +53,10 @@ def query_parameter(
     if style == "deepObject":
         if not isinstance(items, dict):
             raise ParameterTypeError(f"query parameter {name!r} (deepObject) must be a mapping")
-        return "&".join(f"{key}[{enc(k, name)}]={enc(v, name)}" for k, v in items.items())
+        return "&".join(f"{key}%5B{enc(k, name)}%5D={enc(v, name)}" for k, v in items.items())
     if isinstance(items, str):
         return f"{key}={enc(items, name)}"
-    delimiter = {"form": ",", "spaceDelimited": "%20", "pipeDelimited": "|"}.get(style)
+    delimiter = {"form": ",", "spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style)
     if delimiter is None:
         raise InvalidParameterError(
             f"query parameter {name!r}: style {style!r} is not a query style"
