@@ -180,19 +180,22 @@ def test_a_query_key_never_shows_in_errors(jobs: ModuleType, server: TestServer)
             api.cancel_job("j1")
         assert KEY not in repr(api)
     text = str(raised.value)
-    assert KEY not in text and "key=REDACTED" in text, text
+    assert KEY not in text, text
+    assert "key=REDACTED" in text, text
     assert "k3y" not in raised.value.url
 
 
-def test_a_redirect_elsewhere_takes_no_query_key(
+def test_a_redirect_elsewhere_is_refused_before_any_credential_goes(
     jobs: ModuleType, server: TestServer, other_server: TestServer
 ) -> None:
     server.serve(
         lambda exchange: exchange.reply(302, headers=[("Location", other_server.url + "/x")])
     )
-    with client(jobs, server, api_key=KEY, token=TOKEN) as api:
-        with pytest.raises(jobs.errors.SpecbindError):
-            api.read_log("j1")
+    with (
+        client(jobs, server, api_key=KEY, token=TOKEN) as api,
+        pytest.raises(jobs.errors.SpecbindError),
+    ):
+        api.read_log("j1")
     assert other_server.requests == []
 
 
@@ -279,9 +282,11 @@ def test_the_stream_variant_raises_the_documented_error(
     jobs: ModuleType, server: TestServer
 ) -> None:
     server.serve(lambda exchange: exchange.json(404, {"message": "no such artifact"}))
-    with client(jobs, server, token=TOKEN) as api:
-        with pytest.raises(jobs.errors.ApiError, match="no such artifact"):
-            api.download_artifact_stream("j1", "gone.bin")
+    with (
+        client(jobs, server, token=TOKEN) as api,
+        pytest.raises(jobs.errors.ApiError, match="no such artifact"),
+    ):
+        api.download_artifact_stream("j1", "gone.bin")
 
 
 def test_text_and_binary_bodies(jobs: ModuleType, server: TestServer) -> None:
@@ -309,7 +314,8 @@ def test_form_bodies_byte_for_byte(jobs: ModuleType, server: TestServer) -> None
     sent, empty = server.requests
     assert sent.headers["content-type"] == "application/x-www-form-urlencoded"
     assert sent.body == b"mode=fast%20lane%26x%3D1&level=3&flags=true&flags=2"
-    assert "content-type" not in empty.headers and empty.body == b""
+    assert "content-type" not in empty.headers
+    assert empty.body == b""
 
 
 def multipart_parts(seen: Seen) -> list[Any]:
@@ -391,9 +397,9 @@ def test_delimiters_a_parser_cannot_tell_apart_are_refused(
     jobs: ModuleType, server: TestServer
 ) -> None:
     with client(jobs, server) as api:
-        with pytest.raises(jobs.errors.InvalidParameterError, match="'words'.*delimiter"):
+        with pytest.raises(jobs.errors.InvalidParameterError, match=r"'words'.*delimiter"):
             api.list_jobs(words=["two words"])
-        with pytest.raises(jobs.errors.InvalidParameterError, match="'X-Trace'.*delimiter"):
+        with pytest.raises(jobs.errors.InvalidParameterError, match=r"'X-Trace'.*delimiter"):
             api.list_jobs(x_trace=["a,b"])
         with pytest.raises(jobs.errors.InvalidParameterError, match="'simple'"):
             api.get_styled([".."], ["a"], {})
