@@ -13,8 +13,9 @@ item, ``|`` in a ``pipeDelimited`` one, a ``,`` in a header item), the value is
 refused with ``InvalidParameterError`` naming the parameter. ``|``, ``[`` and ``]`` are
 not allowed in a URL: the table's ``blue|black|brown`` and ``color[R]=100`` are sent
 as ``blue%7Cblack%7Cbrown`` and ``color%5BR%5D=100``, as urllib3 would send them
-anyway. ``allowReserved`` sends the reserved characters ``:/?@!$'()*,;[]`` as they are; ``&``, ``=``, ``#``, ``+`` and
-``%`` are always encoded, since they would break the query's framing.
+anyway. ``allowReserved`` sends the reserved characters ``:/?@!$'()*,;[]`` as they
+are; ``&``, ``=``, ``#``, ``+`` and ``%`` are always encoded, since they would break
+the query's framing.
 """
 
 from __future__ import annotations

@@ -268,12 +268,12 @@ def test_the_stream_variant_reads_past_max_body_bytes_in_bounded_chunks(
     chunk = b"\xab" * 100_000
     server.serve(lambda exchange: exchange.stream(200, repeat(chunk, 50), chunked=True))
     sizes = []
-    with jobs.Client(base_url=f"{server.url}/v2", token=TOKEN, max_body_bytes=1024) as api:
-        with api.download_artifact_stream("j1", "big.bin") as stream:
-            assert stream.status == 200
-            for piece in stream:
-                assert set(piece) == {0xAB}
-                sizes.append(len(piece))
+    api = jobs.Client(base_url=f"{server.url}/v2", token=TOKEN, max_body_bytes=1024)
+    with api, api.download_artifact_stream("j1", "big.bin") as stream:
+        assert stream.status == 200
+        for piece in stream:
+            assert set(piece) == {0xAB}
+            sizes.append(len(piece))
     assert sum(sizes) == 50 * len(chunk)
     assert max(sizes) <= stream.chunk_size
 
