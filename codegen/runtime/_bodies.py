@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # Names and file names go in a quoted-string; these would end it or the header.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PLAIN_PARAMETER = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but '"' and '\'
 
 
@@ -105,7 +105,8 @@ def multipart_body(
     A ``str`` or number is a text part; ``bytes``, a binary file or a :class:`File` a file
     part; a list repeats its name. Names and file names outside printable ASCII, or
     holding ``"`` or ``\\``, are sent RFC 2231-encoded (``filename*=utf-8''...``); control
-    characters in them are refused. The boundary is random and never occurs in a part.
+    characters in them are refused, and so are file names that start or end with
+    whitespace, which parsers strip. The boundary is random and never occurs in a part.
     """
     parts: list[tuple[str, str, bytes]] = []  # (disposition, content type, content)
     for key, value in fields.items():
@@ -145,6 +146,9 @@ def _part(key: str, item: object, field: str) -> tuple[str, str, bytes]:
         content_type = "text/plain; charset=utf-8"
         content = _utf8(_scalar(item, field), field)
     if filename is not None:
+        if filename != filename.strip():
+            # Multipart parsers (email's get_filename among them) strip it.
+            raise InvalidParameterError(f"{field}: a file name may not start or end with spaces")
         disposition += "; " + _parameter("filename", filename, field)
     return disposition, content_type, content
 

@@ -18,16 +18,19 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from email.utils import collapse_rfc2231_value
 from http.cookies import SimpleCookie
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import pytest
 from _server import Exchange, Seen, TestServer, repeat
 from _support import FIXTURES, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SPEC = FIXTURES / "ops" / "jobs.yaml"
 TOKEN = "tok_0ps-5ecr3t-9b1e"
@@ -418,3 +421,140 @@ def test_the_waiter_polls_with_the_operation_security(jobs: ModuleType, server: 
         final = api.wait_for_job_done("j1", timeout=10)
     assert final.state == "succeeded"
     assert [seen.headers["authorization"] for seen in server.requests] == [f"Bearer {TOKEN}"] * 2
+
+
+# --- hostile values through every style and body kind --------------------------------------
+
+HOSTILE = st.text(
+    st.characters(codec="utf-8")
+    | st.sampled_from(["\r", "\n", '"', "'", "&", "=", "#", "%", ";", ",", "\x00",
+                       " ", "+", "[", "]", "|", ".", "/", "ü", "€", "\ud800", "-"]),
+    max_size=10,
+)  # fmt: skip
+
+
+def refusal(call: Callable[[], object]) -> BaseException | None:
+    """The error ``call`` raised, or ``None``."""
+    try:
+        call()
+    except Exception as error:
+        return error
+    return None
+
+
+def refused_cleanly(error: BaseException, jobs: ModuleType) -> bool:
+    """A refusal before sending: an ``InvalidParameterError`` on one line."""
+    message = str(error)
+    return isinstance(error, jobs.errors.InvalidParameterError) and "\n" not in message
+
+
+def raw_query_pairs(target: str) -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for name, _, value in (pair.partition("=") for pair in urlsplit(target).query.split("&"))
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(HOSTILE, min_size=3, max_size=3), key=HOSTILE.filter(bool))
+def test_hostile_parameters_arrive_exactly_or_are_refused(
+    jobs: ModuleType, values: list[str], key: str
+) -> None:
+    first, second, third = values
+    with TestServer() as server:
+        server.serve(lambda exchange: exchange.json(200, {"jobs": []}))
+        with client(jobs, server) as api:
+            error = refusal(
+                lambda: api.list_jobs(
+                    tags=[first, second],
+                    state=[first, third],
+                    words=[second],
+                    filter={key: third},
+                    next=first,
+                    session=second,
+                    prefs=[third, first],
+                    x_request_id=third,
+                )
+            )
+        if error is not None:
+            assert refused_cleanly(error, jobs), repr(error)
+            assert server.requests == []
+            return
+        seen = only(server)
+    pairs = raw_query_pairs(seen.target)
+    by_name: dict[str, list[str]] = {}
+    for name, value in pairs:
+        by_name.setdefault(unquote(name), []).append(value)
+    assert [unquote(v) for v in by_name["tags"][0].split(",")] == [first, second]
+    assert [unquote(v) for v in by_name["state"]] == [first, third]
+    assert [unquote(v) for v in by_name["words"][0].split("%20")] == [second]
+    assert by_name[f"filter[{key}]"] == [quote(third, safe="")]
+    assert dict(parse_qsl(urlsplit(seen.target).query, keep_blank_values=True))["next"] == first
+    cookies = SimpleCookie(seen.headers["cookie"])
+    assert unquote(cookies["session"].value) == second
+    assert [unquote(v) for v in cookies["prefs"].value.split(",")] == [third, first]
+    # A header value is read without its surrounding spaces, as HTTP defines it.
+    assert seen.headers["x-request-id"] == third.strip(" \t")
+
+
+@settings(max_examples=40, deadline=None)
+@given(segment=HOSTILE, field=HOSTILE.filter(bool), value=HOSTILE)
+def test_hostile_paths_and_form_and_json_bodies(
+    jobs: ModuleType, segment: str, field: str, value: str
+) -> None:
+    outcomes: list[str] = []
+    with TestServer() as server:
+        server.serve(lambda exchange: exchange.json(201, JOB))
+        with client(jobs, server, token=TOKEN) as api:
+            for name, call in (
+                ("path", lambda: api.add_note(segment, value)),
+                ("form", lambda: api.submit_settings("j", body={field: value})),
+                ("json", lambda: api.create_job(jobs.models.JobRequest(name=value))),
+            ):
+                error = refusal(call)
+                if error is None:
+                    outcomes.append(name)
+                else:
+                    assert refused_cleanly(error, jobs), repr(error)
+        seen = server.requests
+    for name, request in zip(outcomes, seen, strict=True):
+        if name == "path":
+            path = urlsplit(request.target).path
+            assert unquote(path.split("/")[3]) == segment
+            assert request.body.decode("utf-8") == value
+        elif name == "form":
+            assert parse_qsl(request.body.decode("ascii"), keep_blank_values=True) == [
+                (field, value)
+            ]
+        else:
+            assert json.loads(request.body)["name"] == value
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=HOSTILE.filter(bool),
+    filename=HOSTILE.filter(bool),
+    text=HOSTILE,
+    content=st.binary(max_size=40),
+)
+def test_hostile_multipart_names_and_file_names(
+    jobs: ModuleType, name: str, filename: str, text: str, content: bytes
+) -> None:
+    with TestServer() as server:
+        server.serve(lambda exchange: exchange.json(200, JOB))
+        with client(jobs, server, token=TOKEN) as api:
+            error = refusal(
+                lambda: api.upload_input(
+                    "j", {name: jobs.File(content, filename=filename), "note": text}
+                )
+            )
+        if error is not None:
+            assert refused_cleanly(error, jobs), repr(error)
+            assert server.requests == []
+            return
+        seen = only(server)
+    file, note = multipart_parts(seen)
+    assert collapse_rfc2231_value(file.get_param("name", header="content-disposition")) == name
+    assert file.get_filename() == filename
+    assert file.get_payload(decode=True) == content
+    assert note.get_payload(decode=True).decode("utf-8") == text
