@@ -17,6 +17,7 @@ from .._spec._extensions import WAITERS_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token
 from ..runtime._regex import PatternError, compile_pattern
 from ._names import (
+    HTTP_METHODS,
     LOCATIONS,
     class_name,
     class_names,
@@ -57,7 +58,7 @@ _IDEMPOTENT = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _JSON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 # The style and explode a parameter has when the spec names none.
 _DEFAULT_STYLE = {"query": "form", "path": "simple", "header": "simple", "cookie": "form"}
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
 _INT_FORMATS = {
     "int16": (-(2**15), 2**15 - 1),
     "int32": (-(2**31), 2**31 - 1),
@@ -661,7 +662,7 @@ class _Builder:
         found: list[tuple[str, str, str, Mapping[str, Any], list[Any]]] = []
         for path, item in sorted(self.spec.data.get("paths", {}).items()):
             shared = item.get("parameters", [])
-            for method in _HTTP_METHODS:
+            for method in HTTP_METHODS:
                 operation = item.get(method)
                 if operation is None:
                     continue

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "CLIENT_NAMES",
+    "HTTP_METHODS",
     "LOCATIONS",
     "MODEL_ATTRIBUTE_NAMES",
     "MODEL_MODULE_NAMES",
@@ -51,6 +52,9 @@ __all__ = [
     "waiter_clashes",
     "waiter_method_names",
 ]
+
+#: HTTP methods in the order the operations of one path are named in.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: Parameter locations, in the order a client method lists them.
 LOCATIONS = ("path", "query", "header", "cookie")
@@ -196,7 +200,9 @@ def operation_method_names(operations: Sequence[tuple[str | None, str, str]]) ->
     """The method of each ``(operationId or None, HTTP method, path)``, in order.
 
     OperationIds give their own names (clashes among them are lint's to refuse);
-    derived names then take what is left, in the order given, with ``_`` suffixes.
+    derived names then take what is left, in the order given (by path, then in
+    :data:`HTTP_METHODS` order, where the compile stage and lint call this), with
+    ``_`` suffixes.
     """
     names = [method_name(op_id) if op_id else "" for op_id, _, _ in operations]
     taken = {method for name in names if name for method in method_names_of(name)}
