@@ -388,7 +388,8 @@ def test_a_method_that_takes_a_waiters_name_is_refused(tmp_path: Path) -> None:
     problems = [line for line in done.stderr.splitlines() if ": python-name: " in line]
     assert len(problems) == 1, done.stderr
     assert PROBLEM.fullmatch(problems[0])
-    assert "waiter 'thing'" in problems[0] and "wait_for_thing" in problems[0]
+    assert "waiter 'thing'" in problems[0]
+    assert "wait_for_thing" in problems[0]
     assert not (tmp_path / "generated").exists()
 
 
