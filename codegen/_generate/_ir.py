@@ -8,7 +8,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -17,6 +17,7 @@ from .._spec._extensions import WAITERS_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token
 from ..runtime._regex import PatternError, compile_pattern
 from ._names import (
+    CLIENT_NAMES,
     HTTP_METHODS,
     LOCATIONS,
     class_name,
@@ -260,6 +261,8 @@ class Operation:
     body: RequestBody | None = None
     #: The alternatives of scheme names the call may authenticate with; ``()`` for none.
     security: tuple[tuple[str, ...], ...] = ()
+    #: The ``ApiResponse`` subclass with typed documented headers, when there are some.
+    response_class: str | None = None
 
     @property
     def idempotent(self) -> bool:
@@ -675,7 +678,17 @@ class _Builder:
             self._operation(pointer, path, method, operation, shared, name=name)
             for (pointer, path, method, operation, shared), name in zip(found, names, strict=True)
         ]
-        return tuple(sorted(operations, key=lambda op: op.method_name))
+        taken = set(CLIENT_NAMES)
+        named = []
+        for operation in sorted(operations, key=lambda op: op.method_name):
+            if operation.headers:
+                response_class = class_name(operation.method_name) + "Response"
+                while response_class in taken:
+                    response_class += "_"
+                taken.add(response_class)
+                operation = replace(operation, response_class=response_class)
+            named.append(operation)
+        return tuple(named)
 
     def _operation(
         self,
@@ -848,7 +861,11 @@ class _Builder:
         for wire, header in response.get("headers", {}).items():
             if str(wire).lower() != "content-type":  # OpenAPI says it is ignored here
                 found[str(wire)] = self._deref_parameter(header)
-        names = parameter_names([("header", wire) for wire in found])
+        names = [
+            # Not the attributes every ApiResponse has.
+            name + "_header" if name in _RESPONSE_ATTRIBUTES else name
+            for name in parameter_names([("header", wire) for wire in found])
+        ]
         return tuple(
             ResponseHeader(
                 wire=wire,
@@ -862,6 +879,7 @@ class _Builder:
         )
 
 
+_RESPONSE_ATTRIBUTES = frozenset({"status", "headers", "body", "parsed"})
 # The client's own credential arguments, which an apiKey scheme's argument may not take.
 _RESERVED_ARGUMENTS = frozenset(
     {"token", "username", "password", "base_url", "timeout", "retries", "headers", "pool",

@@ -8,6 +8,7 @@ A 2xx answer is read as the spec documents its status (its exact code, else its
 from __future__ import annotations
 
 import codecs
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +25,9 @@ __all__ = [
     "TEXT",
     "Answer",
     "ApiResponse",
+    "header_float",
+    "header_int",
+    "header_text",
     "json_answer",
     "read_response",
     "stream_response",
@@ -209,3 +213,23 @@ def _summary(faults: Sequence[tuple[str, str]]) -> str:
     shown = [f"{pointer or '(root)'}: {message}" for pointer, message in faults[:3]]
     more = f"; and {len(faults) - 3} more" if len(faults) > 3 else ""
     return "; ".join(shown) + more
+
+
+def header_text(headers: Mapping[str, str], name: str) -> str | None:
+    """A documented response header as text, ``None`` when the answer has none."""
+    return headers.get(name)
+
+
+def header_int(headers: Mapping[str, str], name: str) -> int | None:
+    """A documented integer header; ``None`` when absent or not an integer (see ``headers``)."""
+    value = headers.get(name, "").strip()
+    return int(value) if value.isascii() and value.lstrip("-").isdigit() else None
+
+
+def header_float(headers: Mapping[str, str], name: str) -> float | None:
+    """A documented number header; ``None`` when absent or not a finite number."""
+    try:
+        value = float(headers.get(name, "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

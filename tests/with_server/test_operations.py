@@ -109,6 +109,23 @@ def test_create_job_sends_json_and_the_bearer_token(jobs: ModuleType, server: Te
         id="j1", name="build", state=jobs.models.JobState("queued")
     )
     assert answer.headers["Location"] == "/v2/jobs/j1"
+    assert answer.location == "/v2/jobs/j1"
+
+
+def test_documented_headers_are_typed_on_with_response(
+    jobs: ModuleType, server: TestServer
+) -> None:
+    server.serve(
+        lambda exchange: exchange.json(
+            200, {"jobs": []}, headers=[("X-Rate-Limit-Remaining", "41"), ("Retry-After", "soon")]
+        )
+    )
+    with client(jobs, server) as api:
+        answer = api.list_jobs_with_response()
+    assert isinstance(answer, jobs.client.ListJobsResponse)
+    assert answer.x_rate_limit_remaining == 41
+    assert answer.retry_after is None
+    assert answer.headers["Retry-After"] == "soon"
 
 
 @pytest.mark.parametrize("status", [202, 204])
