@@ -681,13 +681,14 @@ class _Builder:
         taken = set(CLIENT_NAMES)
         named = []
         for operation in sorted(operations, key=lambda op: op.method_name):
-            if operation.headers:
-                response_class = class_name(operation.method_name) + "Response"
-                while response_class in taken:
-                    response_class += "_"
-                taken.add(response_class)
-                operation = replace(operation, response_class=response_class)
-            named.append(operation)
+            if not operation.headers:
+                named.append(operation)
+                continue
+            response_class = class_name(operation.method_name) + "Response"
+            while response_class in taken:
+                response_class += "_"
+            taken.add(response_class)
+            named.append(replace(operation, response_class=response_class))
         return tuple(named)
 
     def _operation(
