@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from email.utils import collapse_rfc2231_value
 from http.cookies import SimpleCookie
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +30,8 @@ from _server import Exchange, Seen, TestServer, repeat
 from _support import FIXTURES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import generated.prunner
 
 SPEC = FIXTURES / "ops" / "jobs.yaml"
 TOKEN = "tok_0ps-5ecr3t-9b1e"
@@ -472,7 +473,7 @@ def raw_query_pairs(target: str) -> list[tuple[str, str]]:
     ]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(values=st.lists(HOSTILE, min_size=3, max_size=3), key=HOSTILE.filter(bool))
 def test_hostile_parameters_arrive_exactly_or_are_refused(
     jobs: ModuleType, values: list[str], key: str
@@ -514,7 +515,7 @@ def test_hostile_parameters_arrive_exactly_or_are_refused(
     assert seen.headers["x-request-id"] == third.strip(" \t")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(segment=HOSTILE, field=HOSTILE.filter(bool), value=HOSTILE)
 def test_hostile_paths_and_form_and_json_bodies(
     jobs: ModuleType, segment: str, field: str, value: str
@@ -524,6 +525,10 @@ def test_hostile_paths_and_form_and_json_bodies(
         server.serve(lambda exchange: exchange.json(201, JOB))
         with client(jobs, server, token=TOKEN) as api:
             for name, call in (
+                (
+                    "styles",
+                    lambda: api.get_styled([segment, value], [value, segment], {field: value}),
+                ),
                 ("path", lambda: api.add_note(segment, value)),
                 ("form", lambda: api.submit_settings("j", body={field: value})),
                 ("json", lambda: api.create_job(jobs.models.JobRequest(name=value))),
@@ -535,7 +540,16 @@ def test_hostile_paths_and_form_and_json_bodies(
                     assert refused_cleanly(error, jobs), repr(error)
         seen = server.requests
     for name, request in zip(outcomes, seen, strict=True):
-        if name == "path":
+        if name == "styles":
+            simple, label, matrix = urlsplit(request.target).path.split("/")[3:]
+            assert [unquote(part) for part in simple.split(",")] == [segment, value]
+            assert label.startswith(".")
+            assert [unquote(part) for part in label[1:].split(",")] == [value, segment]
+            assert matrix.startswith(";")
+            assert [tuple(map(unquote, pair.split("="))) for pair in matrix[1:].split(";")] == [
+                (field, value)
+            ]
+        elif name == "path":
             path = urlsplit(request.target).path
             assert unquote(path.split("/")[3]) == segment
             assert request.body.decode("utf-8") == value
@@ -547,7 +561,7 @@ def test_hostile_paths_and_form_and_json_bodies(
             assert json.loads(request.body)["name"] == value
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     name=HOSTILE.filter(bool),
     filename=HOSTILE.filter(bool),
@@ -571,7 +585,19 @@ def test_hostile_multipart_names_and_file_names(
             return
         seen = only(server)
     file, note = multipart_parts(seen)
-    assert collapse_rfc2231_value(file.get_param("name", header="content-disposition")) == name
-    assert file.get_filename() == filename
+    # The header object's params decode RFC 2231; the older get_filename() mangles "\\".
+    disposition = file["content-disposition"].params
+    assert (disposition["name"], disposition["filename"]) == (name, filename)
     assert file.get_payload(decode=True) == content
     assert note.get_payload(decode=True).decode("utf-8") == text
+
+
+def test_a_cookie_key_is_sent_as_its_scheme_says_and_never_shown(server: TestServer) -> None:
+    server.serve(lambda exchange: exchange.json(401, {"error": "jwt j.w.t expired"}))
+    api = generated.prunner.Client(base_url=server.url, api_key="j.w.t", retries=0)
+    with api, pytest.raises(generated.prunner.ApiError) as raised:
+        api.get_job_detail(id="52a5cb79-7556-4c52-8e6f-dd6aaf1bc4c8")
+    assert only(server).headers["cookie"] == "jwt=j.w.t"
+    assert "authorization" not in only(server).headers
+    assert "j.w.t" not in str(raised.value)
+    assert "j.w.t" not in repr(api)
