@@ -358,7 +358,8 @@ class Api:
         """One scheme per client credential argument, in the order the signature lists them."""
         found: dict[str, SecurityScheme] = {}
         for scheme in self.security_schemes:
-            found.setdefault(scheme.argument, scheme)
+            if scheme.kind != "tls":
+                found.setdefault(scheme.argument, scheme)
         return tuple(found.values())
 
     def error_classes(self) -> tuple[ErrorClass, ...]:
@@ -608,58 +609,53 @@ class _Builder:
         return schema
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        """The spec's security schemes, each with the client argument that carries it."""
+        """The spec's security schemes, each with the client argument that carries it.
+
+        http bearer, oauth2 and openIdConnect share ``token``; http basic takes
+        ``username`` and ``password``; a lone apiKey takes ``api_key``, and several take
+        one argument each, named after the scheme, as does any other http scheme (sent
+        as ``Authorization: <Scheme> <value>``). mutualTLS takes none: the caller's
+        ``pool`` carries the client certificate.
+        """
         found = self.spec.data.get("components", {}).get("securitySchemes", {})
         schemes: list[SecurityScheme] = []
         api_keys = [key for key, scheme in found.items() if scheme.get("type") == "apiKey"]
+        taken = set(_RESERVED_ARGUMENTS)
         for key, scheme in found.items():
             kind = scheme.get("type")
-            http_scheme = str(scheme.get("scheme", "")).lower()
+            raw_scheme = str(scheme.get("scheme", ""))
+            http_scheme = raw_scheme.lower()
             description = scheme.get("description")
-            pointer = f"#/components/securitySchemes/{escape_pointer_token(key)}"
             if kind in ("oauth2", "openIdConnect") or (kind == "http" and http_scheme == "bearer"):
-                schemes.append(
-                    SecurityScheme(
-                        key, "token", "header", "Authorization", "Bearer ", "token", description
-                    )
-                )
+                entry = ("token", "header", "Authorization", "Bearer ", "token")
             elif kind == "http" and http_scheme == "basic":
-                schemes.append(
-                    SecurityScheme(
-                        key, "basic", "header", "Authorization", "Basic ", "username", description
-                    )
-                )
-            elif kind == "apiKey":
-                argument = "api_key" if len(api_keys) == 1 else _scheme_argument(key)
-                location = str(scheme.get("in"))
-                schemes.append(
-                    SecurityScheme(
-                        key, "api_key", location, str(scheme.get("name")), "", argument, description
-                    )
-                )
+                entry = ("basic", "header", "Authorization", "Basic ", "username")
+            elif kind == "mutualTLS":
+                entry = ("tls", "tls", "", "", "")
             else:
-                raise self.fail(
-                    pointer,
-                    f"security scheme {key!r} ({kind} {http_scheme}".rstrip()
-                    + ") is not supported: use http bearer or basic, apiKey, oauth2 or "
-                    "openIdConnect",
-                )
-        arguments = [scheme.argument for scheme in schemes if scheme.kind == "api_key"]
-        if len(set(arguments)) != len(arguments) or _RESERVED_ARGUMENTS.intersection(arguments):
-            raise self.fail(
-                "#/components/securitySchemes",
-                "the apiKey schemes' names give clashing client arguments "
-                f"({', '.join(arguments)}); rename one",
-            )
+                if kind == "apiKey":
+                    location, wire, prefix = str(scheme.get("in")), str(scheme.get("name")), ""
+                else:
+                    location, wire, prefix = "header", "Authorization", f"{raw_scheme} "
+                argument = "api_key" if api_keys == [key] else _scheme_argument(key)
+                while argument in taken:
+                    argument += "_"
+                taken.add(argument)
+                entry = ("api_key", location, wire, prefix, argument)
+            schemes.append(SecurityScheme(key, *entry, description))
         return tuple(schemes)
 
     def _security(self, operation: Mapping[str, Any]) -> tuple[tuple[str, ...], ...]:
         """The operation's security alternatives; every scheme alone when none is declared."""
+        schemes = self.spec.data.get("components", {}).get("securitySchemes", {})
+        # mutualTLS is met by the connection (the caller's pool), not by a credential.
+        tls = {key for key, scheme in schemes.items() if scheme.get("type") == "mutualTLS"}
         declared = operation.get("security", self.spec.data.get("security"))
         if declared is None:
-            schemes = self.spec.data.get("components", {}).get("securitySchemes", {})
-            return tuple((key,) for key in schemes)
-        return tuple(tuple(str(key) for key in requirement) for requirement in declared)
+            return tuple((key,) for key in schemes if key not in tls)
+        return tuple(
+            tuple(str(key) for key in requirement if key not in tls) for requirement in declared
+        )
 
     def _operations(self) -> tuple[Operation, ...]:
         found: list[tuple[str, str, str, Mapping[str, Any], list[Any]]] = []
@@ -881,10 +877,10 @@ class _Builder:
 
 
 _RESPONSE_ATTRIBUTES = frozenset({"status", "headers", "body", "parsed"})
-# The client's own credential arguments, which an apiKey scheme's argument may not take.
-_RESERVED_ARGUMENTS = frozenset(
+# The client's own arguments, which a scheme's own argument may not take.
+_RESERVED_ARGUMENTS = CLIENT_NAMES | frozenset(
     {"token", "username", "password", "base_url", "timeout", "retries", "headers", "pool",
-     "ca_certs", "max_body_bytes", "deadline", "self"}
+     "ca_certs", "max_body_bytes", "deadline", "schemes"}
 )  # fmt: skip
 
 

@@ -39,10 +39,15 @@ KEY = "k3y/with+odd&chars="
 JOB = {"id": "j1", "name": "build", "state": "queued"}
 
 
-def generate(project: Path, package: str = "opsjobs") -> subprocess.CompletedProcess[str]:
-    """``specbind generate`` of the jobs spec into ``project/package``, in a subprocess."""
+def generate(
+    project: Path, package: str = "opsjobs", spec: dict[str, Any] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``specbind generate`` of the jobs spec (or ``spec``) into ``project/package``."""
     (project / "specs").mkdir(parents=True, exist_ok=True)
-    shutil.copy(SPEC, project / "specs" / "jobs.yaml")
+    if spec is None:
+        shutil.copy(SPEC, project / "specs" / "jobs.yaml")
+    else:
+        (project / "specs" / "api.yaml").write_text(json.dumps(spec), "utf-8")
     return subprocess.run(
         [
             sys.executable, "-m", "specbind", "generate", "--project", str(project),
@@ -601,3 +606,47 @@ def test_a_cookie_key_is_sent_as_its_scheme_says_and_never_shown(server: TestSer
     assert "authorization" not in only(server).headers
     assert "j.w.t" not in str(raised.value)
     assert "j.w.t" not in repr(api)
+
+
+def test_other_schemes_several_keys_and_mutual_tls(tmp_path: Path, server: TestServer) -> None:
+    schema = {"$ref": "#/components/schemas/T"}
+    ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "schemes", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "responses": {"200": ok},
+                    "security": [{"tls": [], "neg": []}, {"k-1": [], "k_1": []}],
+                }
+            }
+        },
+        "components": {
+            "schemas": {"T": {"type": "object", "properties": {"a": {"type": "string"}}}},
+            "securitySchemes": {
+                "tls": {"type": "mutualTLS"},
+                "neg": {"type": "http", "scheme": "Negotiate"},
+                "k-1": {"type": "apiKey", "in": "header", "name": "X-K"},
+                "k_1": {"type": "apiKey", "in": "cookie", "name": "k"},
+            },
+        },
+    }
+    done = generate(tmp_path, "opssec", spec)
+    assert done.returncode == 0, done.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        api_module = importlib.import_module("opssec.api")
+    finally:
+        sys.path.remove(str(tmp_path))
+    server.serve(lambda exchange: exchange.json(200, {"a": "b"}))
+    with api_module.Client(base_url=server.url, neg="n3g", k_1="h", k_1_="c") as api:
+        api.get_a()
+    assert only(server).headers["authorization"] == "Negotiate n3g"
+    assert "x-k" not in only(server).headers
+    with api_module.Client(base_url=server.url, k_1="h", k_1_="c") as api:
+        api.get_a()
+    second = server.requests[1]
+    assert (second.headers["x-k"], second.headers["cookie"]) == ("h", "k=c")
+    assert "authorization" not in second.headers
