@@ -339,9 +339,9 @@ class Transport:
 
         ``query`` is encoded here; ``encoded_query`` (``a=1&b=2``, already encoded) is
         appended to it. ``body`` is sent as it is, with the Content-Type the caller puts
-        in ``headers``; being bytes, it is sent again as it was on a retry. ``security`` lists the alternatives of scheme names the
-        operation accepts (see ``_security.choose``); ``None`` sends no scheme's
-        credential. Returns the final answer whatever its status. Raises
+        in ``headers``; being bytes, it is sent again as it was on a retry.
+        ``security`` lists the alternatives of scheme names the operation accepts (see
+        ``_security.choose``); ``None`` sends no scheme's credential. Returns the final answer whatever its status. Raises
         ``TransportError`` (or its ``RequestTimeout``) when no answer came,
         ``DeadlineExceeded`` when the call outlasted ``deadline`` seconds (``None``: the
         client's), ``ResponseTooLarge``, ``RedirectRefused``, and
