@@ -341,12 +341,13 @@ class Transport:
         appended to it. ``body`` is sent as it is, with the Content-Type the caller puts
         in ``headers``; being bytes, it is sent again as it was on a retry.
         ``security`` lists the alternatives of scheme names the operation accepts (see
-        ``_security.choose``); ``None`` sends no scheme's credential. Returns the final answer whatever its status. Raises
-        ``TransportError`` (or its ``RequestTimeout``) when no answer came,
-        ``DeadlineExceeded`` when the call outlasted ``deadline`` seconds (``None``: the
-        client's), ``ResponseTooLarge``, ``RedirectRefused``, and
-        ``InvalidParameterError`` (a ``ValueError``) for a bad path or header before
-        anything is sent.
+        ``_security.choose``); ``None`` sends no scheme's credential.
+
+        Returns the final answer whatever its status. Raises ``TransportError`` (or its
+        ``RequestTimeout``) when no answer came, ``DeadlineExceeded`` when the call
+        outlasted ``deadline`` seconds (``None``: the client's), ``ResponseTooLarge``,
+        ``RedirectRefused``, and ``InvalidParameterError`` (a ``ValueError``) for a bad
+        path or header before anything is sent.
         """
         return cast(
             RawResponse,
