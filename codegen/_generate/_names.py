@@ -90,7 +90,7 @@ CLIENT_NAMES = _KEYWORDS | _ANNOTATION_NAMES | frozenset(
         "basic_credential", "binary_body", "form_body", "json_body", "multipart_body",
         "text_body", "query_parameter", "path_parameter", "header_parameter", "cookie_pairs",
         "read_response", "stream_response", "json_answer", "NO_CONTENT", "TEXT", "BYTES",
-        "tuple", "header_float", "header_int", "header_text", "_answer",
+        "tuple", "header_float", "header_int", "header_text", "property",
     }
 )  # fmt: skip
 

@@ -8,6 +8,7 @@ byte for byte) and what the call returned.
 
 from __future__ import annotations
 
+import ast
 import base64
 import email.parser
 import email.policy
@@ -30,6 +31,7 @@ from _server import Exchange, Seen, TestServer, repeat
 from _support import FIXTURES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from specbind._generate._names import CLIENT_NAMES
 
 import generated.prunner
 
@@ -650,3 +652,21 @@ def test_other_schemes_several_keys_and_mutual_tls(tmp_path: Path, server: TestS
     second = server.requests[1]
     assert (second.headers["x-k"], second.headers["cookie"]) == ("h", "k=c")
     assert "authorization" not in second.headers
+
+
+def test_the_reserved_names_cover_what_the_new_code_uses(project: Path) -> None:
+    # A spec argument named like anything a method refers to would shadow it.
+    tree = ast.parse((project / "opsjobs" / "jobs" / "client.py").read_text("utf-8"))
+    # The response classes are CamelCase: no argument (snake_case) can take their names.
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef) and not function.name.startswith("_"):
+            arguments = {a.arg for a in [*function.args.args, *function.args.kwonlyargs]}
+            used = {
+                node.id
+                for node in ast.walk(function)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            }
+            unreserved = {n for n in used - arguments - classes if not n.startswith("_")}
+            unreserved -= CLIENT_NAMES
+            assert not unreserved, function.name
