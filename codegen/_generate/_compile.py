@@ -118,6 +118,11 @@ def _operation_doc(operation: Operation) -> str:
                 # A renamed argument names what it is sent as.
                 about = f"({parameter.location} {parameter.wire!r}) {about}".rstrip()
             lines.append(f"    {parameter.python_name}: {about or parameter.wire}")
+    if operation.body:
+        if not operation.parameters:
+            lines += ["", "Args:"]
+        about = " ".join((operation.body.description or "").split())
+        lines.append(f"    body: ({operation.body.media_type}) {about}".rstrip())
     errors = [r for r in operation.responses if not r.is_success]
     lines += ["", "Raises:"]
     for response in errors:

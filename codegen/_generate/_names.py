@@ -17,6 +17,13 @@ One rule set for method, argument, attribute and class names:
 Generated code keeps the wire name next to each Python name, so requests and JSON
 are unchanged. Two operationIds that give one method name cannot be renamed without
 surprising their callers; :func:`method_name_clashes` finds them for lint to refuse.
+
+An operation without an operationId gets its method from its HTTP method and path
+(:func:`derived_method_name`: ``GET /jobs/{id}/logs`` -> ``get_jobs_by_id_logs``);
+such names give way to every operationId's, and to each other in path order, with
+``_`` suffixes (:func:`operation_method_names`). A method ``m`` also defines
+``m_with_response`` and ``m_stream``, and a waiter ``w`` defines ``wait_for_w`` and
+``iter_w``: :func:`waiter_clashes` finds the waiter methods that another method takes.
 """
 
 from __future__ import annotations
@@ -28,17 +35,26 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "CLIENT_NAMES",
+    "HTTP_METHODS",
     "LOCATIONS",
     "MODEL_ATTRIBUTE_NAMES",
     "MODEL_MODULE_NAMES",
     "class_name",
     "class_names",
+    "derived_method_name",
     "method_name",
     "method_name_clashes",
+    "method_names_of",
     "model_attribute_names",
+    "operation_method_names",
     "parameter_names",
     "snake_case",
+    "waiter_clashes",
+    "waiter_method_names",
 ]
+
+#: HTTP methods in the order the operations of one path are named in.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: Parameter locations, in the order a client method lists them.
 LOCATIONS = ("path", "query", "header", "cookie")
@@ -70,6 +86,11 @@ CLIENT_NAMES = _KEYWORDS | _ANNOTATION_NAMES | frozenset(
         "path_segment", "query_value", "structure_response", "DEFAULT_DEADLINE", "deadline",
         "poll", "on_update", "clock", "sleep", "logging", "time", "Callable", "Iterator",
         "PollPolicy", "WaiterSpec", "WaitUpdate", "last", "poll_until",
+        "body", "IO", "Credential", "File", "FormValue", "MultipartValue", "ByteStream",
+        "basic_credential", "binary_body", "form_body", "json_body", "multipart_body",
+        "text_body", "query_parameter", "path_parameter", "header_parameter", "cookie_pairs",
+        "read_response", "stream_response", "json_answer", "NO_CONTENT", "TEXT", "BYTES",
+        "tuple", "header_float", "header_int", "header_text", "property",
     }
 )  # fmt: skip
 
@@ -145,6 +166,66 @@ def class_names(components: Sequence[str]) -> list[str]:
 def method_name(operation_id: str) -> str:
     """The client method of an operation; its twin adds ``_with_response``."""
     return _avoiding(snake_case(operation_id), CLIENT_NAMES)
+
+
+def method_names_of(name: str) -> tuple[str, ...]:
+    """Every client method an operation whose method is ``name`` may define."""
+    return (name, f"{name}_with_response", f"{name}_stream")
+
+
+def waiter_method_names(waiter: str) -> tuple[str, str]:
+    """The two client methods of a waiter."""
+    return f"wait_for_{waiter}", f"iter_{waiter}"
+
+
+_PATH_PARAMETER = re.compile(r"\{(.+)\}")
+
+
+def derived_method_name(http_method: str, path: str) -> str:
+    """The method of an operation without an operationId.
+
+    ``GET /jobs/{id}`` -> ``get_jobs_by_id``.
+    """
+    words = [http_method.lower()]
+    for segment in path.split("/"):
+        parameter = _PATH_PARAMETER.fullmatch(segment)
+        if parameter:
+            words.append("by_" + snake_case(parameter.group(1)))
+        elif segment:
+            words.append(snake_case(segment))
+    return _avoiding(snake_case("_".join(words)), CLIENT_NAMES)
+
+
+def operation_method_names(operations: Sequence[tuple[str | None, str, str]]) -> list[str]:
+    """The method of each ``(operationId or None, HTTP method, path)``, in order.
+
+    OperationIds give their own names (clashes among them are lint's to refuse);
+    derived names then take what is left, in the order given (by path, then in
+    :data:`HTTP_METHODS` order, where the compile stage and lint call this), with
+    ``_`` suffixes.
+    """
+    names = [method_name(op_id) if op_id else "" for op_id, _, _ in operations]
+    taken = {method for name in names if name for method in method_names_of(name)}
+    for index, (op_id, http_method, path) in enumerate(operations):
+        if op_id:
+            continue
+        name = derived_method_name(http_method, path)
+        while taken.intersection(method_names_of(name)):
+            name += "_"
+        taken.update(method_names_of(name))
+        names[index] = name
+    return names
+
+
+def waiter_clashes(method_names: Sequence[str], waiters: Sequence[str]) -> list[tuple[int, str]]:
+    """(waiter index, method) for each waiter method that an operation's method also defines."""
+    defined = {method for name in method_names for method in method_names_of(name)}
+    return [
+        (index, method)
+        for index, waiter in enumerate(waiters)
+        for method in waiter_method_names(waiter)
+        if method in defined
+    ]
 
 
 def method_name_clashes(operation_ids: Sequence[str]) -> list[tuple[int, int, str]]:

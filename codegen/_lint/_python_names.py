@@ -8,7 +8,9 @@ Most names are renamed safely (see :mod:`codegen._generate._names`). These are r
 - a header or cookie parameter whose name is not an RFC 9110 token: every call
   would fail before sending;
 - two header parameters of one operation whose names differ only in case: HTTP
-  header names are case-insensitive, so only one would arrive.
+  header names are case-insensitive, so only one would arrive;
+- a waiter whose ``wait_for_X`` or ``iter_X`` method is a method an operation
+  already defines (``waitForThing`` beside a waiter ``thing``): one would hide the other.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._generate._names import method_name, method_name_clashes
+from .._generate._names import (
+    HTTP_METHODS,
+    method_name,
+    method_name_clashes,
+    operation_method_names,
+    waiter_clashes,
+)
+from .._spec._extensions import WAITERS_KEY
 from .._spec._load import LoadedSpec
 from .._spec._problems import Problem
 from .._spec._walk import Labelled, SpecIndex, child, follow
@@ -32,6 +41,7 @@ def check_python_names(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
     """[python-name]."""
     operations = sorted(index.operations, key=lambda found: spec.locate(found.pointer))
     yield from _method_clashes(spec, operations)
+    yield from _waiter_clashes(spec, index.operations)
     for operation in operations:
         yield from _parameter_names(spec, operation)
 
@@ -59,6 +69,44 @@ def _method_clashes(spec: LoadedSpec, operations: list[Labelled]) -> Iterator[Pr
             f"{method_name(ids[later])}, but {ids[earlier]!r} of {before.label} (line {line}) "
             f"already defines {name}; rename one of them",
         )
+
+
+def _waiter_clashes(spec: LoadedSpec, operations: list[Labelled]) -> Iterator[Problem]:
+    # The order the compile stage names operations in: by path, then method.
+    found = sorted(
+        (
+            (
+                operation.label.partition(" ")[2],
+                operation.label.partition(" ")[0].lower(),
+                operation,
+            )
+            for operation in operations
+        ),
+        key=lambda entry: (entry[0], HTTP_METHODS.index(entry[1])),
+    )
+    names = operation_method_names(
+        [(_operation_id(operation.node), method, path) for path, method, operation in found]
+    )
+    waiters: list[tuple[str, str, Labelled]] = []
+    for _, _, operation in found:
+        declared = operation.node.get(WAITERS_KEY)
+        for waiter in declared if isinstance(declared, dict) else {}:
+            waiters.append(
+                (str(waiter), child(child(operation.pointer, WAITERS_KEY), waiter), operation)
+            )
+    for index, method in waiter_clashes(names, [waiter for waiter, _, _ in waiters]):
+        waiter, pointer, operation = waiters[index]
+        yield _problem(
+            spec,
+            pointer,
+            f"waiter {waiter!r} of {operation.label} gives the client method {method}, "
+            "which an operation's method already defines; rename the waiter or the operation",
+        )
+
+
+def _operation_id(operation: dict[str, Any]) -> str | None:
+    operation_id = operation.get("operationId")
+    return operation_id if isinstance(operation_id, str) and operation_id.strip() else None
 
 
 def _parameter_names(spec: LoadedSpec, operation: Labelled) -> Iterator[Problem]:

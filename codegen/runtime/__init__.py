@@ -4,6 +4,16 @@ from attrs import field as _field
 from attrs import frozen as _model
 
 from . import _checks
+from ._bodies import (
+    File,
+    FormValue,
+    MultipartValue,
+    binary_body,
+    form_body,
+    json_body,
+    multipart_body,
+    text_body,
+)
 from ._checks import ConstraintViolation
 from ._converter import EXTRA_FIELD, TaggedUnion, make_converter
 from ._datetimes import format_datetime, parse_datetime
@@ -20,11 +30,26 @@ from ._errors import (
     SpecbindError,
     TransportError,
 )
-from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, RawResponse, Transport
+from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, ByteStream, RawResponse, Transport
 from ._locate import error_locations
 from ._params import check_parameter
 from ._paths import cookie_header, header_value, path_segment, query_value
-from ._responses import ApiResponse, structure_response
+from ._responses import (
+    BYTES,
+    NO_CONTENT,
+    TEXT,
+    Answer,
+    ApiResponse,
+    header_float,
+    header_int,
+    header_text,
+    json_answer,
+    read_response,
+    stream_response,
+    structure_response,
+)
+from ._security import Credential, basic_credential
+from ._styles import cookie_pairs, header_parameter, path_parameter, query_parameter
 from ._unset import UNSET, Unset
 from ._waiters import (
     LAST_POLL_RESERVE,
@@ -43,18 +68,27 @@ _UNSET = UNSET
 _EXTRA_METADATA = {"additional_properties": True}
 
 __all__ = [
+    "BYTES",
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
     "LAST_POLL_RESERVE",
+    "NO_CONTENT",
+    "TEXT",
     "UNSET",
     "_EXTRA_METADATA",
     "_UNSET",
+    "Answer",
     "ApiError",
     "ApiResponse",
+    "ByteStream",
     "ConstraintViolation",
+    "Credential",
     "DeadlineExceeded",
+    "File",
+    "FormValue",
     "InvalidParameterError",
+    "MultipartValue",
     "OpenStrEnum",
     "ParameterTypeError",
     "PollPolicy",
@@ -76,17 +110,33 @@ __all__ = [
     "_checks",
     "_field",
     "_model",
+    "basic_credential",
+    "binary_body",
     "check_parameter",
     "cookie_header",
+    "cookie_pairs",
     "error_locations",
+    "form_body",
     "format_datetime",
+    "header_float",
+    "header_int",
+    "header_parameter",
+    "header_text",
     "header_value",
     "is_known",
+    "json_answer",
+    "json_body",
     "last",
     "make_converter",
+    "multipart_body",
     "parse_datetime",
+    "path_parameter",
     "path_segment",
     "poll_until",
+    "query_parameter",
     "query_value",
+    "read_response",
+    "stream_response",
     "structure_response",
+    "text_body",
 ]

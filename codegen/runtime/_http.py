@@ -53,10 +53,11 @@ import json
 import logging
 import math
 import re
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote_plus, urljoin
 
 import attrs
@@ -85,12 +86,14 @@ from ._errors import (
     TransportError,
 )
 from ._paths import check_path, header_name, header_value
+from ._security import Credential, choose
 
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_RETRY",
     "DEFAULT_TIMEOUT",
+    "ByteStream",
     "RawResponse",
     "Transport",
     "decode_json",
@@ -146,6 +149,8 @@ _SECRET_QUERY_NAME = re.compile(
     r"token|key|secret|passw|pwd|auth|sig|credential|jwt|session|code", re.IGNORECASE
 )
 _REDACTED = "REDACTED"
+# Fresh tokens from credential callables kept for redaction: the latest ones only.
+_REMEMBERED_SECRETS = 16
 _JSON_MEDIA_TYPE = "application/json"
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id")
 # Where error bodies usually say what went wrong, in order of preference.
@@ -182,6 +187,8 @@ class _Call:
 
     method: str
     headers: HTTPHeaderDict = attrs.field(repr=False)
+    body: bytes | None = attrs.field(repr=False)
+    stream: bool
     timeout: Timeout
     started: float
     budget: float  # the deadline in seconds, math.inf for none
@@ -192,9 +199,12 @@ class _Call:
 class Transport:
     """Sends the requests of one generated client to one API; safe to share between threads.
 
-    ``credentials`` maps header names to secret values (``{"x-api-key": "..."}``); they
-    never show in ``repr``, errors or log records. ``headers`` go with every request;
-    ``credentials`` override them, and the headers of one call override both. ``timeout`` and
+    ``credentials`` maps header names to secret values (``{"x-api-key": "..."}``) sent
+    with every request; ``schemes`` maps security scheme names to the
+    :class:`Credential` sent when a call's ``security`` picks it (in a header, the
+    query or a cookie). Neither ever shows in ``repr``, errors or log records.
+    ``headers`` go with every request; ``credentials`` override them, and the headers
+    of one call override both (a chosen scheme's header overrides all). ``timeout`` and
     ``retries`` are the client-wide defaults (see the module docstring); ``pool`` is
     used as it is and left open by ``close``; ``deadline`` bounds each whole call
     (seconds, ``None`` for no bound); ``ca_certs`` sets the CA bundle of the
@@ -206,7 +216,7 @@ class Transport:
         self,
         *,
         base_url: str,
-        credentials: Mapping[str, str],
+        credentials: Mapping[str, str] | None = None,
         user_agent: str,
         logger_name: str,
         timeout: float | Timeout | None = None,
@@ -216,6 +226,7 @@ class Transport:
         ca_certs: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         deadline: float | None = DEFAULT_DEADLINE,
+        schemes: Mapping[str, Credential] | None = None,
     ) -> None:
         if pool is not None and ca_certs is not None:
             raise InvalidParameterError(
@@ -227,11 +238,26 @@ class Transport:
         self._origin = _origin(self._base_url)
         fixed = _checked_headers({"User-Agent": user_agent})
         fixed.update(_checked_headers(headers or {}))
+        credentials = credentials or {}
         fixed.update(_checked_headers(credentials))
         self._headers = fixed
-        self._secrets = _secret_strings(credentials.values())
+        self._schemes = dict(schemes or {})
+        fixed_secrets = [*credentials.values()]
+        for credential in self._schemes.values():
+            if isinstance(credential.secret, str):
+                fixed_secrets += _credential_secrets(credential, credential.value())
+        self._fixed_secrets = _secret_strings(fixed_secrets)
+        self._secrets = self._fixed_secrets
+        self._remembered: list[str] = []
+        self._secrets_lock = threading.Lock()
         self._hidden_headers = _HIDDEN_HEADERS | {name.lower() for name in credentials}
-        self._credential_names = tuple(sorted(credentials))
+        self._hidden_headers |= {
+            c.name.lower() for c in self._schemes.values() if c.location == "header"
+        }
+        self._secret_query_names = frozenset(
+            quote(c.name, safe="") for c in self._schemes.values() if c.location == "query"
+        )
+        self._credential_names = tuple(sorted({*credentials, *self._schemes}))
         self._logger = logging.getLogger(logger_name)
         self._timeout = _timeout(timeout, DEFAULT_TIMEOUT)
         self._deadline = math.inf if deadline is None else _budget(deadline, math.inf)
@@ -305,15 +331,92 @@ class Transport:
         retries: int | Retry | bool | None = None,
         deadline: float | None = None,
         idempotent: bool,
+        body: bytes | None = None,
+        encoded_query: str = "",
+        security: Sequence[Sequence[str]] | None = None,
     ) -> RawResponse:
         """Send ``method`` to ``path`` (already percent-encoded, under the base URL's path).
 
-        Returns the final answer whatever its status. Raises ``TransportError`` (or
-        its ``RequestTimeout``) when no answer came, ``DeadlineExceeded`` when the
-        call outlasted ``deadline`` seconds (``None``: the client's), ``ResponseTooLarge``,
+        ``query`` is encoded here; ``encoded_query`` (``a=1&b=2``, already encoded) is
+        appended to it. ``body`` is sent as it is, with the Content-Type the caller puts
+        in ``headers``; being bytes, it is sent again as it was on a retry.
+        ``security`` lists the alternatives of scheme names the operation accepts (see
+        ``_security.choose``); ``None`` sends no scheme's credential.
+
+        Returns the final answer whatever its status. Raises ``TransportError`` (or its
+        ``RequestTimeout``) when no answer came, ``DeadlineExceeded`` when the call
+        outlasted ``deadline`` seconds (``None``: the client's), ``ResponseTooLarge``,
         ``RedirectRefused``, and ``InvalidParameterError`` (a ``ValueError``) for a bad
         path or header before anything is sent.
         """
+        return cast(
+            RawResponse,
+            self._call(
+                method,
+                path,
+                query=query,
+                headers=headers,
+                timeout=timeout,
+                retries=retries,
+                deadline=deadline,
+                idempotent=idempotent,
+                body=body,
+                encoded_query=encoded_query,
+                security=security,
+                stream=False,
+            ),
+        )
+
+    def open(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | Timeout | None = None,
+        retries: int | Retry | bool | None = None,
+        deadline: float | None = None,
+        idempotent: bool,
+        body: bytes | None = None,
+        encoded_query: str = "",
+        security: Sequence[Sequence[str]] | None = None,
+    ) -> RawResponse | ByteStream:
+        """Like :meth:`request`, but a 2xx answer's body is left to read as a :class:`ByteStream`.
+
+        Any other answer is read whole and returned as a ``RawResponse``.
+        """
+        return self._call(
+            method,
+            path,
+            query=query,
+            headers=headers,
+            timeout=timeout,
+            retries=retries,
+            deadline=deadline,
+            idempotent=idempotent,
+            body=body,
+            encoded_query=encoded_query,
+            security=security,
+            stream=True,
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        timeout: float | Timeout | None,
+        retries: int | Retry | bool | None,
+        deadline: float | None,
+        idempotent: bool,
+        body: bytes | None,
+        encoded_query: str,
+        security: Sequence[Sequence[str]] | None,
+        stream: bool,
+    ) -> RawResponse | ByteStream:
         method = method.upper()
         path = check_path(path)
         query_string = _query_string(query)
@@ -321,15 +424,22 @@ class Transport:
         if headers:
             call_headers = HTTPHeaderDict(self._headers)
             call_headers.update(_checked_headers(headers))
+        extra_query = [encoded_query] if encoded_query else []
+        if security:
+            call_headers = self._with_credentials(security, call_headers, extra_query)
+        if extra_query:
+            query_string += ("&" if query_string else "?") + "&".join(extra_query)
         # What _shown would make of the URL, built from its parts instead of parsing it
         # back (a tenth of a fast call): base_url has no userinfo, query or fragment,
         # and path and query are encoded already.
-        shown_query = "?" + _redacted_query(query_string[1:]) if query_string else ""
+        shown_query = "?" + self._redacted_query(query_string[1:]) if query_string else ""
         started = time.monotonic()
         budget = _budget(deadline, self._deadline)
         call = _Call(
             method=method,
             headers=call_headers,
+            body=body,
+            stream=stream,
             timeout=_timeout(timeout, self._timeout),
             started=started,
             budget=budget,
@@ -339,6 +449,43 @@ class Transport:
         url = self._base_url + path + query_string
         target = self._base_path + path + query_string
         return self._run(call, url, target, self._policy(method, retries, idempotent=idempotent))
+
+    def _with_credentials(
+        self,
+        security: Sequence[Sequence[str]],
+        headers: HTTPHeaderDict,
+        query: list[str],
+    ) -> HTTPHeaderDict:
+        """``headers`` with the chosen credentials added; query credentials go to ``query``."""
+        chosen = choose(security, self._schemes)
+        if not chosen:
+            return headers
+        headers = HTTPHeaderDict(headers)
+        cookies = []
+        for credential in chosen:
+            value = credential.value()
+            if callable(credential.secret):
+                self._remember(_credential_secrets(credential, value))
+            if credential.location == "header":
+                headers[credential.name] = value
+            elif credential.location == "query":
+                query.append(f"{quote(credential.name, safe='')}={quote(value, safe='')}")
+            else:
+                cookies.append(f"{header_name(credential.name)}={quote(value, safe='')}")
+        if cookies:
+            headers["Cookie"] = "; ".join(filter(None, [headers.get("Cookie"), *cookies]))
+        return headers
+
+    def _remember(self, secrets: list[str]) -> None:
+        """Hide fresh secrets from now on: the latest few, with the fixed ones."""
+        with self._secrets_lock:
+            if all(secret in self._secrets for secret in secrets if secret):
+                return
+            self._remembered = [*self._remembered, *secrets][-_REMEMBERED_SECRETS:]
+            self._secrets = _secret_strings([*self._fixed_secrets, *self._remembered])
+
+    def _redacted_query(self, query: str) -> str:
+        return _redacted_query(query, self._secret_query_names)
 
     def _policy(
         self, method: str, retries: int | Retry | bool | None, *, idempotent: bool
@@ -356,7 +503,7 @@ class Transport:
         total = DEFAULT_RETRY.total if retries is True else retries
         return DEFAULT_RETRY.new(total=total, allowed_methods=None)
 
-    def _run(self, call: _Call, url: str, target: str, policy: Retry) -> RawResponse:
+    def _run(self, call: _Call, url: str, target: str, policy: Retry) -> RawResponse | ByteStream:
         """Send ``call`` to ``url`` (whose path and query are ``target``) until it is
         answered, following redirects and retrying as ``policy`` says, by its deadline."""
         guard = _deadlines.arm(call.deadline)
@@ -367,7 +514,7 @@ class Transport:
 
     def _attempts(
         self, call: _Call, url: str, target: str, policy: Retry, guard: _deadlines.Guard
-    ) -> RawResponse:
+    ) -> RawResponse | ByteStream:
         redirects = 0
         shown = call.shown_url
         while True:
@@ -408,6 +555,24 @@ class Transport:
                     time.sleep(delay)
                     policy = retry_policy
                     continue
+                if call.stream and 200 <= response.status < 300:
+                    self._log(
+                        call,
+                        url,
+                        outcome=response.status,
+                        sent=sent,
+                        policy=policy,
+                        then="streaming",
+                    )
+                    return ByteStream(
+                        response,
+                        status=response.status,
+                        headers=self._public_headers(response.headers),
+                        url=shown,
+                        method=call.method,
+                        deadline=call.deadline,
+                        redact=self._scrub,
+                    )
                 body = self._read_body(call, url, response)
             except HTTPError as error:
                 if guard.fired or time.monotonic() >= call.deadline:
@@ -451,6 +616,7 @@ class Transport:
         """One attempt, its body left unread; urllib3's retries and redirects are off."""
         options: dict[str, Any] = {
             "headers": call.headers,
+            "body": call.body,
             "timeout": _cut(call.timeout, left),
             "retries": False,
             "redirect": False,
@@ -575,7 +741,7 @@ class Transport:
     def _shown(self, url: str) -> str:
         """``url`` as errors and logs show it: no userinfo, no fragment, secrets redacted."""
         parsed = parse_url(url)
-        query = _redacted_query(parsed.query) if parsed.query else parsed.query
+        query = self._redacted_query(parsed.query) if parsed.query else parsed.query
         return self._scrub(parsed._replace(auth=None, query=query, fragment=None).url)
 
     def _scrub(self, text: str) -> str:
@@ -790,11 +956,17 @@ def _query_string(query: Mapping[str, str] | None) -> str:
     )
 
 
-def _redacted_query(query: str) -> str:
+def _credential_secrets(credential: Credential, value: str) -> list[str]:
+    """The texts that would give ``credential`` away: as sent, and percent-encoded."""
+    secret = value[len(credential.prefix) :]
+    return [value, secret, quote(secret, safe="")]
+
+
+def _redacted_query(query: str, names: frozenset[str] = frozenset()) -> str:
     pairs = []
     for pair in query.split("&"):
         name, equals, _value = pair.partition("=")
-        secret = equals and _SECRET_QUERY_NAME.search(unquote_plus(name))
+        secret = equals and (name in names or _SECRET_QUERY_NAME.search(unquote_plus(name)))
         pairs.append(f"{name}={_REDACTED}" if secret else pair)
     return "&".join(pairs)
 
@@ -1007,3 +1179,72 @@ def _decode_error(response: RawResponse, method: str, reason: str) -> ResponseDe
         url=response.url,
         reason=response.redact(reason),
     )
+
+
+class ByteStream:
+    """A 2xx answer whose body is read chunk by chunk: memory stays bounded by the chunk size.
+
+    Iterate it for the decompressed chunks (each at most ``chunk_size`` bytes); the
+    connection is released when the body ends, on :meth:`close`, or when used as a
+    context manager. The call's deadline still bounds the reading: ``DeadlineExceeded``
+    when it passes between chunks, ``TransportError`` when the connection breaks. The
+    client's ``max_body_bytes`` does not apply: a stream is for bodies too large to hold.
+    """
+
+    def __init__(
+        self,
+        response: BaseHTTPResponse,
+        *,
+        status: int,
+        headers: Mapping[str, str],
+        url: str,
+        method: str,
+        deadline: float,
+        redact: Callable[[str], str],
+        chunk_size: int = _CHUNK_SIZE,
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.url = url
+        self.chunk_size = chunk_size
+        self._response = response
+        self._method = method
+        self._deadline = deadline
+        self._redact = redact
+
+    def __repr__(self) -> str:
+        return f"ByteStream(status={self.status}, url={self.url!r})"
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            for chunk in self._response.stream(self.chunk_size, decode_content=True):
+                if time.monotonic() >= self._deadline:
+                    raise DeadlineExceeded(
+                        method=self._method,
+                        url=self.url,
+                        reason="the deadline passed while the body was streamed",
+                        attempts=1,
+                        deadline=self._deadline,
+                    )
+                yield chunk
+        except HTTPError as error:
+            reason = self._redact(f"{type(error).__name__}: {error}")
+            raise TransportError(
+                method=self._method, url=self.url, reason=reason, attempts=1
+            ) from error
+        finally:
+            self.close()
+
+    def read(self) -> bytes:
+        """The whole rest of the body (for small answers; it is held in memory)."""
+        return b"".join(self)
+
+    def close(self) -> None:
+        """Release the connection; the unread rest of the body is dropped."""
+        _close(self._response)
+
+    def __enter__(self) -> ByteStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -18,6 +18,7 @@ from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
+    Credential,
     PollPolicy,
     Transport,
     WaiterSpec,
@@ -64,8 +65,10 @@ class Client:
     """A client for Vectara jobs API (specbind), on one reused urllib3 connection pool.
 
     Use it as a context manager, or call :meth:`close`, to release the pool.
-    Authenticate with ``api_key=`` (sent as ``x-api-key``) or
-    ``token=`` (sent as ``Authorization: Bearer``).
+    Authenticate with ``api_key=``, sent as the header ``x-api-key``.
+    Authenticate with ``token=`` (a string, or a callable that returns a fresh one for
+    each call), sent as ``Authorization: Bearer``.
+    Each call sends the credentials its operation's ``security`` asks for, and no others.
     ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call
     (every read, retries and their sleeps), in seconds, ``None`` for no bound.
     ``timeout``, ``retries`` and ``deadline`` apply to every call unless a call
@@ -77,8 +80,8 @@ class Client:
         self,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        token: str | None = None,
         api_key: str | None = None,
+        token: str | Callable[[], str] | None = None,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
         headers: Mapping[str, str] | None = None,
@@ -87,15 +90,17 @@ class Client:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        credentials: dict[str, str] = {}
-        if token is not None:
-            credentials["Authorization"] = "Bearer " + header_value(token, name="token")
+        schemes: dict[str, Credential] = {}
         if api_key is not None:
-            credentials["x-api-key"] = header_value(api_key, name="api_key")
+            schemes["ApiKeyAuth"] = Credential("header", "x-api-key", api_key, argument="api_key")
+        if token is not None:
+            schemes["OAuth2"] = Credential(
+                "header", "Authorization", token, "Bearer ", argument="token"
+            )
         self.base_url = base_url
         self._transport = Transport(
             base_url=base_url,
-            credentials=credentials,
+            schemes=schemes,
             user_agent=USER_AGENT,
             logger_name="generated.vectara",
             timeout=timeout,
@@ -200,6 +205,7 @@ class Client:
             retries=retries,
             deadline=deadline,
             idempotent=True,
+            security=(("ApiKeyAuth",), ("OAuth2",)),
         )
         _error_models: dict[int | str, type[Any]] = {
             403: models.Error,

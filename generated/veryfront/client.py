@@ -19,12 +19,12 @@ from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
+    Credential,
     PollPolicy,
     Transport,
     WaiterSpec,
     WaitUpdate,
     check_parameter,
-    header_value,
     last,
     path_segment,
     poll_until,
@@ -76,7 +76,9 @@ class Client:
     """A client for Veryfront jobs API (specbind), on one reused urllib3 connection pool.
 
     Use it as a context manager, or call :meth:`close`, to release the pool.
-    Authenticate with ``token=``, sent as ``Authorization: Bearer``.
+    Authenticate with ``token=`` (a string, or a callable that returns a fresh one for
+    each call), sent as ``Authorization: Bearer``.
+    Each call sends the credentials its operation's ``security`` asks for, and no others.
     ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call
     (every read, retries and their sleeps), in seconds, ``None`` for no bound.
     ``timeout``, ``retries`` and ``deadline`` apply to every call unless a call
@@ -88,7 +90,7 @@ class Client:
         self,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        token: str | None = None,
+        token: str | Callable[[], str] | None = None,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
         headers: Mapping[str, str] | None = None,
@@ -97,13 +99,15 @@ class Client:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        credentials: dict[str, str] = {}
+        schemes: dict[str, Credential] = {}
         if token is not None:
-            credentials["Authorization"] = "Bearer " + header_value(token, name="token")
+            schemes["bearerAuth"] = Credential(
+                "header", "Authorization", token, "Bearer ", argument="token"
+            )
         self.base_url = base_url
         self._transport = Transport(
             base_url=base_url,
-            credentials=credentials,
+            schemes=schemes,
             user_agent=USER_AGENT,
             logger_name="generated.veryfront",
             timeout=timeout,
@@ -197,6 +201,7 @@ class Client:
             retries=retries,
             deadline=deadline,
             idempotent=False,
+            security=(("bearerAuth",),),
         )
         _error_models: dict[int | str, type[Any]] = {}
         return structure_response(
@@ -276,6 +281,7 @@ class Client:
             retries=retries,
             deadline=deadline,
             idempotent=True,
+            security=(("bearerAuth",),),
         )
         _error_models: dict[int | str, type[Any]] = {}
         return structure_response(
@@ -421,6 +427,7 @@ class Client:
             retries=retries,
             deadline=deadline,
             idempotent=True,
+            security=(("bearerAuth",),),
         )
         _error_models: dict[int | str, type[Any]] = {}
         return structure_response(

@@ -280,7 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
             # The client hung up, as some tests make it do.
             self.close_connection = True
 
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _dispatch
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
 
 
 def repeat(chunk: bytes, times: int) -> Iterator[bytes]:

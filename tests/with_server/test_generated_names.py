@@ -372,6 +372,27 @@ def test_operation_ids_that_give_one_method_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "generated").exists()
 
 
+def test_a_method_that_takes_a_waiters_name_is_refused(tmp_path: Path) -> None:
+    getter = _operation("getThing", [], "Thing")
+    getter["x-specbind-waiters"] = {
+        "thing": {
+            "description": "Wait for the thing.",
+            "acceptors": [{"state": "success", "path": "id", "equals": "done"}],
+        }
+    }
+    spec = _spec(
+        {"/a": {"get": getter}, "/b": {"get": _operation("waitForThing", [], "Thing")}}, THING
+    )
+    done = _generate(tmp_path, api=spec)
+    assert done.returncode == 2, done.stderr
+    problems = [line for line in done.stderr.splitlines() if ": python-name: " in line]
+    assert len(problems) == 1, done.stderr
+    assert PROBLEM.fullmatch(problems[0])
+    assert "waiter 'thing'" in problems[0]
+    assert "wait_for_thing" in problems[0]
+    assert not (tmp_path / "generated").exists()
+
+
 # Names that collide after every renaming rule, keywords, soft keywords, builtins, the
 # client's own arguments, its locals, its imports and the models module's imports.
 HOSTILE = [

@@ -16,9 +16,9 @@ from .._runtime import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_BYTES,
     ApiResponse,
+    Credential,
     Transport,
     check_parameter,
-    header_value,
     path_segment,
     structure_response,
 )
@@ -33,13 +33,12 @@ USER_AGENT = "specbind-hostile/0.1.0"
 
 
 class Client:
-    'A client for Hostile """ API\'; import os #, on one reused urllib3 connection pool.\n\nUse it as a context manager, or call :meth:`close`, to release the pool.\n``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call\n(every read, retries and their sleeps), in seconds, ``None`` for no bound.\n``timeout``, ``retries`` and ``deadline`` apply to every call unless a call\noverrides them.\nCredentials never appear in ``repr``, logs or errors.'
+    'A client for Hostile """ API\'; import os #, on one reused urllib3 connection pool.\n\nUse it as a context manager, or call :meth:`close`, to release the pool.\nThe spec declares no security scheme: send any credential in ``headers``.\n``timeout`` bounds each connect and each read; ``deadline`` bounds a whole call\n(every read, retries and their sleeps), in seconds, ``None`` for no bound.\n``timeout``, ``retries`` and ``deadline`` apply to every call unless a call\noverrides them.\nCredentials never appear in ``repr``, logs or errors.'
 
     def __init__(
         self,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        token: str | None = None,
         timeout: float | urllib3.Timeout | None = None,
         retries: int | urllib3.Retry | None = None,
         headers: Mapping[str, str] | None = None,
@@ -48,13 +47,11 @@ class Client:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        credentials: dict[str, str] = {}
-        if token is not None:
-            credentials["Authorization"] = "Bearer " + header_value(token, name="token")
+        schemes: dict[str, Credential] = {}
         self.base_url = base_url
         self._transport = Transport(
             base_url=base_url,
-            credentials=credentials,
+            schemes=schemes,
             user_agent=USER_AGENT,
             logger_name="generated.hostile",
             timeout=timeout,
