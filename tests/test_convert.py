@@ -67,8 +67,14 @@ def test_the_written_document_is_left_as_written() -> None:
                 "anyOf": [{"allOf": [{"$ref": "#/components/schemas/B"}]}, {"type": "null"}],
             },
         ),
-        ({"type": "integer", "maximum": 5, "exclusiveMaximum": True}, {"type": "integer", "exclusiveMaximum": 5}),
-        ({"type": "integer", "maximum": 5, "exclusiveMaximum": False}, {"type": "integer", "maximum": 5}),
+        (
+            {"type": "integer", "maximum": 5, "exclusiveMaximum": True},
+            {"type": "integer", "exclusiveMaximum": 5},
+        ),
+        (
+            {"type": "integer", "maximum": 5, "exclusiveMaximum": False},
+            {"type": "integer", "maximum": 5},
+        ),
         ({"type": "string", "example": "x"}, {"type": "string", "examples": ["x"]}),
         (
             {"type": "array", "items": {"type": "integer", "nullable": True, "example": 1}},
@@ -418,3 +424,33 @@ def test_a_version_not_read_is_one_clear_problem(tmp_path: Path, head: str, says
     assert problem.line == 1
     assert problem.message.endswith(says)
     assert "3.1.x, 3.0.0 to 3.0.4 and Swagger 2.0" in problem.message
+
+
+def test_parameters_after_a_body_locate_where_they_are_written(tmp_path: Path) -> None:
+    spec = load_text(
+        tmp_path,
+        """\
+swagger: "2.0"
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      parameters:
+        - {name: b, in: body, schema: {type: object}}
+        - name: q
+          in: query
+          type: string
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-Rate:
+              type: integer
+""",
+    )
+    post = "/paths/~1a/post"
+    assert spec.data["paths"]["/a"]["post"]["parameters"][0]["name"] == "q"
+    assert spec.locate(f"{post}/parameters/0/schema/type") == (10, 11)
+    assert spec.locate(f"{post}/parameters/0/schema") == (8, 11)
+    assert spec.locate(f"{post}/requestBody/content/application~1json/schema/type") == (7, 40)
+    assert spec.locate(f"{post}/responses/200/headers/X-Rate/schema/type") == (16, 15)

@@ -109,7 +109,7 @@ def test_a_lint_problem_names_the_line_written(tmp_path: Path, name: str) -> Non
         (
             "pets20.yaml",
             "/paths/~1pets/post/requestBody/content/application~1json/schema/$ref",
-            "$ref: \"#/definitions/NewPet\"",
+            '$ref: "#/definitions/NewPet"',
         ),
     ],
 )

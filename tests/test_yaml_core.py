@@ -9,22 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from specbind import LoadError, load_spec
 from specbind._lint import lint_spec
 
 #: YAML 1.2.2, 10.3.2 "Tag Resolution", in the table's order: (regular expression, value).
 CORE_TABLE: list[tuple[str, Any]] = [
-    (r"null|Null|NULL|~", lambda text: None),
-    (r"", lambda text: None),
+    (r"null|Null|NULL|~", lambda _: None),
+    (r"", lambda _: None),
     (r"true|True|TRUE|false|False|FALSE", lambda text: text.lower() == "true"),
-    (r"[-+]?[0-9]+", lambda text: int(text)),
+    (r"[-+]?[0-9]+", int),
     (r"0o[0-7]+", lambda text: int(text[2:], 8)),
     (r"0x[0-9a-fA-F]+", lambda text: int(text[2:], 16)),
-    (r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?", lambda text: float(text)),
-    (r"[-+]?(\.inf|\.Inf|\.INF)", lambda text: math.inf),
-    (r"\.nan|\.NaN|\.NAN", lambda text: math.nan),
+    (r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?", float),
+    (r"[-+]?(\.inf|\.Inf|\.INF)", lambda _: math.inf),
+    (r"\.nan|\.NaN|\.NAN", lambda _: math.nan),
 ]
 
 
@@ -60,9 +60,11 @@ _SCALAR_CHARS = "0123456789+-._eEoxbOXBabcdfABCDFinfINFaNtrueTRUEflsFALSEnulNUL~
 @example("1:20")
 @example("yes")
 @example("on")
-def test_a_plain_scalar_reads_as_yaml_12_core(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
-    if text == "-" or text.startswith("-:") or ":" in text and text.endswith(":"):
-        return  # a sequence entry or a key, not a plain scalar
+def test_a_plain_scalar_reads_as_yaml_12_core(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    # Not "-" (a sequence entry) nor ending in ":" (a key): those are no plain scalars.
+    assume(text != "-" and not text.endswith(":"))
     path = tmp_path_factory.mktemp("scalar") / "t.yaml"
     for document in (f"a: {text}\n", f"a: [{text}]\n"):
         if document.startswith("a: [") and (":" in text or "," in text):
@@ -79,12 +81,7 @@ def test_a_plain_scalar_reads_as_yaml_12_core(tmp_path_factory: pytest.TempPathF
         assert type(found) is type(expected)
 
 
-@given(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-)
+@given(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False))
 def test_a_json_literal_reads_as_json_reads_it(
     tmp_path_factory: pytest.TempPathFactory, value: Any
 ) -> None:

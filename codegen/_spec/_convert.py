@@ -97,4 +97,3 @@ def convert(document: dict[str, Any], version: str) -> Converted:
     origins = upgrade_30(shaped, swagger=swagger)
     shaped["openapi"] = TARGET
     return Converted(shaped, SourceMap(origins, first), tuple(warnings))
-

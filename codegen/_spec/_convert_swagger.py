@@ -8,7 +8,8 @@
 - other parameters keep their fields, and their type is their ``schema``;
   ``collectionFormat`` is ``style`` and ``explode``;
 - a response's ``schema`` is its ``content``, one media type per entry of ``produces``;
-- ``host``, ``basePath`` and ``schemes`` are ``servers``;
+- ``host``, ``basePath`` and ``schemes`` are ``servers`` (https when no scheme is given:
+  2.0 means the scheme the document was fetched with, which a file does not say);
 - security schemes: ``basic`` is HTTP basic, ``apiKey`` stays, oauth2's ``flow`` names
   its OpenAPI 3 flow.
 
@@ -134,8 +135,9 @@ class _Swagger:
                     bodies[name] = self.body(parameter, self.consumes({}), at, written)
                 elif where != "formData":
                     # A formData parameter is written into each form that uses it.
-                    plain[name] = self.parameter(parameter, written)
-                    self.moved(_at("/components/parameters", name), written)
+                    at = _at("/components/parameters", name)
+                    plain[name] = self.parameter(parameter, written, at)
+                    self.moved(at, written)
             if plain:
                 components["parameters"] = plain
             if bodies:
@@ -143,7 +145,12 @@ class _Swagger:
         responses = source.get("responses")
         if isinstance(responses, dict):
             components["responses"] = {
-                name: self.response(response, _at("/components/responses", name), _at("/responses", name), self.produces({}))
+                name: self.response(
+                    response,
+                    _at("/components/responses", name),
+                    _at("/responses", name),
+                    self.produces({}),
+                )
                 for name, response in responses.items()
             }
         schemes = source.get("securityDefinitions")
@@ -209,7 +216,7 @@ class _Swagger:
             if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
                 result.append({**copy_plain(parameter), "$ref": swagger_ref(parameter["$ref"])})
             else:
-                result.append(self.parameter(parameter, written))
+                result.append(self.parameter(parameter, written, _at(pointer, number)))
         return result
 
     def operation(
@@ -233,7 +240,9 @@ class _Swagger:
             elif key == "responses" and isinstance(value, dict):
                 produces = self.produces(operation)
                 result[key] = {
-                    code: self.response(response, _at(pointer, key, code), _at(pointer, key, code), produces)
+                    code: self.response(
+                        response, _at(pointer, key, code), _at(pointer, key, code), produces
+                    )
                     for code, response in value.items()
                 }
             else:
@@ -289,8 +298,10 @@ class _Swagger:
         encoding: dict[str, Any] = {}
         for written, parameter in fields:
             name = str(parameter.get("name", ""))
-            converted = self.parameter(parameter, written)
+            converted = self.parameter(parameter, written, None)
             schema["properties"][name] = converted.get("schema", {})
+            if "description" in converted:
+                schema["properties"][name]["description"] = converted["description"]
             self.moved(_at(content, "schema", "properties", name), written)
             if parameter.get("required") is True:
                 required.append(name)
@@ -308,8 +319,9 @@ class _Swagger:
             result["required"] = True
         return result
 
-    def parameter(self, parameter: Any, written: str) -> Any:
-        """A non-body parameter: its type, format, items, enum... are its ``schema``."""
+    def parameter(self, parameter: Any, written: str, pointer: str | None) -> Any:
+        """A non-body parameter (converted to ``pointer``, if listed on its own): its type,
+        format, items, enum... are its ``schema``."""
         if not isinstance(parameter, dict):
             return copy_plain(parameter)
         if "$ref" in parameter:
@@ -327,7 +339,8 @@ class _Swagger:
                 schema[key] = copy_plain(value)
         self.drop_nested_formats(schema, _at(written, "items"))
         result["schema"] = schema
-        self.moved(_at(written, "schema"), written)
+        if pointer is not None:
+            self.moved(_at(pointer, "schema"), written)
         return result
 
     def style(self, parameter: dict[str, Any], written: str) -> dict[str, Any]:
@@ -373,7 +386,7 @@ class _Swagger:
                 result["content"] = {media: {"schema": copy_plain(value)} for media in produces}
             elif key == "headers" and isinstance(value, dict):
                 result[key] = {
-                    name: self.header(header, _at(written, key, name))
+                    name: self.header(header, _at(written, key, name), _at(pointer, key, name))
                     for name, header in value.items()
                 }
             elif key == "examples" and isinstance(value, dict):
@@ -386,7 +399,7 @@ class _Swagger:
         result.setdefault("description", "")
         return result
 
-    def header(self, header: Any, written: str) -> Any:
+    def header(self, header: Any, written: str, pointer: str) -> Any:
         if not isinstance(header, dict):
             return copy_plain(header)
         result: dict[str, Any] = {}
@@ -397,7 +410,7 @@ class _Swagger:
             elif key != "collectionFormat":
                 schema[key] = copy_plain(value)
         result["schema"] = schema
-        self.moved(f"{written}/schema", written)
+        self.moved(_at(pointer, "schema"), written)
         return result
 
     def security_scheme(self, scheme: Any) -> Any:
