@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from _support import FIXTURES
 from specbind import LoadedSpec, load_spec
 from specbind._lint import lint_spec
@@ -454,3 +456,60 @@ paths:
     assert spec.locate(f"{post}/parameters/0/schema") == (8, 11)
     assert spec.locate(f"{post}/requestBody/content/application~1json/schema/type") == (7, 40)
     assert spec.locate(f"{post}/responses/200/headers/X-Rate/schema/type") == (16, 15)
+
+
+# -- Any shape of document ------------------------------------------------------------------
+
+_WORDS = [
+    "paths", "/a", "get", "post", "parameters", "in", "body", "formData", "query", "path",
+    "header", "schema", "type", "file", "array", "object", "string", "items", "responses",
+    "200", "default", "definitions", "nullable", "x-nullable", "$ref", "#/definitions/A",
+    "#/parameters/A", "#/responses/A", "consumes", "produces", "multipart/form-data",
+    "host", "basePath", "schemes", "securityDefinitions", "flow", "oauth2", "accessCode",
+    "basic", "example", "examples", "exclusiveMinimum", "minimum", "allOf", "anyOf",
+    "oneOf", "enum", "properties", "headers", "collectionFormat", "multi", "tsv",
+    "discriminator", "components", "schemas", "name", "required", "A", "description",
+]  # fmt: skip
+_VALUES = st.recursive(
+    st.sampled_from(_WORDS) | st.booleans() | st.integers(-2, 2) | st.none(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_WORDS), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([{"swagger": "2.0"}, {"openapi": "3.0.3"}]),
+    st.dictionaries(st.sampled_from(_WORDS), _VALUES, max_size=6),
+)
+def test_any_document_converts_without_crashing(
+    tmp_path_factory: pytest.TempPathFactory, head: dict[str, Any], body: dict[str, Any]
+) -> None:
+    import json
+
+    document = {**head, **{key: value for key, value in body.items() if key not in head}}
+    path = tmp_path_factory.mktemp("any") / "any.json"
+    path.write_text(json.dumps(document), "utf-8")
+    spec = load_spec(path)
+    assert spec.data["openapi"] == "3.1.0"
+    assert spec.as_written().data == document
+    for pointer in _pointers(spec.data):
+        line, column = spec.locate(pointer)
+        assert line >= 1
+        assert column >= 1
+    for problem in lint_spec(spec):
+        assert problem.line >= 1
+
+
+def _pointers(node: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            token = key.replace("~", "~0").replace("/", "~1")
+            found += _pointers(value, f"{pointer}/{token}")
+    elif isinstance(node, list):
+        for number, value in enumerate(node):
+            found += _pointers(value, f"{pointer}/{number}")
+    return found

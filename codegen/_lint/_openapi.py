@@ -61,7 +61,10 @@ def check_openapi_shape(spec: LoadedSpec, _index: SpecIndex) -> Iterator[Problem
     """The errors of the written document's shape against its version's schema: linear in
     its size."""
     spec = spec.as_written()
-    for error in _validator(spec).schema_validator.iter_errors(spec.data):
+    # The class's own schema validator: building the spec validator already reads the
+    # document (a top-level $ref in it, say).
+    schema_validator = _LOCATING_VALIDATORS[spec.source_version or "3.1"].schema_validator
+    for error in schema_validator.iter_errors(spec.data):
         yield _problem(spec, _pointer(error.absolute_path), error.message)
 
 
@@ -74,8 +77,8 @@ def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
         # report those, and the checks run once they resolve.
         return
     spec = spec.as_written()
-    validator = _validator(spec)
     try:
+        validator = _validator(spec)
         for error in validator.root_validator(validator.schema_path):
             if error.validator == "format" and error.validator_value == "regex":
                 # Python's reading of a pattern: pattern-unsupported reads it as ECMA-262,
