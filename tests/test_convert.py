@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _support import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from _support import FIXTURES
 from specbind import LoadedSpec, load_spec
 from specbind._lint import lint_spec
 
