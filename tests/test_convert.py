@@ -64,10 +64,20 @@ def test_the_written_document_is_left_as_written() -> None:
         ),
         (
             {"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": True, "description": "d"},
+            {"description": "d", "anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
+        ),
+        (
+            {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}], "nullable": True},
             {
-                "description": "d",
-                "anyOf": [{"allOf": [{"$ref": "#/components/schemas/B"}]}, {"type": "null"}],
+                "anyOf": [
+                    {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]},
+                    {"type": "null"},
+                ]
             },
+        ),
+        (
+            {"oneOf": [{"type": "string"}, {"type": "integer"}], "x-nullable": True},
+            {"anyOf": [{"oneOf": [{"type": "string"}, {"type": "integer"}]}, {"type": "null"}]},
         ),
         (
             {"type": "integer", "maximum": 5, "exclusiveMaximum": True},
@@ -156,6 +166,15 @@ components:
     )
     assert spec.locate("/components/schemas/A/anyOf/0/$ref") == (8, 7)
     assert spec.locate("/components/schemas/A/anyOf/0") == (6, 5)
+
+
+def test_a_nullable_lone_all_of_locates_at_its_ref() -> None:
+    path = CONVERT / "pets30.yaml"
+    spec = load_spec(path)
+    owner = spec.data["components"]["schemas"]["Pet"]["properties"]["owner"]
+    assert owner == {"anyOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "null"}]}
+    pointer = "/components/schemas/Pet/properties/owner/anyOf/0/$ref"
+    assert spec.locate(pointer) == (line_of(path, '- $ref: "#/components/schemas/Owner'), 15)
 
 
 def test_a_lint_problem_in_a_30_spec_names_the_line_written(tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ def test_generate_compiles_30_and_20_specs(project: Path) -> None:
     assert (output / "pets_thirty" / "models.py").read_text("utf-8").startswith(header)
     models = (output / "pets_thirty" / "models.py").read_text("utf-8")
     assert "tag: str | None = " in models  # nullable: true, required
+    assert "owner: Owner | Unset | None = " in models  # nullable allOf of one $ref
     client = (output / "pets20" / "client.py").read_text("utf-8")
     assert 'DEFAULT_BASE_URL = "http://127.0.0.1:8080/v1"' in client
     assert "def create_pet(" in client

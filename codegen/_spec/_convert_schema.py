@@ -2,7 +2,8 @@
 
 - ``nullable: true`` (and the ``x-nullable`` extension) adds ``"null"`` to ``type``, adds
   ``null`` to an ``enum``, and wraps a ``$ref`` or ``allOf``/``oneOf``/``anyOf`` in
-  ``anyOf: [..., {type: "null"}]`` (those would refuse null on their own);
+  ``anyOf: [..., {type: "null"}]`` (those would refuse null on their own), and 3.0's
+  idiom ``allOf: [{$ref: X}]`` beside ``nullable`` is ``anyOf: [{$ref: X}, {type: "null"}]``;
 - boolean ``exclusiveMinimum``/``exclusiveMaximum`` become the numbers 3.1 means;
 - a schema's ``example`` becomes ``examples: [example]`` (a media type's or parameter's
   ``example`` is left alone: it is still OpenAPI 3.1);
@@ -95,7 +96,12 @@ class _Upgrade:
         self.example(schema, pointer)
         inner: dict[str, Any] = schema
         inner_pointer = pointer
-        if nullable and any(key in schema for key in _WRAPPED):
+        if nullable and _lone_ref(schema):
+            # 3.0's idiom for a nullable reference: `allOf: [$ref]` beside `nullable`.
+            inner, inner_pointer = schema.pop("allOf")[0], f"{pointer}/anyOf/0"
+            self.origins[inner_pointer] = f"{pointer}/allOf/0"
+            schema["anyOf"] = [inner, {"type": "null"}]
+        elif nullable and any(key in schema for key in _WRAPPED):
             inner = {key: schema.pop(key) for key in _WRAPPED if key in schema}
             inner_pointer = f"{pointer}/anyOf/0"
             self.origins[inner_pointer] = pointer
@@ -161,6 +167,18 @@ class _Upgrade:
         enum = schema.get("enum")
         if isinstance(enum, list) and None not in enum:
             enum.append(None)
+
+
+def _lone_ref(schema: dict[str, Any]) -> bool:
+    """Whether the schema's only composite keyword is an ``allOf`` of one bare ``$ref``."""
+    members = schema.get("allOf")
+    return (
+        isinstance(members, list)
+        and len(members) == 1
+        and isinstance(members[0], dict)
+        and list(members[0]) == ["$ref"]
+        and not any(key in schema for key in _WRAPPED if key != "allOf")
+    )
 
 
 def _replace(schema: dict[str, Any], old: str, new: str, value: Any) -> None:
