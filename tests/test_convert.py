@@ -532,3 +532,40 @@ def _pointers(node: Any, pointer: str = "") -> list[str]:
         for number, value in enumerate(node):
             found += _pointers(value, f"{pointer}/{number}")
     return found
+
+
+def test_a_path_level_body_is_each_operations_request_body(tmp_path: Path) -> None:
+    spec = load_text(
+        tmp_path,
+        """\
+swagger: "2.0"
+info: {title: t, version: "1"}
+host: 127.0.0.1
+schemes: http
+paths:
+  /a:
+    parameters:
+      - {name: b, in: body, required: true, schema: {type: string}}
+      - {name: q, in: query, type: string}
+    put:
+      responses:
+        "204": {description: done}
+    post:
+      parameters:
+        - {name: c, in: body, schema: {type: integer}}
+      responses:
+        "204": {description: done}
+""",
+    )
+    item = spec.data["paths"]["/a"]
+    assert item["parameters"] == [{"name": "q", "in": "query", "schema": {"type": "string"}}]
+    assert item["put"]["requestBody"] == {
+        "content": {"application/json": {"schema": {"type": "string"}}},
+        "required": True,
+    }
+    assert item["post"]["requestBody"] == {
+        "content": {"application/json": {"schema": {"type": "integer"}}}
+    }
+    assert spec.locate("/paths/~1a/put/requestBody") == (8, 9)
+    # `schemes` must be a list; a string is not read letter by letter.
+    assert spec.data["servers"] == [{"url": "https://127.0.0.1"}]

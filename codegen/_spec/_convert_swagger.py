@@ -109,7 +109,13 @@ class _Swagger:
         if not isinstance(base, str):
             base = ""
         if isinstance(host, str) and host:
-            schemes = self.source.get("schemes") or ["https"]
+            listed = self.source.get("schemes")
+            schemes = (
+                [scheme for scheme in listed if isinstance(scheme, str)]
+                if isinstance(listed, list)
+                else []
+            )
+            schemes = schemes or ["https"]
             self.moved("/servers", "/host")
             return [{"url": f"{scheme}://{host}{base}"} for scheme in schemes]
         if base:
@@ -233,10 +239,7 @@ class _Swagger:
             if key == "parameters":
                 if plain:
                     result[key] = self.listed(plain, _at(pointer, key))
-                if bodies:
-                    result["requestBody"] = self.operation_body(bodies[-1], operation, pointer)
-                elif form:
-                    result["requestBody"] = self.form(form, operation, pointer)
+                result.update(self.request_body(bodies, form, operation, pointer))
             elif key == "responses" and isinstance(value, dict):
                 produces = self.produces(operation)
                 result[key] = {
@@ -247,12 +250,24 @@ class _Swagger:
                 }
             else:
                 result[key] = copy_plain(value)
-        if "parameters" not in operation and carried:
-            if bodies:
-                result["requestBody"] = self.operation_body(bodies[-1], operation, pointer)
-            elif form:
-                result["requestBody"] = self.form(form, operation, pointer)
+        if "parameters" not in operation:
+            result.update(self.request_body(bodies, form, operation, pointer))
         return result
+
+    def request_body(
+        self,
+        bodies: list[tuple[str, Any, str | None]],
+        form: list[tuple[str, Any, str | None]],
+        operation: dict[str, Any],
+        pointer: str,
+    ) -> dict[str, Any]:
+        """``{"requestBody": ...}`` from the body (the operation's own over its path's) or
+        the form parameters, else nothing."""
+        if bodies:
+            return {"requestBody": self.operation_body(bodies[-1], operation, pointer)}
+        if form:
+            return {"requestBody": self.form(form, operation, pointer)}
+        return {}
 
     def operation_body(
         self, found: tuple[str, Any, str | None], operation: dict[str, Any], pointer: str
