@@ -569,3 +569,45 @@ paths:
     assert spec.locate("/paths/~1a/put/requestBody") == (8, 9)
     # `schemes` must be a list; a string is not read letter by letter.
     assert spec.data["servers"] == [{"url": "https://127.0.0.1"}]
+
+
+def test_names_that_look_like_extensions_or_examples_are_still_read(tmp_path: Path) -> None:
+    spec = load_text(
+        tmp_path,
+        """\
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          headers:
+            x-rate-limit: {schema: {type: integer, nullable: true}}
+          content:
+            application/json:
+              schema: {type: string}
+              example: {schema: {type: string, nullable: true}}
+      callbacks:
+        example:
+          "{$request.body#/url}":
+            post:
+              responses:
+                "200": {description: ok, content: {text/plain: {schema: {nullable: true, type: string}}}}
+components:
+  parameters:
+    example: {name: e, in: query, schema: {type: string, nullable: true}}
+""",
+    )
+    get = spec.data["paths"]["/a"]["get"]
+    header = get["responses"]["200"]["headers"]["x-rate-limit"]
+    assert header["schema"] == {"type": ["integer", "null"]}
+    # An example's value is data, even where it looks like a schema.
+    example = get["responses"]["200"]["content"]["application/json"]["example"]
+    assert example == {"schema": {"type": "string", "nullable": True}}
+    callback = get["callbacks"]["example"]["{$request.body#/url}"]["post"]
+    text = callback["responses"]["200"]["content"]["text/plain"]["schema"]
+    assert text == {"type": ["string", "null"]}
+    parameter = spec.data["components"]["parameters"]["example"]
+    assert parameter["schema"] == {"type": ["string", "null"]}

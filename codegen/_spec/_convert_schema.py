@@ -42,6 +42,20 @@ _LIST = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 #: What ``nullable`` must wrap: each of these refuses null whatever the outer type says.
 _WRAPPED = ("$ref", "allOf", "oneOf", "anyOf", "discriminator")
 _NULLABLE = ("nullable", "x-nullable")
+#: Maps keyed by the spec's own names, where `x-rate-limit` or `example` is just a name.
+_NAMED = frozenset(
+    {
+        "callbacks",
+        "responses",
+        "parameters",
+        "requestBodies",
+        "headers",
+        "content",
+        "encoding",
+        "links",
+        "securitySchemes",
+    }
+)
 #: Swagger 2.0's top-level maps and where OpenAPI 3 keeps them.
 _SWAGGER_REFS = {
     "#/definitions/": "#/components/schemas/",
@@ -71,8 +85,10 @@ class _Upgrade:
             return
         if not isinstance(node, dict):
             return
+        named = pointer.rpartition("/")[2] in _NAMED
         for key, value in node.items():
-            if key.startswith("x-") or key in ("example", "examples"):
+            if not named and (key.startswith("x-") or key in ("example", "examples")):
+                # An extension, or an example value: what looks like a schema in it is not.
                 continue
             at = f"{pointer}/{escape_pointer_token(key)}"
             if key == "schema":
