@@ -594,7 +594,9 @@ paths:
           "{$request.body#/url}":
             post:
               responses:
-                "200": {description: ok, content: {text/plain: {schema: {nullable: true, type: string}}}}
+                "200":
+                  description: ok
+                  content: {text/plain: {schema: {nullable: true, type: string}}}
 components:
   parameters:
     example: {name: e, in: query, schema: {type: string, nullable: true}}
