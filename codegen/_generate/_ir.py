@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from .._spec._extensions import WAITERS_KEY
+from .._spec._files import shown_path
 from .._spec._load import LoadedSpec, escape_pointer_token
 from ..runtime._regex import PatternError, compile_pattern
 from ._names import (
@@ -473,7 +474,7 @@ class _Builder:
             name=name,
             title=str(info.get("title", name)),
             version=str(info.get("version", "")),
-            spec_path=f"specs/{name}.yaml",
+            spec_path=shown_path(self.spec.path),
             spec_sha256=self.spec.sha256,
             server_url=str(servers[0].get("url", "")),
             security_schemes=self._security_schemes(),

@@ -2,7 +2,10 @@
 
 The rules (ids as printed):
 
-- ``openapi``: the document is OpenAPI 3.1, and openapi-spec-validator accepts it;
+- ``openapi``: the document is OpenAPI 3.1.x, 3.0.0 to 3.0.4 or Swagger 2.0, and
+  openapi-spec-validator accepts it as written;
+- ``yaml-timestamp``, ``convert`` (warnings, from the loader): an unquoted date read as
+  text, and a Swagger 2.0 feature OpenAPI 3 has no place for;
 - ``operation-id``, ``operation-id-unique``: every operation has an operationId, used once;
 - ``response-schema``: every response documents a schema, or says why it has none;
 - ``example``: every example and schema default validates against its schema;
@@ -62,15 +65,17 @@ _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 
 def lint_spec(spec: LoadedSpec) -> list[Problem]:
     """Every problem in ``spec``, warnings included, sorted by position; empty when clean."""
+    loaded = [_one_line(found) for found in spec.load_warnings]
     wrong_version = check_version(spec)
     if wrong_version is not None:
-        # The other rules would only restate, at length, that this is not OpenAPI 3.1.
-        return [_one_line(wrong_version)]
+        # The other rules would only restate, at length, that this is not a version read.
+        return sorted([_one_line(wrong_version), *loaded])
     index = index_spec(spec)
     oversized = oversized_schemas(spec, index.schemas)
     problems = {
         _problem(spec, found.pointer, "ref-expansion", found.message) for found in oversized
     }
+    problems.update(loaded)
     for rule, check in _BOUNDED_RULES if oversized else _RULES:
         try:
             problems.update(_one_line(found) for found in check(spec, index))

@@ -1,13 +1,22 @@
-"""The ``openapi`` rule: the document is OpenAPI 3.1, and openapi-spec-validator accepts it."""
+"""The ``openapi`` rule: the document is of a version specbind reads (OpenAPI 3.1.x,
+3.0.0 to 3.0.4, Swagger 2.0), and openapi-spec-validator accepts it.
+
+openapi-spec-validator checks the document as the file has it, with the validator of its
+version, so that its messages are about what the user wrote; the other rules read the
+OpenAPI 3.1 the loader converted it to.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn
 
 from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator import (
+    OpenAPIV2SpecValidator,
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+)
 from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
 
 from .._spec._load import LoadedSpec
@@ -18,46 +27,58 @@ from ._refs import has_broken_refs
 __all__ = ["check_openapi", "check_openapi_shape", "check_version"]
 
 RULE = "openapi"
-#: The pattern OpenAPI 3.1's own schema requires of the `openapi` field.
-_VERSION_31 = re.compile(r"3\.1\.\d+(-.+)?")
 #: Marks an error that already knows where it was found (see `_located`).
 _LOCATED = "_specbind_located"
 
 
 def check_version(spec: LoadedSpec) -> Problem | None:
-    """The one problem of a document that is not OpenAPI 3.1, else None."""
-    version = spec.data.get("openapi")
-    if isinstance(version, str) and _VERSION_31.fullmatch(version):
+    """The one problem of a document of a version specbind does not read, else None."""
+    if spec.source_version is not None:
         return None
-    if "openapi" in spec.data:
-        written = repr(version) if isinstance(version, str) else f"{version!r} (not a string)"
-        found, pointer = f"it says openapi: {written}", "/openapi"
-    elif "swagger" in spec.data:
-        found, pointer = f"it is Swagger {spec.data['swagger']!r}", "/swagger"
+    written = spec.as_written().data
+    if "openapi" in written:
+        version = written["openapi"]
+        shown = repr(version) if isinstance(version, str) else f"{version!r} (not a string)"
+        found, pointer = f"it says openapi: {shown}", "/openapi"
+    elif "swagger" in written:
+        version = written["swagger"]
+        shown = repr(version) if isinstance(version, str) else f"{version!r} (not a string)"
+        found, pointer = f"it says swagger: {shown}", "/swagger"
     else:
-        found, pointer = "it has no openapi field", ""
+        found, pointer = "it has neither an openapi nor a swagger field", ""
     line, column = spec.locate(pointer)
     return Problem(
-        spec.path, line, column, RULE, f"specbind needs OpenAPI 3.1 (openapi: '3.1.x'); {found}"
+        spec.path,
+        line,
+        column,
+        RULE,
+        f"specbind reads OpenAPI 3.1.x, 3.0.0 to 3.0.4 and Swagger 2.0 (openapi: '3.1.0', "
+        f"openapi: '3.0.3', swagger: '2.0'); {found}",
     )
 
 
 def check_openapi_shape(spec: LoadedSpec, _index: SpecIndex) -> Iterator[Problem]:
-    """The errors of the document's shape against OpenAPI 3.1's schema: linear in its size."""
-    for error in _validator(spec).schema_validator.iter_errors(spec.data):
+    """The errors of the written document's shape against its version's schema: linear in
+    its size."""
+    spec = spec.as_written()
+    # The class's own schema validator: building the spec validator already reads the
+    # document (a top-level $ref in it, say).
+    schema_validator = _LOCATING_VALIDATORS[spec.source_version or "3.1"].schema_validator
+    for error in schema_validator.iter_errors(spec.data):
         yield _problem(spec, _pointer(error.absolute_path), error.message)
 
 
 def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
-    """Every error openapi-spec-validator finds, at the node it is about."""
+    """Every error openapi-spec-validator finds in the written document, at its node."""
     shape_errors = list(check_openapi_shape(spec, index))
     yield from shape_errors
     if has_broken_refs(spec, index):
         # Its semantic checks stop at the first $ref they cannot follow; the ref rules
         # report those, and the checks run once they resolve.
         return
-    validator = _validator(spec)
+    spec = spec.as_written()
     try:
+        validator = _validator(spec)
         for error in validator.root_validator(validator.schema_path):
             if error.validator == "format" and error.validator_value == "regex":
                 # Python's reading of a pattern: pattern-unsupported reads it as ECMA-262,
@@ -73,9 +94,11 @@ def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
             yield _problem(spec, "", f"openapi-spec-validator stopped: {type(exc).__name__}: {exc}")
 
 
-def _validator(spec: LoadedSpec) -> _LocatingValidator:
+def _validator(spec: LoadedSpec) -> Any:
+    """openapi-spec-validator for the spec's version, locating its errors."""
     # Resolver handlers that refuse every scheme: no $ref may reach a file or the network.
-    return _LocatingValidator(SchemaPath.from_dict(spec.data, handlers=_EveryScheme()))
+    schema_path = SchemaPath.from_dict(spec.data, handlers=_EveryScheme())
+    return _LOCATING_VALIDATORS[spec.source_version or "3.1"](schema_path)
 
 
 def _problem(spec: LoadedSpec, pointer: str, message: str) -> Problem:
@@ -153,12 +176,14 @@ def _located(cls: type[KeywordValidator]) -> type[KeywordValidator]:
     return type(cls.__name__, (cls,), {"__call__": __call__})
 
 
-_LOCATING_KEYWORD_VALIDATORS = {
-    name: _located(cls) for name, cls in OpenAPIV31SpecValidator.keyword_validators.items()
+def _locating(cls: type[Any]) -> type[Any]:
+    """A validator class whose keyword validators locate their errors."""
+    keywords = {name: _located(keyword) for name, keyword in cls.keyword_validators.items()}
+    return type(f"Locating{cls.__name__}", (cls,), {"keyword_validators": keywords})
+
+
+_LOCATING_VALIDATORS = {
+    "3.1": _locating(OpenAPIV31SpecValidator),
+    "3.0": _locating(OpenAPIV30SpecValidator),
+    "2.0": _locating(OpenAPIV2SpecValidator),
 }
-
-
-class _LocatingValidator(OpenAPIV31SpecValidator):
-    """openapi-spec-validator for 3.1, with keyword validators that locate their errors."""
-
-    keyword_validators = _LOCATING_KEYWORD_VALIDATORS

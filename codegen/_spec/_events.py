@@ -7,6 +7,12 @@ refused at the line it is written on. Building from events needs no recursion, a
 cost is bounded as it is met: nesting depth, node count, key length, and the total length
 of the JSON pointers kept for positions (a long key repeated in every descendant's
 pointer is what made a 3 MB spec exhaust memory).
+
+Plain scalars resolve by the YAML 1.2 core schema (:func:`resolve_plain`), the reading
+OpenAPI documents are written for, even under a ``%YAML 1.1`` directive: ``yes``, ``no``,
+``on``, ``1_000``, ``0b101`` and dates stay strings. A mapping key is always its text (a
+JSON key is a string), so a response code written ``200:`` is ``"200"``. A plain scalar
+that YAML 1.1 would read as a timestamp is kept as text with a ``yaml-timestamp`` warning.
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
-from ruamel.yaml.nodes import ScalarNode
 
 __all__ = [
     "MAX_DEPTH",
@@ -35,8 +40,10 @@ __all__ = [
     "MAX_NODES",
     "MAX_POINTER_CHARS",
     "Refused",
+    "Warned",
     "escape_pointer_token",
     "plain_document",
+    "resolve_plain",
 ]
 
 #: Deeper than any real spec; deeper data makes the later stages' recursion fail.
@@ -48,12 +55,25 @@ MAX_KEY_CHARS = 1024
 #: The JSON pointers of all nodes together; long keys nested deep would grow it quadratically.
 MAX_POINTER_CHARS = 64 * 1024 * 1024
 
-_STR = "tag:yaml.org,2002:str"
 #: A surrogate comes from a "\ud800" escape: alone it is no text (no UTF-8 encoder takes it).
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: The plain scalars a spec may write unquoted, by their tag's name.
-_CONSTRUCTED = frozenset({"int", "float", "bool", "null"})
-_MERGE = "tag:yaml.org,2002:merge"
+# The YAML 1.2 core schema's regular expressions (YAML 1.2.2, 10.3.2), which OpenAPI
+# documents are written in, whatever %YAML directive they carry.
+_NULL = re.compile(r"~|null|Null|NULL|")
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCTAL = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INFINITY = re.compile(r"[-+]?(\.inf|\.Inf|\.INF)")
+_NAN = re.compile(r"\.nan|\.NaN|\.NAN")
+#: YAML 1.1's timestamp: a 1.2 string, but one a 1.1 reader makes a date, so worth a word.
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?"
+    r"([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?"
+)
 
 
 class Refused(Exception):
@@ -64,6 +84,16 @@ class Refused(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+@dataclass(frozen=True)
+class Warned:
+    """Something read as written that its author may have meant otherwise."""
+
+    rule: str
+    message: str
+    line: int
+    column: int
 
 
 def escape_pointer_token(token: str) -> str:
@@ -90,14 +120,14 @@ def _where(event: Event) -> tuple[int, int]:
 class _Builder:
     """Consumes one stream's events and builds the single document in it."""
 
-    def __init__(self, yaml: YAML) -> None:
-        self.yaml = yaml
+    def __init__(self) -> None:
         self.stack: list[_Frame] = []
         self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
         self.root: Any = None
         self.documents = 0
         self.nodes = 0
         self.pointer_chars = 0
+        self.warnings: list[Warned] = []
 
     def feed(self, event: Event) -> None:
         if isinstance(event, DocumentStartEvent):
@@ -161,17 +191,15 @@ class _Builder:
             kind = "mapping" if isinstance(event, MappingStartEvent) else "sequence"
             raise Refused(f"a mapping key is a {kind}; keys must be strings", *_where(event))
         assert isinstance(event, ScalarEvent)
-        if self.tag(event) == _MERGE:
+        plain = not event.style and event.implicit[0]
+        if plain and event.value == "<<":
             raise Refused(
                 "merge keys (<<) are not supported in a spec; write the keys out",
                 *_where(event),
             )
-        key = self.scalar(event)
-        if not isinstance(key, str):
-            raise Refused(
-                f"mapping key {key!r} is a {type(key).__name__}; keys must be strings",
-                *_where(event),
-            )
+        # A key is its text, whatever it would resolve to as a value: JSON object keys are
+        # strings, so `200:` in responses is "200", and `on:` or `null:` a property name.
+        key = _text(event) if _SURROGATE.search(event.value) else event.value
         if len(key) > MAX_KEY_CHARS:
             raise Refused(
                 f"a mapping key of {len(key):,} characters; keys may be at most {MAX_KEY_CHARS:,}",
@@ -196,34 +224,60 @@ class _Builder:
             )
         return found
 
-    def tag(self, event: ScalarEvent) -> str:
-        """The tag YAML resolves an untagged scalar to (a quoted one is always a string)."""
-        if event.style or not event.implicit[0]:
-            return _STR
-        return str(self.yaml.resolver.resolve(ScalarNode, event.value, event.implicit))
-
     def scalar(self, event: ScalarEvent) -> Any:
-        tag = self.tag(event)
-        if tag == _STR:
+        if event.style or not event.implicit[0]:
+            # Quoted or block scalars are always strings.
             return _text(event) if _SURROGATE.search(event.value) else event.value
-        kind = tag.rpartition(":")[2]
-        if kind not in _CONSTRUCTED:
-            # Timestamps (and YAML 1.1's `=`) have no JSON counterpart; a spec that means
-            # a string must quote it.
-            raise Refused(
-                f"unquoted {kind} {_cut(event.value)} has no JSON counterpart; "
-                "quote it to make it a string",
-                *_where(event),
-            )
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            value = self.yaml.constructor.construct_object(node, deep=True)
+            value = resolve_plain(event.value)
         except ValueError as exc:
             # int() refuses more than 4,300 digits.
             raise Refused(f"cannot read {_cut(event.value)}: {exc}", *_where(event)) from None
         if isinstance(value, float) and not math.isfinite(value):
             raise Refused(f"{_cut(event.value)} is not a JSON number", *_where(event))
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return _text(event)
+            if _TIMESTAMP.fullmatch(value):
+                line, column = _where(event)
+                self.warnings.append(
+                    Warned(
+                        "yaml-timestamp",
+                        f"unquoted {_cut(value)} looks like a YAML 1.1 timestamp; it is read "
+                        "as the string it is (quote it to say so)",
+                        line,
+                        column,
+                    )
+                )
         return value
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an untagged plain scalar by the YAML 1.2 core schema (10.3.2).
+
+    ``012`` is the integer 12 and ``0o12`` is 10; ``1_000``, ``0b101``, ``yes``, ``no``,
+    ``on`` and dates are strings. ``.inf`` and ``.nan`` are floats (the caller refuses
+    them: JSON has no such numbers).
+    """
+    if _NULL.fullmatch(text):
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text, 10)
+    if _OCTAL.fullmatch(text):
+        return int(text[2:], 8)
+    if _HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INFINITY.fullmatch(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.fullmatch(text):
+        return math.nan
+    return text
 
 
 def _text(event: ScalarEvent) -> str:
@@ -242,15 +296,16 @@ def _cut(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def plain_document(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
-    """The one document in ``text`` as plain data, and the (line, column) of each pointer.
+def plain_document(text: str) -> tuple[Any, dict[str, tuple[int, int]], list[Warned]]:
+    """The one document in ``text`` as plain data, the (line, column) of each pointer, and
+    the warnings met on the way.
 
     Raises :class:`Refused` for what a spec may not use, and ruamel's ``YAMLError`` for
-    text that is not YAML (or a scalar YAML cannot read, such as ``2024-02-30``).
+    text that is not YAML.
     """
     # The safe scanner: the round-trip one marks folded lines with "\a" in the value.
     yaml = YAML(typ="safe", pure=True)
-    builder = _Builder(yaml)
+    builder = _Builder()
     for event in yaml.parse(text):
         builder.feed(event)
-    return builder.root, builder.positions
+    return builder.root, builder.positions, builder.warnings

@@ -19,9 +19,9 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-__all__ = ["SPEC_SUFFIXES", "SpecFilesError", "find_specs", "package_name"]
+__all__ = ["SPEC_SUFFIXES", "SpecFilesError", "find_specs", "package_name", "shown_path"]
 
 #: The file extensions a spec may have, in the order a directory listing names them.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -46,6 +46,16 @@ def package_name(path: str | Path) -> str:
     if keyword.iskeyword(name):
         name += "_"
     return name
+
+
+def shown_path(path: str | Path) -> str:
+    """A spec file as generated code names it: its directory's name and its own.
+
+    That is its path in the project (``specs/train-travel.yaml``) for specs kept directly
+    in the project's specs directory, the same wherever the command runs from.
+    """
+    written = Path(path)
+    return PurePosixPath(written.parent.name, written.name).as_posix()
 
 
 def find_specs(directory: Path) -> dict[str, Path]:

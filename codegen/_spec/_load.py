@@ -1,17 +1,26 @@
-"""Load stage: read an OpenAPI YAML (or JSON) file into plain data with line numbers."""
+"""Load stage: read an OpenAPI YAML (or JSON) file into plain data with line numbers.
+
+OpenAPI 3.1.x, 3.0.0 to 3.0.4 and Swagger 2.0 are read; :attr:`LoadedSpec.data` is always
+OpenAPI 3.1 (see ``_convert``), and :meth:`LoadedSpec.locate` names the line of the file
+as written. A document of any other version is loaded as it is, for lint's ``openapi``
+rule to refuse.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from ._convert import SourceMap, convert, source_version
 from ._events import Refused, escape_pointer_token, plain_document
 from ._files import package_name
+from ._problems import Problem
 
 __all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
 
@@ -37,12 +46,29 @@ class LoadError(Exception):
 
 @dataclass(frozen=True)
 class LoadedSpec:
-    """A parsed spec: plain JSON-compatible data, plus where each node was written."""
+    """A parsed spec: plain JSON-compatible data, plus where each node was written.
+
+    ``data`` is OpenAPI 3.1 whatever the file's version; ``written`` is the document as
+    the file has it (the same object for 3.1), ``source_version`` its version (``"3.1"``,
+    ``"3.0"``, ``"2.0"``, or None for one specbind does not read), and ``positions`` are
+    of ``written``'s pointers. ``load_warnings`` are what the loader read as written but
+    its author may have meant otherwise (lint reports them).
+    """
 
     path: str
     data: dict[str, Any]
     sha256: str
     positions: Mapping[str, tuple[int, int]] = field(repr=False)
+    source_version: str | None = "3.1"
+    written: dict[str, Any] | None = field(default=None, repr=False)
+    source_map: SourceMap | None = field(default=None, repr=False)
+    load_warnings: tuple[Problem, ...] = ()
+
+    def as_written(self) -> LoadedSpec:
+        """This spec with ``data`` as the file has it (for checks of the written version)."""
+        if self.written is None:
+            return self
+        return LoadedSpec(self.path, self.written, self.sha256, self.positions, self.source_version)
 
     @property
     def name(self) -> str:
@@ -56,6 +82,8 @@ class LoadedSpec:
         its nearest written ancestor.
         """
         pointer = pointer.removeprefix("#")
+        if self.source_map is not None:
+            pointer = self.source_map.to_source(pointer)
         while pointer:
             found = self.positions.get(pointer)
             if found is not None:
@@ -111,8 +139,10 @@ def load_spec(path: str | Path) -> LoadedSpec:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(shown, f"not UTF-8 text (byte {exc.start})") from None
+    if shown.lower().endswith(".json"):
+        text = _checked_json(shown, text)
     try:
-        document, positions = plain_document(text)
+        document, positions, warned = plain_document(text)
     except Refused as exc:
         raise LoadError(shown, exc.message, exc.line, exc.column) from None
     except MarkedYAMLError as exc:
@@ -125,4 +155,49 @@ def load_spec(path: str | Path) -> LoadedSpec:
     if not isinstance(document, dict):
         kind = "empty" if document is None else f"a {type(document).__name__}"
         raise LoadError(shown, f"the top level is {kind}; an OpenAPI document is a mapping")
-    return LoadedSpec(shown, document, hashlib.sha256(raw).hexdigest(), positions)
+    warnings = [
+        Problem(shown, found.line, found.column, found.rule, found.message, "warning")
+        for found in warned
+    ]
+    sha256 = hashlib.sha256(raw).hexdigest()
+    version = source_version(document)
+    if version is None or version == "3.1":
+        return LoadedSpec(
+            shown, document, sha256, positions, version, load_warnings=tuple(warnings)
+        )
+    converted = convert(document, version)
+    spec = LoadedSpec(
+        shown, converted.data, sha256, positions, version, document, converted.source_map
+    )
+    for pointer, message in converted.warnings:
+        line, column = spec.as_written().locate(pointer)
+        warnings.append(Problem(shown, line, column, "convert", message, "warning"))
+    return replace(spec, load_warnings=tuple(warnings))
+
+
+def _checked_json(shown: str, text: str) -> str:
+    """Check a ``.json`` file is JSON (YAML would take more); the text to read positions from.
+
+    JSON is YAML 1.2, but YAML also takes what JSON does not (comments, trailing commas,
+    unquoted strings), so a ``.json`` file is first read as JSON: a syntax error is
+    refused at its line, and ``NaN`` or ``Infinity``. (A duplicate key is refused at its
+    line when the text is read as YAML.) Tabs, which JSON allows between tokens and YAML
+    does not everywhere, become spaces: a JSON string holds none.
+    """
+
+    def no_constant(name: str) -> Any:
+        raise _JSONConstant(name)
+
+    try:
+        json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as exc:
+        raise LoadError(shown, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except _JSONConstant as exc:
+        raise LoadError(shown, f"invalid JSON: {exc.name} is not a JSON number") from None
+    return text.replace("\t", " ")
+
+
+class _JSONConstant(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
