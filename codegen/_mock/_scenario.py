@@ -40,7 +40,7 @@ def load_scenario(server: MockServer, path: str | os.PathLike[str]) -> None:
     :class:`MockError` with ``file:line:col: message`` for a scenario that cannot run."""
     shown = str(path)
     try:
-        data, positions = plain_document(Path(path).read_text(encoding="utf-8"))
+        data, positions, _ = plain_document(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise MockError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     except Refused as exc:
