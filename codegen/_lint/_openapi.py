@@ -14,6 +14,7 @@ from .._spec._load import LoadedSpec
 from .._spec._problems import Problem
 from .._spec._walk import SpecIndex, child, follow
 from ._refs import has_broken_refs
+from ._schema_objects import schema_object_checks
 
 __all__ = ["check_openapi", "check_openapi_shape", "check_version"]
 
@@ -154,7 +155,8 @@ def _located(cls: type[KeywordValidator]) -> type[KeywordValidator]:
 
 
 _LOCATING_KEYWORD_VALIDATORS = {
-    name: _located(cls) for name, cls in OpenAPIV31SpecValidator.keyword_validators.items()
+    name: _located(schema_object_checks(cls) if name == "schema" else cls)  # type: ignore[arg-type]
+    for name, cls in OpenAPIV31SpecValidator.keyword_validators.items()
 }
 
 
