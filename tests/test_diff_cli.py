@@ -357,6 +357,30 @@ RULE_CASES: list[Any] = [
         id="enum-value-removed",
     ),
     pytest.param(
+        lambda s: schemas(s)["JobState"].pop("x-specbind-enum"),
+        [],
+        [],
+        0,
+        id="open-enum-annotation-dropped",
+    ),
+    pytest.param(
+        lambda s: (
+            schemas(s)["JobState"].pop("x-specbind-enum"),
+            schemas(s)["JobState"]["enum"].append("paused"),
+        ),
+        [("warning", "open-enum-value-added", None, "/components/schemas/JobState/enum/3")],
+        [],
+        0,
+        id="unannotated-enum-value-added",
+    ),
+    pytest.param(
+        lambda s: schemas(s)["JobKind"].pop("x-specbind-enum"),
+        [("info", "enum-opened", "/components/schemas/JobKind/x-specbind-enum", None)],
+        [],
+        0,
+        id="closed-annotation-dropped",
+    ),
+    pytest.param(
         lambda s: schemas(s)["JobState"].__setitem__("x-specbind-enum", "closed"),
         [
             (
