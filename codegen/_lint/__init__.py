@@ -15,7 +15,9 @@ Correctness (errors), ids as printed:
   pointer (remote references are never fetched);
 - ``ref-cycle``: every recursion can end: a ``$ref`` cycle with no way out (``A: {$ref:
   A}``, a required non-nullable property leading back to its object) holds no finite value
-  (see ``_refs``); recursion through an optional property, an array or a union is fine;
+  (see ``_refs``), and one that never reaches into the value (``A: {anyOf: [{$ref: A},
+  {type: string}]}``) has no validator that finishes; recursion through an optional
+  property, an array or a map is fine;
 - ``ref-expansion``: no schema grows past a bound when its ``$ref``s are written out
   (checking against it would take exponential time);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;

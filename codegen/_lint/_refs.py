@@ -7,7 +7,9 @@ round it is forced, as in ``A: {$ref: A}``, ``A: {allOf: [{$ref: A}]}`` or a req
 non-nullable property whose schema leads back to its own object. A way out is anything
 that lets a value stop: an optional property, an array (which may be empty), a map
 (``additionalProperties``), a null or other type the schema also allows, or another
-member of an ``anyOf``/``oneOf``.
+member of an ``anyOf``/``oneOf``. A cycle is refused too when it never reaches into the
+value (every step a ``$ref``, ``allOf``, ``anyOf``, ``oneOf`` or ``not``, as in
+``A: {anyOf: [{$ref: A}, {type: string}]}``): a validator would follow it forever.
 """
 
 from __future__ import annotations
@@ -91,22 +93,69 @@ def _cycles(spec: LoadedSpec, refs: list[Ref]) -> Iterator[Problem]:
         members = sorted(group)
         if len(members) == 1 and members[0] not in edges[members[0]]:
             continue
-        if _finite(spec, group, targets):
+        inside = [
+            ref for ref in refs if targets.get(ref.ref) in group and _inside(ref.pointer, group)
+        ]
+        if not _finite(spec, group, targets):
+            why = (
+                "never ends: no finite value fits it; let it end at an optional or nullable "
+                "property, an array, or another anyOf/oneOf member"
+            )
+        elif _in_place_cycle(group, inside, targets):
+            why = (
+                "applies to the same value again and again (through $ref, allOf, anyOf, oneOf "
+                "or not alone): no validator can finish; recurse through a property or items"
+            )
+        else:
             continue
-        closing = min(
-            (ref for ref in refs if targets.get(ref.ref) in group and _inside(ref.pointer, group)),
-            key=lambda ref: spec.locate(child(ref.pointer, "$ref")),
-        )
+        closing = min(inside, key=lambda ref: spec.locate(child(ref.pointer, "$ref")))
         line, column = spec.locate(child(closing.pointer, "$ref"))
         names = ", ".join(f"#{member}" for member in members)
-        yield Problem(
-            spec.path,
-            line,
-            column,
-            "ref-cycle",
-            f"$ref cycle through {names} never ends: no finite value fits it; let it end at "
-            "an optional or nullable property, an array, or another anyOf/oneOf member",
-        )
+        yield Problem(spec.path, line, column, "ref-cycle", f"$ref cycle through {names} {why}")
+
+
+#: Keywords whose subschemas apply to the value itself, each followed by how many
+#: tokens name one subschema under it.
+_IN_PLACE = {
+    "allOf": 1,
+    "anyOf": 1,
+    "oneOf": 1,
+    "dependentSchemas": 1,
+    "not": 0,
+    "if": 0,
+    "then": 0,
+    "else": 0,
+}
+
+
+def _in_place_cycle(group: set[str], inside: list[Ref], targets: dict[str, str]) -> bool:
+    """Whether the group reaches itself through subschemas that all apply to one value.
+
+    A validator follows such a cycle without reading any part of the value, so it never
+    stops (``A: {anyOf: [{$ref: A}, {type: string}]}``), though a value fits it.
+    """
+    edges: dict[str, list[str]] = {member: [] for member in group}
+    for ref in inside:
+        for member in group:
+            if _applies_in_place(member, ref.pointer):
+                edges[member].append(targets[ref.ref])
+    return any(
+        len(found) > 1 or next(iter(found)) in edges[next(iter(found))]
+        for found in _strongly_connected(edges)
+    )
+
+
+def _applies_in_place(schema: str, pointer: str) -> bool:
+    """Whether the subschema at ``pointer`` applies to the same value as ``schema``."""
+    if pointer != schema and not pointer.startswith(schema + "/"):
+        return False
+    tokens = pointer[len(schema) :].split("/")[1:]
+    while tokens:
+        skip = _IN_PLACE.get(tokens[0])
+        if skip is None or len(tokens) <= skip:
+            return False
+        tokens = tokens[1 + skip :]
+    return True
 
 
 def _finite(spec: LoadedSpec, group: set[str], targets: dict[str, str]) -> bool:
