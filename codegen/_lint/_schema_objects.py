@@ -37,7 +37,7 @@ from .._spec._walk import local_target
 
 __all__ = ["schema_object_checks"]
 
-#: The keywords ``_collect_properties`` looks under, as openapi-spec-validator does.
+#: The keywords openapi-spec-validator collects an ``allOf`` part's properties under.
 _COLLECTED = ("allOf", "anyOf", "oneOf", "items", "not")
 
 
@@ -49,8 +49,9 @@ def schema_object_checks(
     class SchemaObjectChecks(cls):  # type: ignore[valid-type,misc]
         def __init__(self, registry: Any) -> None:
             super().__init__(registry)
-            self.visited_schema_ids = cast(Any, _IdSet())
-            self.meta_checked_schema_ids = cast(Any, _IdSet())
+            # Sets where openapi-spec-validator keeps lists: a look-up each is linear.
+            self.visited_schema_ids = cast(Any, set())
+            self.meta_checked_schema_ids = cast(Any, set())
 
         def __call__(
             self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False
@@ -92,7 +93,7 @@ def schema_object_checks(
                 declared = set(_keys(value.get("properties")))
                 for part in value["allOf"]:
                     declared |= _collect(document, part)
-                extra = list({name for name in listed if isinstance(name, str)} - declared)
+                extra = sorted({name for name in listed if isinstance(name, str)} - declared)
                 if extra:
                     message = f"Required list has not defined properties: {extra}"
                     yield _at(where, ExtraParametersError(message))
@@ -192,13 +193,6 @@ def _at(where: tuple[str | int, ...], error: ValidationError) -> ValidationError
     """The error, at ``where`` under the schema the check began at."""
     error.relative_path.extendleft(reversed(where))
     return error
-
-
-class _IdSet(set[int]):
-    """The ids of schemas seen, kept as openapi-spec-validator keeps them, in a set."""
-
-    def append(self, schema_id: int) -> None:
-        self.add(schema_id)
 
 
 @cache
