@@ -682,6 +682,24 @@ def test_rule(
     assert report["exit_status"] == status
 
 
+def test_recursive_schemas_are_compared_once_each(tmp_path: Path) -> None:
+    """A job's child jobs are jobs: the walk stops where it has been, and each change is
+    reported once, at the schema it is in."""
+    old = FIXTURES / "recursive" / "recursive.yaml"
+    text = old.read_text(encoding="utf-8").replace(
+        "        owner:\n", "        note:\n          type: string\n        owner:\n"
+    )
+    new = tmp_path / "new.yaml"
+    new.write_text(text, encoding="utf-8")
+    done = specbind("diff", old, new, "--format", "json", "--no-api")
+    assert "Traceback" not in done.stderr, done.stderr
+    changes = json.loads(done.stdout)["changes"]
+    assert [(c["rule"], c["new_pointer"]) for c in changes] == [
+        ("property-added", "/components/schemas/Job/properties/note")
+    ]
+    assert done.returncode == 0
+
+
 def test_text_report_groups_by_severity_and_ends_with_a_summary(
     base_file: Path, tmp_path: Path
 ) -> None:
