@@ -8,10 +8,15 @@ only to schemas made before it, so nothing is recursive (lint refuses cycles). O
 operation per 50 schemas reads one of the objects by id and documents a 404 with an
 ``Error`` body. The same ``count`` always gives the same text.
 
+``operations=N`` asks for N operations instead, each with a response example built from
+the schema's required properties, the way vendors' documents carry them: 2,000 schemas
+and 500 operations make a document of about 3 MB, as large as the largest public ones.
+
 Run as a script, it writes a project (``DIR/specs/synthetic.yaml``) for
 ``specbind generate --project DIR``::
 
     python bench/_synthetic_spec.py 400 /tmp/synthetic-400
+    python bench/_synthetic_spec.py 2000 /tmp/synthetic-large 500   # 500 operations
 """
 
 from __future__ import annotations
@@ -33,6 +38,12 @@ _WORDS = (
 )  # fmt: skip
 _ENUM_VALUES = ("pending", "active", "paused", "failed", "done", "archived")
 _OPERATIONS_EVERY = 50
+#: An operation's description in a vendor-sized spec: vendors document at length.
+_LONG_DESCRIPTION = " ".join(
+    f"Step {step}: the {word} is read from its region, checked against its policy and quota, "
+    "and returned as the server has it now."
+    for step, word in enumerate(_WORDS, 1)
+)
 
 
 def _name(index: int) -> str:
@@ -90,17 +101,40 @@ def _object(rng: random.Random, objects: list[str], enums: list[str]) -> dict[st
     }
 
 
-def _operation(name: str) -> dict[str, Any]:
-    def json_body(schema: str, description: str) -> dict[str, Any]:
-        return {
-            "description": description,
-            "content": {"application/json": {"schema": _ref(schema)}},
-        }
+def _example(schemas: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """A value ``schema`` accepts, with only its required properties filled in."""
+    if "$ref" in schema:
+        return _example(schemas, schemas[schema["$ref"].rsplit("/", 1)[1]])
+    if "anyOf" in schema or schema.get("type") == ["string", "null"]:
+        return None
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: _example(schemas, properties[name]) for name in schema.get("required", [])}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return 7
+    if schema.get("format") == "uuid":
+        return "7d444840-9dc0-11d1-b245-5ffdce74fad2"
+    return "a"
 
+
+def _operation(name: str, example: Any = None) -> dict[str, Any]:
+    def json_body(schema: str, description: str) -> dict[str, Any]:
+        media: dict[str, Any] = {"schema": _ref(schema)}
+        if example is not None and schema == name:
+            media["examples"] = {"one": {"summary": f"One {name}.", "value": example}}
+        return {"description": description, "content": {"application/json": media}}
+
+    long = {} if example is None else {"description": _LONG_DESCRIPTION}
     return {
         "get": {
             "operationId": f"get{name}",
             "summary": f"Get one {name}",
+            **long,
             "parameters": [
                 {
                     "name": "id",
@@ -117,8 +151,11 @@ def _operation(name: str) -> dict[str, Any]:
     }
 
 
-def synthetic_spec(count: int, seed: int = 0) -> str:
-    """The YAML text of a lint-clean spec with ``count`` component schemas (``Error`` included)."""
+def synthetic_spec(count: int, seed: int = 0, *, operations: int | None = None) -> str:
+    """The YAML text of a lint-clean spec with ``count`` component schemas (``Error`` included).
+
+    ``operations``, if given, is the number of operations, each with a response example.
+    """
     rng = random.Random(seed)  # noqa: S311 -- test data, not secrets
     schemas: dict[str, Any] = {
         "Error": {
@@ -137,10 +174,17 @@ def synthetic_spec(count: int, seed: int = 0) -> str:
         else:
             schemas[name] = _object(rng, objects, enums)
             objects.append(name)
-    paths = {
-        f"/things/{name.lower()}/{{id}}": _operation(name)
-        for name in objects[:: max(1, len(objects) * _OPERATIONS_EVERY // max(count, 1))]
-    }
+    if operations is None:
+        step = max(1, len(objects) * _OPERATIONS_EVERY // max(count, 1))
+        paths = {f"/things/{name.lower()}/{{id}}": _operation(name) for name in objects[::step]}
+    else:
+        read = [objects[index % len(objects)] for index in range(operations)]
+        paths = {
+            f"/things/{number}/{name.lower()}/{{id}}": _operation(
+                name, _example(schemas, schemas[name])
+            )
+            for number, name in enumerate(read)
+        }
     document = {
         "openapi": "3.1.0",
         "info": {"title": f"Synthetic API of {count} schemas", "version": "1.0.0"},
@@ -161,14 +205,15 @@ def synthetic_spec(count: int, seed: int = 0) -> str:
     return out.getvalue()
 
 
-def write_project(directory: Path, count: int) -> Path:
+def write_project(directory: Path, count: int, *, operations: int | None = None) -> Path:
     """Write ``directory/specs/synthetic.yaml`` of ``count`` schemas; return the spec's path."""
     spec = directory / "specs" / "synthetic.yaml"
     spec.parent.mkdir(parents=True, exist_ok=True)
-    spec.write_text(synthetic_spec(count), encoding="utf-8")
+    spec.write_text(synthetic_spec(count, operations=operations), encoding="utf-8")
     return spec
 
 
 if __name__ == "__main__":
-    written = write_project(Path(sys.argv[2]), int(sys.argv[1]))
+    wanted = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    written = write_project(Path(sys.argv[2]), int(sys.argv[1]), operations=wanted)
     print(f"wrote {written} ({written.stat().st_size:,} bytes)")

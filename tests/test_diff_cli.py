@@ -357,6 +357,30 @@ RULE_CASES: list[Any] = [
         id="enum-value-removed",
     ),
     pytest.param(
+        lambda s: schemas(s)["JobState"].pop("x-specbind-enum"),
+        [],
+        [],
+        0,
+        id="open-enum-annotation-dropped",
+    ),
+    pytest.param(
+        lambda s: (
+            schemas(s)["JobState"].pop("x-specbind-enum"),
+            schemas(s)["JobState"]["enum"].append("paused"),
+        ),
+        [("warning", "open-enum-value-added", None, "/components/schemas/JobState/enum/3")],
+        [],
+        0,
+        id="unannotated-enum-value-added",
+    ),
+    pytest.param(
+        lambda s: schemas(s)["JobKind"].pop("x-specbind-enum"),
+        [("info", "enum-opened", "/components/schemas/JobKind/x-specbind-enum", None)],
+        [],
+        0,
+        id="closed-annotation-dropped",
+    ),
+    pytest.param(
         lambda s: schemas(s)["JobState"].__setitem__("x-specbind-enum", "closed"),
         [
             (
@@ -658,6 +682,24 @@ def test_rule(
     assert report["exit_status"] == status
 
 
+def test_recursive_schemas_are_compared_once_each(tmp_path: Path) -> None:
+    """A job's child jobs are jobs: the walk stops where it has been, and each change is
+    reported once, at the schema it is in."""
+    old = FIXTURES / "recursive" / "recursive.yaml"
+    text = old.read_text(encoding="utf-8").replace(
+        "        owner:\n", "        note:\n          type: string\n        owner:\n"
+    )
+    new = tmp_path / "new.yaml"
+    new.write_text(text, encoding="utf-8")
+    done = specbind("diff", old, new, "--format", "json", "--no-api")
+    assert "Traceback" not in done.stderr, done.stderr
+    changes = json.loads(done.stdout)["changes"]
+    assert [(c["rule"], c["new_pointer"]) for c in changes] == [
+        ("property-added", "/components/schemas/Job/properties/note")
+    ]
+    assert done.returncode == 0
+
+
 def test_text_report_groups_by_severity_and_ends_with_a_summary(
     base_file: Path, tmp_path: Path
 ) -> None:
@@ -717,7 +759,7 @@ def test_markdown_report_with_the_python_api_effect(base_file: Path, tmp_path: P
 def test_the_api_effect_is_skipped_with_a_note_when_a_spec_fails_lint(
     base_file: Path, tmp_path: Path
 ) -> None:
-    spec = mutated(lambda s: schemas(s)["JobKind"].pop("x-specbind-enum"))
+    spec = mutated(lambda s: schemas(s)["JobKind"].__setitem__("x-specbind-enum", "maybe"))
     new = write(tmp_path / "new.yaml", spec)
     done = specbind("diff", base_file, new, "--format", "json")
     assert "Traceback" not in done.stderr

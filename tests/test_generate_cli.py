@@ -83,12 +83,13 @@ def test_generating_twice_gives_identical_bytes(project: Path) -> None:
 def test_a_spec_with_lint_problems_is_not_compiled(project: Path) -> None:
     spec = project / "specs" / "prunner.yaml"
     spec.write_text(
-        spec.read_text().replace("operationId: getJobDetail", "x-no-id: true"), encoding="utf-8"
+        spec.read_text().replace("x-specbind-enum: closed", "x-specbind-enum: maybe"),
+        encoding="utf-8",
     )
     before = (project / "generated" / "prunner" / "client.py").read_bytes()
     done = specbind("generate", "--project", str(project))
     assert done.returncode == 2
-    assert "operation-id" in done.stderr
+    assert "enum-open-closed" in done.stderr
     assert "Traceback" not in done.stderr
     assert (project / "generated" / "prunner" / "client.py").read_bytes() == before
 

@@ -80,10 +80,11 @@ def test_the_hooks_pass_on_clean_specs_and_fail_on_a_broken_one(tmp_path: Path) 
 
     spec = user / "specs" / "prunner.yaml"
     spec.write_text(
-        spec.read_text("utf-8").replace("operationId: getJobDetail", "x-no-id: true"), "utf-8"
+        spec.read_text("utf-8").replace("x-specbind-enum: closed", "x-specbind-enum: maybe"),
+        "utf-8",
     )
     _commit_all(user)
     broken = _pre_commit(user, home)
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert broken.stdout.count("Failed") == 2, broken.stdout
-    assert "operation-id" in broken.stdout
+    assert "enum-open-closed" in broken.stdout

@@ -240,6 +240,71 @@ def test_open_enum_and_unknown_field_are_warnings_unless_strict(tmp_path: Path) 
     assert {f["severity"] for f in findings(report)} == {"error"}
 
 
+@pytest.mark.parametrize(
+    ("annotation", "severity"),
+    [
+        ({}, "warning"),
+        ({"x-specbind-enum": "open"}, "warning"),
+        ({"x-specbind-enum": "closed"}, "error"),
+    ],
+    ids=["unannotated", "open", "closed"],
+)
+def test_an_enum_is_open_unless_it_says_closed(
+    tmp_path: Path, annotation: dict[str, str], severity: str
+) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "enums", "version": "1"},
+        "paths": {
+            "/jobs": {
+                "get": {
+                    "operationId": "getJob",
+                    "responses": {
+                        "200": {
+                            "description": "The job.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "state": {"enum": ["queued", "done"], **annotation}
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    (tmp_path / "enums.json").write_text(json.dumps(spec))
+    body = tmp_path / "job.json"
+    body.write_text(json.dumps({"state": "paused"}))
+    code, report = validate_json("--spec", tmp_path / "enums.json", "--operation", "getJob", body)
+    assert [(f["pointer"], f["severity"]) for f in findings(report)] == [("/state", severity)]
+    assert code == (1 if severity == "error" else 0)
+
+
+RECURSIVE = FIXTURES / "recursive"
+
+
+def test_a_recursive_schema_is_followed_to_any_depth() -> None:
+    """A job's child jobs' child jobs: checked at every level, the fault at its pointer."""
+    spec = RECURSIVE / "recursive.yaml"
+    code, report = validate_json(
+        "--spec", spec, "--operation", "getJob", RECURSIVE / "job-tree.json"
+    )
+    assert (code, findings(report)) == (0, [])
+    code, report = validate_json(
+        "--spec", spec, "--operation", "getJob", RECURSIVE / "job-tree-bad.json"
+    )
+    assert [(f["pointer"], f["keyword"]) for f in findings(report)] == [
+        ("/children/0/children/0/id", "type")
+    ]
+    assert code == 1
+
+
 def test_null_where_not_nullable_is_drift(tmp_path: Path) -> None:
     job = prunner_job()
     job["pipeline"] = None

@@ -199,7 +199,14 @@ def test_har_status_outside_http_is_invalid(tmp_path: Path) -> None:
             "Job: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/Job'}",
             "ref-cycle",
         ),
+        (
+            "Job: {type: object, required: [parent], "
+            "properties: {parent: {$ref: '#/components/schemas/Job'}}}",
+            "ref-cycle",
+        ),
+        ("Job: {anyOf: [{$ref: '#/components/schemas/Job'}, {type: string}]}", "ref-cycle"),
     ],
+    ids=["unresolved", "itself", "pair", "required-parent", "same-value"],
 )
 def test_a_spec_with_broken_refs_is_refused(tmp_path: Path, schemas: str, rule: str) -> None:
     spec = tmp_path / "spec.yaml"

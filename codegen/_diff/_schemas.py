@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec
 from ._change import Recorder
 from ._shape import (
@@ -123,21 +124,22 @@ class ResponseSchemas:
                 )
             return
         self._enum_values(label, old, before, new, after, closed=closed)
-        marked = "x-specbind-enum"
+        marked = ENUM_KEY
         if is_open(old.fields) and closed:
             self.record.add(
                 "enum-closed",
-                old.at(marked).pointer,
-                new.at(marked).pointer if marked in new.fields else None,
+                old.at(marked).pointer if marked in old.fields else None,
+                new.at(marked).pointer,
                 f"enum {label} became closed: a response with an unlisted value is rejected",
                 anchor=new.pointer,
             )
         elif not is_open(old.fields) and not closed:
             self.record.add(
                 "enum-opened",
-                old.at(marked).pointer if marked in old.fields else None,
-                new.at(marked).pointer,
+                old.at(marked).pointer,
+                new.at(marked).pointer if marked in new.fields else None,
                 f"enum {label} became open: unlisted values are kept, not rejected",
+                anchor=new.pointer,
             )
 
     def _enum_values(

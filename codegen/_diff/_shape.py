@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec
 from .._spec._walk import child, follow
 
@@ -192,5 +193,5 @@ def enum_values(schema: dict[str, Any]) -> list[Any] | None:
 
 
 def is_open(schema: dict[str, Any]) -> bool:
-    """``x-specbind-enum: open``; anything else is closed, as JSON Schema reads an enum."""
-    return schema.get("x-specbind-enum") == "open"
+    """Whether an enum keeps values it does not list: all do but ``x-specbind-enum: closed``."""
+    return schema.get(ENUM_KEY) != "closed"

@@ -1,29 +1,50 @@
 """Lint stage: find every problem in a loaded spec, each at the line it is about.
 
-The rules (ids as printed):
+Two profiles, one run. **Correctness** rules are errors: what they find would make the
+generated code wrong or ambiguous, or a document specbind cannot read at all; they stop
+``specbind generate``. **Authoring** rules are the conventions of a hand-written spec;
+what they find is a warning (``file:line:col: rule: warning: message``) that fails
+``specbind lint`` only under ``--strict`` (or ``[tool.specbind] strict = true``), so a
+vendor's document as published still generates.
+
+Correctness (errors), ids as printed:
 
 - ``openapi``: the document is OpenAPI 3.1.x, 3.0.0 to 3.0.4 or Swagger 2.0, and
   openapi-spec-validator accepts it as written;
-- ``yaml-timestamp``, ``convert`` (warnings, from the loader): an unquoted date read as
-  text, and a Swagger 2.0 feature OpenAPI 3 has no place for;
-- ``operation-id``, ``operation-id-unique``: every operation has an operationId, used once;
-- ``response-schema``: every response documents a schema, or says why it has none;
-- ``example``: every example and schema default validates against its schema;
-- ``ref``, ``ref-remote``, ``ref-cycle``: every ``$ref`` is a local pointer that resolves,
-  and no schema reaches itself (the generator makes no recursive models);
+- ``operation-id-unique``: no operationId is used twice;
+- ``ref``: every ``$ref`` resolves; ``ref-remote``: every ``$ref`` is a local ``#/...``
+  pointer (remote references are never fetched);
+- ``ref-cycle``: every recursion can end: a ``$ref`` cycle with no way out (``A: {$ref:
+  A}``, a required non-nullable property leading back to its object) holds no finite value
+  (see ``_refs``), and one that never reaches into the value (``A: {anyOf: [{$ref: A},
+  {type: string}]}``) has no validator that finishes; recursion through an optional
+  property, an array or a map is fine;
 - ``ref-expansion``: no schema grows past a bound when its ``$ref``s are written out
   (checking against it would take exponential time);
 - ``path-parameter``: path templates and ``in: path`` parameters agree;
-- ``enum-open-closed``: every enum says ``x-specbind-enum: open`` or ``closed``;
-- ``response-additional-properties``: response schemas do not forbid fields a server adds;
+- ``enum-open-closed`` (an ``x-specbind-enum`` that is neither ``open`` nor ``closed``);
 - ``waiter``, ``waiter-poll``, ``waiter-path``, ``waiter-value``: every ``x-specbind-waiters``
-  declaration can run as written (see ``_waiters``).
-- ``info-contact``, ``operation-tags`` (warnings): what Spectral's ``oas`` ruleset checks,
-  see ``_style``.
+  declaration can run as written (see ``_waiters``);
 - ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
-  linear-time ECMA-262 engine runs (no backreference or lookaround, not too large).
-- ``python-name``: no two operationIds give one client method, and header and cookie
+  linear-time ECMA-262 engine runs (no backreference or lookaround, not too large);
+- ``python-name``: no two operations give one client method, and header and cookie
   parameter names can be sent (see ``_python_names``).
+
+Authoring (warnings):
+
+- ``enum-open-closed``: an enum says ``x-specbind-enum: open`` or ``closed`` (without it,
+  an enum is open: a value the spec does not list is kept, and validate flags it);
+- ``operation-id``: every operation has an operationId (without one, its method is named
+  from its method and path);
+- ``response-schema``: every response documents a schema, or says why it has none;
+- ``example``: every example and schema default validates against its schema;
+- ``response-additional-properties``: response schemas do not forbid fields a server adds
+  (the bindings keep unknown fields whatever the schema says);
+- ``info-contact``, ``operation-tags``: what Spectral's ``oas`` ruleset checks, see
+  ``_style``.
+
+Warnings from the loader: ``yaml-timestamp`` (an unquoted date kept as text) and
+``convert`` (a Swagger 2.0 feature OpenAPI 3 has no place for).
 """
 
 from __future__ import annotations
@@ -34,6 +55,7 @@ from dataclasses import replace
 from typing import Any
 
 from .._spec._expansion import oversized_schemas
+from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec
 from .._spec._patterns import PatternError, search
 from .._spec._problems import Problem
@@ -58,7 +80,8 @@ __all__ = ["lint_spec"]
 
 _ENUM_MODES = ("open", "closed")
 _WHY_NO_SCHEMA = "x-specbind-why-no-schema"
-_ENUM_MODE = "x-specbind-enum"
+#: The severity of what the authoring rules find.
+_AUTHORING = "warning"
 _MESSAGE_LIMIT = 300
 _TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
 
@@ -97,19 +120,24 @@ def _one_line(problem: Problem) -> Problem:
     return replace(problem, message=shown)
 
 
-def _problem(spec: LoadedSpec, pointer: str, rule: str, message: str) -> Problem:
+def _problem(
+    spec: LoadedSpec, pointer: str, rule: str, message: str, severity: str = "error"
+) -> Problem:
     line, column = spec.locate(pointer)
-    return Problem(spec.path, line, column, rule, message)
+    return Problem(spec.path, line, column, rule, message, severity)
 
 
 def _check_operation_ids(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
-    """[operation-id] and [operation-id-unique]."""
+    """[operation-id] (authoring) and [operation-id-unique]."""
     first: dict[str, Labelled] = {}
     for operation in sorted(index.operations, key=lambda found: spec.locate(found.pointer)):
         operation_id = operation.node.get("operationId")
         if operation_id is None or (isinstance(operation_id, str) and not operation_id.strip()):
-            message = f"{operation.label} has no operationId"
-            yield _problem(spec, operation.pointer, "operation-id", message)
+            message = (
+                f"{operation.label} has no operationId: its method is named from its method "
+                "and path"
+            )
+            yield _problem(spec, operation.pointer, "operation-id", message, _AUTHORING)
         elif isinstance(operation_id, str) and operation_id in first:
             earlier = first[operation_id]
             line, _ = spec.locate(earlier.pointer)
@@ -125,7 +153,7 @@ def _check_operation_ids(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem
 
 
 def _check_response_schemas(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
-    """[response-schema]."""
+    """[response-schema] (authoring)."""
     for response in index.responses:
         content = response.node.get("content")
         if isinstance(content, dict) and content:
@@ -136,6 +164,7 @@ def _check_response_schemas(spec: LoadedSpec, index: SpecIndex) -> Iterator[Prob
                         child(child(response.pointer, "content"), media_type),
                         "response-schema",
                         f"response {response.label}: {media_type} has no schema",
+                        _AUTHORING,
                     )
         elif content in (None, {}) and _WHY_NO_SCHEMA not in response.node:
             yield _problem(
@@ -144,6 +173,7 @@ def _check_response_schemas(spec: LoadedSpec, index: SpecIndex) -> Iterator[Prob
                 "response-schema",
                 f"response {response.label} has no content schema: document one, or say why "
                 f"with {_WHY_NO_SCHEMA}: <reason>",
+                _AUTHORING,
             )
         why = response.node.get(_WHY_NO_SCHEMA, "why")
         if not (isinstance(why, str) and why.strip()):
@@ -152,6 +182,7 @@ def _check_response_schemas(spec: LoadedSpec, index: SpecIndex) -> Iterator[Prob
                 child(response.pointer, _WHY_NO_SCHEMA),
                 "response-schema",
                 f"{_WHY_NO_SCHEMA} must say why, as a non-empty string",
+                _AUTHORING,
             )
 
 
@@ -229,30 +260,35 @@ def _check_declared(
 
 
 def _check_enums(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
-    """[enum-open-closed]."""
+    """[enum-open-closed]: a wrong annotation is an error, a missing one (open) a warning."""
     for pointer, schema in index.schemas:
-        if _ENUM_MODE in schema and schema[_ENUM_MODE] not in _ENUM_MODES:
+        if ENUM_KEY in schema and schema[ENUM_KEY] not in _ENUM_MODES:
             yield _problem(
                 spec,
-                child(pointer, _ENUM_MODE),
+                child(pointer, ENUM_KEY),
                 "enum-open-closed",
-                f"{_ENUM_MODE} is {schema[_ENUM_MODE]!r}; it must be 'open' or 'closed'",
+                f"{ENUM_KEY} is {schema[ENUM_KEY]!r}; it must be 'open' or 'closed'",
             )
-        elif "enum" in schema and _ENUM_MODE not in schema:
+        elif "enum" in schema and ENUM_KEY not in schema:
             yield _problem(
                 spec,
                 child(pointer, "enum"),
                 "enum-open-closed",
-                f"enum without {_ENUM_MODE}: say open (values the spec does not list are kept) "
-                "or closed (they are errors)",
+                f"enum without {ENUM_KEY} is open (values the spec does not list are kept and "
+                "flagged): say open, or closed (they are errors)",
+                _AUTHORING,
             )
 
 
 def _check_closed_responses(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
-    """[response-additional-properties]: named after the first response that reaches it."""
+    """[response-additional-properties] (authoring): named after the first response that
+    reaches it."""
     reached: dict[str, str] = {}
+    # One walk for all responses: a schema an earlier response reached, and all it reaches,
+    # is already named after that response.
+    walked: set[str] = set()
     for response in sorted(index.responses, key=lambda found: spec.locate(found.pointer)):
-        for pointer in _closed_schemas(spec, _response_schemas(spec, response)):
+        for pointer in _closed_schemas(spec, _response_schemas(spec, response), walked):
             reached.setdefault(pointer, response.label)
     for pointer, label in reached.items():
         keyword = pointer.rsplit("/", 1)[1]
@@ -262,6 +298,7 @@ def _check_closed_responses(spec: LoadedSpec, index: SpecIndex) -> Iterator[Prob
             "response-additional-properties",
             f"{keyword}: false in a schema of response {label}: a server may add fields, "
             "and specbind keeps them",
+            _AUTHORING,
         )
 
 
@@ -288,10 +325,12 @@ def _response_schemas(spec: LoadedSpec, response: Labelled) -> Iterator[tuple[st
                     yield at, media["schema"]
 
 
-def _closed_schemas(spec: LoadedSpec, roots: Iterable[tuple[str, Any]]) -> Iterator[str]:
-    """Pointers to each ``additionalProperties: false`` (or unevaluated) the roots reach."""
+def _closed_schemas(
+    spec: LoadedSpec, roots: Iterable[tuple[str, Any]], seen: set[str]
+) -> Iterator[str]:
+    """Pointers to each ``additionalProperties: false`` (or unevaluated) the roots reach,
+    walking no schema in ``seen`` (which grows by those walked)."""
     stack = list(roots)
-    seen: set[str] = set()
     while stack:
         pointer, schema = stack.pop()
         if pointer in seen or not isinstance(schema, dict):

@@ -1,4 +1,5 @@
-"""The ``example`` rule: every example and schema default validates against its schema."""
+"""The ``example`` rule (authoring, so a warning): every example and schema default
+validates against its schema."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .._spec._walk import SpecIndex, child, follow
 __all__ = ["check_examples"]
 
 RULE = "example"
+_SEVERITY = "warning"
 #: The spec's URI in the registry: a name only, never fetched.
 _SPEC_URI = "urn:specbind:spec"
 
@@ -78,7 +80,8 @@ def _check(
         # makes jsonschema raise; the openapi and ref rules say what is wrong with it.
         line, column = spec.locate(pointer)
         reason = f"{type(exc).__name__}: {exc}"
-        yield Problem(spec.path, line, column, RULE, f"{label} could not be checked: {reason}")
+        message = f"{label} could not be checked: {reason}"
+        yield Problem(spec.path, line, column, RULE, message, _SEVERITY)
         return
     for error in errors:
         where = ""
@@ -86,4 +89,4 @@ def _check(
             where = child(where, part)
         line, column = spec.locate(pointer + where)
         at = f" at {where}" if where else ""
-        yield Problem(spec.path, line, column, RULE, f"{label}{at}: {error.message}")
+        yield Problem(spec.path, line, column, RULE, f"{label}{at}: {error.message}", _SEVERITY)

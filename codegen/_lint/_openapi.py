@@ -23,6 +23,7 @@ from .._spec._load import LoadedSpec
 from .._spec._problems import Problem
 from .._spec._walk import SpecIndex, child, follow
 from ._refs import has_broken_refs
+from ._schema_objects import schema_object_checks
 
 __all__ = ["check_openapi", "check_openapi_shape", "check_version"]
 
@@ -177,8 +178,12 @@ def _located(cls: type[KeywordValidator]) -> type[KeywordValidator]:
 
 
 def _locating(cls: type[Any]) -> type[Any]:
-    """A validator class whose keyword validators locate their errors."""
-    keywords = {name: _located(keyword) for name, keyword in cls.keyword_validators.items()}
+    """A validator class whose keyword validators locate their errors, Schema Objects
+    checked by specbind's linear walk (``_schema_objects``)."""
+    keywords = {
+        name: _located(schema_object_checks(keyword) if name == "schema" else keyword)
+        for name, keyword in cls.keyword_validators.items()
+    }
     return type(f"Locating{cls.__name__}", (cls,), {"keyword_validators": keywords})
 
 

@@ -19,14 +19,13 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token
 from .._spec._patterns import PatternError, PatternValidator, search
 from ._redact import cut, preview, show_value
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of"]
 
-#: The extension that marks an enum as open: values it does not list are vendor drift.
-OPEN_ENUM = "x-specbind-enum"
 _SPEC_URI = "urn:specbind:spec"
 _INT_RANGES = {"int32": 2**31, "int64": 2**63}
 
@@ -116,7 +115,8 @@ def _issues(error: ValidationError) -> list[Issue]:
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
         return _extra_properties(error, pointer)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    if keyword == "enum" and schema.get(OPEN_ENUM) == "open":
+    if keyword == "enum" and schema.get(ENUM_KEY) != "closed":
+        # An enum is open unless it says closed: an unlisted value is vendor drift.
         return [
             Issue(
                 pointer,
