@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ._convert import SourceMap, convert, source_version
 from ._events import Refused, escape_pointer_token, plain_document
 from ._files import package_name
+from ._json import json_document
 from ._problems import Problem
 
 __all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
@@ -139,10 +140,12 @@ def load_spec(path: str | Path) -> LoadedSpec:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(shown, f"not UTF-8 text (byte {exc.start})") from None
-    if shown.lower().endswith(".json"):
-        text = _checked_json(shown, text)
+    read = None
     try:
-        document, positions, warned = plain_document(text)
+        if shown.lower().endswith(".json"):
+            text = _checked_json(shown, text)
+            read = json_document(text)
+        document, positions, warned = (*read, []) if read else plain_document(text)
     except Refused as exc:
         raise LoadError(shown, exc.message, exc.line, exc.column) from None
     except MarkedYAMLError as exc:
