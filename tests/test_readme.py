@@ -11,11 +11,13 @@ the reason, and every block must be either run or listed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +35,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```(\w*)\n(.*?)^```$", README, re.MULTILINE | re.DOTALL)
 PYTHON = [code for language, code in BLOCKS if language == "python"]
 SHELL = [code for language, code in BLOCKS if language == "sh"]
+YAML = [code for language, code in BLOCKS if language == "yaml"]
 
 PORT = 9009  # the README's base URL
 TOKEN = "readme-token-7f3a"
@@ -57,6 +60,11 @@ VALIDATOR = "from specbind import Drift, Validator"
 PYTEST = "from specbind.testing import assert_valid_response"
 WAIT = "if specbind wait --spec prunner"
 VALIDATE = "specbind validate --spec prunner --operation getJobDetail responses.jsonl"
+MOCK_PYTEST = "def test_my_code_waits_for_the_job(specbind_mock):"
+MOCK = "specbind mock --spec prunner --port 9009 --scenario jobs.yaml"
+RECORD = "specbind record --spec prunner --upstream http://127.0.0.1:9009"
+CAPTURE = "specbind validate --spec prunner --server http://127.0.0.1:9009 capture.har"
+SCENARIO = "  - operation: getJobDetail"
 
 
 def _block(blocks: list[str], line: str) -> str:
@@ -65,9 +73,10 @@ def _block(blocks: list[str], line: str) -> str:
 
 
 def test_every_block_is_run_or_listed_with_a_reason() -> None:
-    run_python = [*BINDINGS, VALIDATOR, PYTEST]
+    run_python = [*BINDINGS, VALIDATOR, PYTEST, MOCK_PYTEST]
     assert sorted(PYTHON) == sorted(_block(PYTHON, line) for line in run_python)
-    assert sorted(SHELL) == sorted(_block(SHELL, line) for line in [WAIT, VALIDATE, *NOT_RUN])
+    run_shell = [WAIT, VALIDATE, MOCK, RECORD, CAPTURE, *NOT_RUN]
+    assert sorted(SHELL) == sorted(_block(SHELL, line) for line in run_shell)
 
 
 class _Prunner(BaseHTTPRequestHandler):
@@ -96,14 +105,20 @@ class _Prunner(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def prunner() -> Iterator[list[str]]:
-    """The server on 127.0.0.1:9009; the requests it answered."""
+@contextlib.contextmanager
+def _port_9009() -> Iterator[None]:
     # One port for every process that runs this module (xdist workers, other checkouts):
     # they take turns.
     lock = Path(tempfile.gettempdir()) / f"specbind-readme-{PORT}.lock"
     with lock.open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="module")
+def prunner() -> Iterator[list[str]]:
+    """The server on 127.0.0.1:9009; the requests it answered."""
+    with _port_9009():
         server = ThreadingHTTPServer(("127.0.0.1", PORT), _Prunner)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -237,3 +252,77 @@ def test_the_validate_commands_run(scratch: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((scratch / "report.json").read_text("utf-8"))
     assert report["summary"]["invalid"] == 0, report
+
+
+def test_the_mock_pytest_example_passes_under_pytest(scratch: Path) -> None:
+    (scratch / "test_mock_example.py").write_text(_block(PYTHON, MOCK_PYTEST), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_mock_example.py"],
+        cwd=scratch,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
+
+
+def _started(block: str, scratch: Path) -> subprocess.Popen[str]:
+    """A shell block that serves until it is interrupted, after its first line."""
+    process = subprocess.Popen(
+        ["bash", "-c", block],
+        cwd=scratch,
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # the interrupt reaches specbind, not only bash
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    expected = next(line[2:] for line in block.splitlines() if line.startswith("# "))
+    assert first == expected + "\n", (first, process.stderr.read() if not first else "")
+    return process
+
+
+def _interrupted(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return process.returncode, out, err
+
+
+def test_the_mock_record_and_capture_blocks_run_in_turn(scratch: Path) -> None:
+    """The mock serves the README's scenario, record captures a client's calls through it,
+    and the capture checked again gets the live check's verdict."""
+    from generated.prunner import Client
+
+    (scratch / "jobs.yaml").write_text(_block(YAML, SCENARIO), encoding="utf-8")
+    job_id = "11111111-1111-4111-8111-000000000001"
+    with _port_9009():
+        mock = _started(_block(SHELL, MOCK), scratch)
+        try:
+            record = _started(_block(SHELL, RECORD), scratch)
+            try:
+                with Client(base_url="http://127.0.0.1:9010", token="t") as client:
+                    assert client.get_job_detail(id=job_id).id.hex == job_id.replace("-", "")
+                    assert client.get_job_detail_with_response(id=job_id).status == 200
+            finally:
+                recorded, _, record_err = _interrupted(record)
+        finally:
+            assert _interrupted(mock)[0] == 0
+    assert recorded in (0, 1), record_err
+    har = json.loads((scratch / "capture.har").read_text("utf-8"))
+    assert len(har["log"]["entries"]) >= 2
+    assert "Bearer t" not in json.dumps(har)
+    again = subprocess.run(
+        ["bash", "-c", _block(SHELL, CAPTURE)],
+        cwd=scratch,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == recorded, again.stdout + again.stderr + record_err
