@@ -34,15 +34,19 @@ from ._render import TEMPLATES, docstring, literal, render
 __all__ = ["compile_models"]
 
 
-def compile_models(
-    api: Api, spec_data: dict[str, Any], header: str, cache: Cache | None = None
-) -> str:
+def compile_models(api: Api, header: str, cache: Cache | None = None) -> str:
     """Return the source of ``generated/<api>/models.py`` (before formatting).
 
-    What ``cache`` holds for the same input is reused; datamodel-code-generator (and
-    its 0.3 s of imports) runs only for a spec, template or tool that changed.
+    The models are those of the hoisted component schemas (``api.schemas``). What
+    ``cache`` holds for the same input is reused; datamodel-code-generator (and its
+    0.3 s of imports) runs only for a spec, template or tool that changed.
     """
-    document = _without_discriminators(spec_data)
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": api.version},
+        "paths": {},
+        "components": {"schemas": _without_discriminators(api.schemas)},
+    }
     template_data = _template_data(api)
     class_names = api.class_names()
     if cache is None:
@@ -140,6 +144,7 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
     models = {
         model.pointer: {
             "doc": _doc(model.description),
+            "extra_type": model.extra_type,
             "fields": {
                 wire: {
                     "name": info.python_name,
@@ -150,7 +155,7 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
                             "wire": wire,
                             "required": info.required,
                             "nullable": info.nullable,
-                            **info.default,
+                            **info.metadata,
                         }
                     ),
                     "checks": [_check_data(check) for check in info.checks],
@@ -164,6 +169,8 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
     enums = {
         enum.pointer: {
             "open": enum.open,
+            "kind": enum.kind,
+            "members": list(enum.members),
             "values": [literal(value) for value in enum.values],
             "doc": _doc(enum.description),
         }

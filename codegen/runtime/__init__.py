@@ -7,7 +7,7 @@ from . import _checks
 from ._checks import ConstraintViolation
 from ._converter import EXTRA_FIELD, TaggedUnion, make_converter
 from ._datetimes import format_datetime, parse_datetime
-from ._enums import OpenStrEnum, SpecStrEnum, is_known
+from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum, SpecEnum, SpecIntEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
     DeadlineExceeded,
@@ -53,6 +53,8 @@ __all__ = [
     "ConstraintViolation",
     "DeadlineExceeded",
     "InvalidParameterError",
+    "OpenEnum",
+    "OpenIntEnum",
     "OpenStrEnum",
     "ParameterTypeError",
     "PollPolicy",
@@ -61,6 +63,8 @@ __all__ = [
     "RequestTimeout",
     "ResponseDecodeError",
     "ResponseTooLarge",
+    "SpecEnum",
+    "SpecIntEnum",
     "SpecStrEnum",
     "SpecbindError",
     "TaggedUnion",
