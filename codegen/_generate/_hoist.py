@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
@@ -120,15 +120,19 @@ def hoist(spec: LoadedSpec) -> LoadedSpec:
     return _Hoister(spec).run()
 
 
-def merge_conflict(first: Any, second: Any) -> Any | None:
+def merge_conflict(
+    first: Any, second: Any, resolve: Callable[[Any], Any] = lambda node: node
+) -> Any | None:
     """The narrower of two schemas for one property in two ``allOf`` parts, or None
-    when neither is narrower (they disagree)."""
+    when neither is narrower (they disagree). ``resolve`` gives what a ``$ref`` stands
+    for, to compare."""
     if first == second:
         return first
-    if not (isinstance(first, dict) and isinstance(second, dict)):
+    resolved_first, resolved_second = resolve(first), resolve(second)
+    if not (isinstance(resolved_first, dict) and isinstance(resolved_second, dict)):
         return None
-    a = {k: v for k, v in first.items() if k not in _ANNOTATIONS}
-    b = {k: v for k, v in second.items() if k not in _ANNOTATIONS}
+    a = {k: v for k, v in resolved_first.items() if k not in _ANNOTATIONS}
+    b = {k: v for k, v in resolved_second.items() if k not in _ANNOTATIONS}
     if all(key in b and b[key] == value for key, value in a.items()):
         return second
     if all(key in a and a[key] == value for key, value in b.items()):
@@ -524,6 +528,15 @@ class _Normaliser:
             schema["type"] = "object"
         return schema
 
+    def _resolve(self, node: Any) -> Any:
+        """What a ``$ref`` to a component stands for; any other node itself."""
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str) and ref.startswith(SCHEMAS):
+            tokens = list(iter_pointer(ref))
+            if len(tokens) == 3 and tokens[2] in self.schemas:
+                return self.schemas[tokens[2]]
+        return node
+
     def _part(self, part: Any, pointer: str) -> dict[str, Any]:
         if not isinstance(part, dict):
             raise HoistError(pointer, "an allOf part must be a schema object")
@@ -560,7 +573,7 @@ class _Normaliser:
             for name, written in (part.get("properties") or {}).items():
                 narrower = written
                 if name in properties:
-                    narrower = merge_conflict(properties[name], written)
+                    narrower = merge_conflict(properties[name], written, self._resolve)
                     if narrower is None:
                         where = f"{pointer}/allOf/{index}" if index < len(parts) else pointer
                         raise HoistError(

@@ -45,7 +45,7 @@ def compile_models(api: Api, header: str, cache: Cache | None = None) -> str:
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
         "paths": {},
-        "components": {"schemas": _without_discriminators(api.schemas)},
+        "components": {"schemas": _for_datamodel(api.schemas)},
     }
     template_data = _template_data(api)
     class_names = api.class_names()
@@ -124,18 +124,31 @@ def _generate(
     return output
 
 
-def _without_discriminators(node: Any) -> Any:
-    """A copy of the spec without ``discriminator`` objects.
+#: The formats whose values the models hold as a Python type other than ``str`` or a
+#: number: the runtime parses and writes back each one. Every other string format
+#: (``time``, ``duration``, ``ipv4``, ``ipv6``, ``uri``, ``email``, ``byte``, ``binary``,
+#: ...) stays ``str``, so that its text round-trips exactly as it came.
+_TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "int32", "int64", "float", "double"})
 
-    Our converter tells union members apart (see TaggedUnion). Given a
-    discriminator, datamodel-code-generator would instead retype each member's
-    tag as a Literal and invent one (the class name) for the unmapped fallback
-    member, which would then reject every real tag value.
+
+def _for_datamodel(node: Any) -> Any:
+    """A copy of the schemas as datamodel-code-generator is to read them.
+
+    Without ``discriminator`` objects: our converter tells union members apart (see
+    TaggedUnion). Given a discriminator, datamodel-code-generator would instead retype
+    each member's tag as a Literal and invent one (the class name) for the unmapped
+    fallback member, which would then reject every real tag value.
+
+    Without the formats the runtime keeps as text (see ``_TYPED_FORMATS``).
     """
     if isinstance(node, dict):
-        return {k: _without_discriminators(v) for k, v in node.items() if k != "discriminator"}
+        return {
+            key: _for_datamodel(value)
+            for key, value in node.items()
+            if key != "discriminator" and not (key == "format" and value not in _TYPED_FORMATS)
+        }
     if isinstance(node, list):
-        return [_without_discriminators(item) for item in node]
+        return [_for_datamodel(item) for item in node]
     return node
 
 

@@ -14,7 +14,7 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -25,7 +25,7 @@ from cattrs.errors import BaseValidationError, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._checks import _STRICT, fails_source, off_unless_strict, validators_of
-from ._datetimes import _RECENT, format_datetime, parse_datetime
+from ._datetimes import _RECENT, format_date, format_datetime, parse_date, parse_datetime
 from ._enums import SpecEnum, SpecIntEnum, SpecStrEnum, is_open, unknown_member
 from ._unset import UNSET, Unset
 
@@ -50,6 +50,7 @@ _JSON_TYPES = {
 }
 _ALL_JSON_TYPES = frozenset(_JSON_TYPES.values())
 _STRING_TYPES = frozenset({"string"})
+_NUMBERS = frozenset({"integer", "number"})
 #: The models whose structuring code is being compiled, per thread: a model that
 #: contains itself is then found, as cattrs finds it.
 _BUILDING = threading.local()
@@ -73,7 +74,9 @@ class TaggedUnion:
     def fallbacks(self) -> tuple[Any, ...]:
         if self.fallback is None:
             return ()
-        return _union_members(self.fallback)[0] if _is_union(self.fallback) else (self.fallback,)
+        if _is_union(self.fallback):
+            return tuple(_union_members(self.fallback)[0])
+        return (self.fallback,)
 
     def members(self) -> frozenset[type]:
         return frozenset([*self.mapping.values(), *self.fallbacks()])
@@ -187,10 +190,12 @@ def _register_scalars(converter: Converter, *, strict: bool) -> None:
     converter.register_structure_hook(SpecIntEnum, _structure_value_enum)
     converter.register_structure_hook(SpecEnum, _structure_value_enum)
     converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(UUID, _structure_uuid if strict else _structure_uuid_lenient)
     converter.register_structure_hook_factory(_is_map, lambda t: _map_hook(converter, t))
     converter.register_structure_hook_func(lambda t: t is Any, lambda value, _: value)
     converter.register_unstructure_hook(datetime, format_datetime)
+    converter.register_unstructure_hook(date, format_date)
     converter.register_unstructure_hook(UUID, str)
 
 
@@ -224,14 +229,18 @@ def _structure_value_enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
         raise TypeError(f"expected an integer, found {_describe(value)}")
     if kind not in ("boolean", "integer", "number", "string"):
         raise TypeError(f"expected a {enum_type.__name__} value, found {_describe(value)}")
-    member = _members_by_json(enum_type).get((kind, value))
-    if member is None and kind == "integer":
-        member = _members_by_json(enum_type).get(("number", value))
-    if member is None and kind == "number":
-        member = _members_by_json(enum_type).get(("integer", value))
+    members = _members_by_json(enum_type)
+    member = members.get((kind, value))
+    if member is None and kind in ("integer", "number"):
+        # JSON has one number type: 1.0 is the listed 1.
+        member = members.get(("number" if kind == "integer" else "integer", value))
     if member is not None:
         return member
-    if is_open(enum_type):
+    listed = {listed_kind for listed_kind, _ in members}
+    if listed & _NUMBERS:
+        listed |= _NUMBERS
+    if is_open(enum_type) and kind in listed:
+        # An open enum keeps new values of the JSON types it lists.
         found: enum.Enum = unknown_member(enum_type, value)
         return found
     raise ValueError(f"{_describe(value)} is not a valid {enum_type.__name__}")
@@ -275,7 +284,7 @@ _SCALAR_TYPES: tuple[tuple[type, frozenset[str]], ...] = (
     (int, frozenset({"integer"})),
     (float, frozenset({"integer", "number"})),
     (str, _STRING_TYPES),
-    (datetime, _STRING_TYPES),
+    (date, _STRING_TYPES),
     (UUID, _STRING_TYPES),
 )
 
@@ -284,6 +293,12 @@ def _structure_datetime(value: Any, _: Any) -> datetime:
     if type(value) is not str:
         raise TypeError(f"expected an RFC 3339 date-time string, found {_describe(value)}")
     return parse_datetime(value)
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    if type(value) is not str:
+        raise TypeError(f"expected an RFC 3339 full-date string, found {_describe(value)}")
+    return parse_date(value)
 
 
 def _structure_uuid(value: Any, _: Any) -> UUID:
@@ -466,6 +481,11 @@ def _extra_values(fields: Sequence[attrs.Attribute[Any]]) -> Any:
     return Any
 
 
+def _map_of(values: Any) -> Any:
+    """``dict[str, values]``, for a type known only when the model is."""
+    return types.GenericAlias(dict, (str, values))
+
+
 def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]:
     fields = attrs.fields(attrs.resolve_types(typing.cast(Any, cls)))
     renames: dict[str, Any] = {
@@ -488,7 +508,7 @@ def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]
         if keeps_extra and not known.issuperset(value):
             extra = {key: item for key, item in value.items() if key not in known}
             if values is not Any:
-                extra = converter.structure(extra, dict[str, values])
+                extra = converter.structure(extra, _map_of(values))
             # Models are frozen, and the extras are not an argument of cattrs'
             # generated function, so they are set once, here.
             object.__setattr__(instance, EXTRA_FIELD, extra)
@@ -602,8 +622,8 @@ def _compile_model_hook(
             values = _extra_values(fields)
             if values is not Any:
                 # Typed values (additionalProperties: X): structured as an X map is.
-                namespace[f"h{n}"] = _field_hook(converter, dict[str, values])
-                namespace[f"t{n}"] = dict[str, values]
+                namespace[f"h{n}"] = _field_hook(converter, _map_of(values))
+                namespace[f"t{n}"] = _map_of(values)
                 extras += f"; x{n} = h{n}(x{n}, t{n})"
             keep_extra = ["if known.issuperset(o):", f"    {fill}", "else:", f"    {extras}"]
             keep_extra.append(f"s{n}(i, x{n})")
