@@ -294,7 +294,7 @@ def test_every_body_is_a_ref_to_a_component() -> None:
     hoisted = hoist(load_spec(SHAPES))
     for item in hoisted.data["paths"].values():
         for operation in item.values():
-            bodies = [operation.get("requestBody", {})] + list(operation["responses"].values())
+            bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
             for body in bodies:
                 for media in body.get("content", {}).values():
                     assert set(media["schema"]) == {"$ref"}

@@ -11,7 +11,7 @@ from . import _checks
 from ._checks import ConstraintViolation
 from ._converter import EXTRA_FIELD, TaggedUnion, make_converter
 from ._datetimes import format_datetime, parse_datetime
-from ._enums import OpenStrEnum, SpecStrEnum, is_known
+from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum, SpecEnum, SpecIntEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
     DeadlineExceeded,
@@ -57,6 +57,8 @@ __all__ = [
     "ConstraintViolation",
     "DeadlineExceeded",
     "InvalidParameterError",
+    "OpenEnum",
+    "OpenIntEnum",
     "OpenStrEnum",
     "ParameterTypeError",
     "PollPolicy",
@@ -65,6 +67,8 @@ __all__ = [
     "RequestTimeout",
     "ResponseDecodeError",
     "ResponseTooLarge",
+    "SpecEnum",
+    "SpecIntEnum",
     "SpecStrEnum",
     "SpecbindError",
     "TaggedUnion",
