@@ -526,7 +526,7 @@ class _Normaliser:
                 self.merging.discard(key)
         if "properties" in schema and "type" not in schema:
             schema["type"] = "object"
-        return schema
+        return dict(schema)
 
     def _resolve(self, node: Any) -> Any:
         """What a ``$ref`` to a component stands for; any other node itself."""

@@ -440,16 +440,18 @@ class _Builder:
         )
 
     def _union(self, pointer: str, schema: Mapping[str, Any]) -> UnionInfo:
-        keyword = "oneOf" if "oneOf" in schema else "anyOf"
-        members = [option.get("$ref") for option in schema[keyword] if isinstance(option, dict)]
         discriminator = schema.get("discriminator")
         if not isinstance(discriminator, dict):
             return UnionInfo(pointer, self.names[pointer], None, {}, ())
-        mapping = {
-            str(tag): self.names[ref]
+        # Each member is a $ref to a component (see _hoist.refusals).
+        members = [str(option["$ref"]) for option in schema.get("oneOf", schema.get("anyOf"))]
+        # A mapping value is a $ref, or the bare name of a component schema.
+        targets = {
+            str(tag): ref if ref.startswith("#") else _SCHEMAS + ref
             for tag, ref in discriminator.get("mapping", {}).items()
-            if ref in self.names
+            if isinstance(ref, str)
         }
+        mapping = {tag: self.names[ref] for tag, ref in targets.items() if ref in self.names}
         unmapped = [self.names[ref] for ref in members if self.names[ref] not in mapping.values()]
         return UnionInfo(
             pointer=pointer,

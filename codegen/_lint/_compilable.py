@@ -25,8 +25,8 @@ def check_compilable(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
     """[compilable]."""
     try:
         hoisted = hoist(spec)
-    except HoistError as refused:
-        yield _problem(spec, refused)
+    except HoistError as exc:
+        yield _problem(spec, exc)
         return
     for refused in refusals(hoisted):
         yield _problem(hoisted, refused)
