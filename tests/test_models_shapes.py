@@ -392,3 +392,21 @@ def test_lint_and_generate_refuse_the_same_shapes_at_the_same_line(
 def test_the_package_passes_mypy_strict(files: dict[str, str], tmp_path: Path) -> None:
     done = mypy_strict(files, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_refs_into_a_component_name_what_stands_there(shapes: Any) -> None:
+    data = {"state": "done", "id": "x", "output": "o"}
+    pointing = round_trip(shapes, data, shapes.models.Pointing)
+    assert pointing.state is shapes.models.JobState.DONE
+    assert (pointing.id, pointing.output) == ("x", "o")
+
+
+def test_strict_one_of_refuses_a_value_two_members_take(shapes: Any) -> None:
+    converters = _converter(shapes)
+    models = shapes.models
+    assert type(round_trip(shapes, {"pet_type": "c"}, models.Overlap)) is models.Cat
+    both = {"id": "x", "pet_type": "c"}
+    assert type(converters.converter.structure(both, models.Overlap)) is models.Base
+    with pytest.raises(BaseValidationError):
+        converters.strict_converter.structure(both, models.Overlap)
+    assert type(round_trip(shapes, {"id": "x", "pet_type": "d"}, models.Either)) is models.Base

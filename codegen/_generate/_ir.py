@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -124,7 +124,9 @@ class UnionInfo:
 
     With a discriminator, ``tag`` names the property whose value picks a member by
     ``mapping`` (tag value to class name); ``fallback`` lists the members left out of
-    the mapping, tried in order for any other tag value.
+    the mapping, tried in order for any other tag value. Without one, ``exclusive``
+    (a ``oneOf``) makes strict structuring refuse a value that more than one member
+    takes.
     """
 
     pointer: str
@@ -132,6 +134,7 @@ class UnionInfo:
     tag: str | None
     mapping: Mapping[str, str]
     fallback: tuple[str, ...]
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,14 @@ def _accepts_uuid_text(schema: Mapping[str, Any]) -> bool:
         return False  # lint's pattern-unsupported rule refuses the spec
 
 
+def _member_refs(members: list[Any]) -> frozenset[str] | None:
+    """The ``$ref`` of every member of a union other than ``null``; None unless all are."""
+    refs = [m.get("$ref") for m in members if isinstance(m, dict) and m != {"type": "null"}]
+    if not all(isinstance(ref, str) for ref in refs):
+        return None
+    return frozenset(str(ref) for ref in refs)
+
+
 def _is_model(schema: Mapping[str, Any]) -> bool:
     """Whether an object schema is a class: it lists properties, or it is not a typed map
     (an object whose ``additionalProperties`` is a schema is ``dict[str, X]``)."""
@@ -442,7 +453,8 @@ class _Builder:
     def _union(self, pointer: str, schema: Mapping[str, Any]) -> UnionInfo:
         discriminator = schema.get("discriminator")
         if not isinstance(discriminator, dict):
-            return UnionInfo(pointer, self.names[pointer], None, {}, ())
+            exclusive = "oneOf" in schema and self._classes_only_here(pointer, schema["oneOf"])
+            return UnionInfo(pointer, self.names[pointer], None, {}, (), exclusive)
         # Each member is a $ref to a component (see _hoist.refusals).
         members = [str(option["$ref"]) for option in schema.get("oneOf", schema.get("anyOf"))]
         # A mapping value is a $ref, or the bare name of a component schema.
@@ -461,9 +473,34 @@ class _Builder:
             fallback=tuple(unmapped),
         )
 
+    def _classes_only_here(self, pointer: str, members: list[Any]) -> bool:
+        """Whether a oneOf's members are all classes no other union component has as
+        its members: the runtime tells unions apart by their members' types only."""
+        refs = _member_refs(members)
+        if refs is None or not all(self._is_class(ref) for ref in refs):
+            return False
+        return not any(
+            other != pointer and _member_refs(options) == refs for other, options in self._unions()
+        )
+
+    def _is_class(self, ref: str) -> bool:
+        schema = self._deref({"$ref": ref})
+        return "enum" in schema or (schema.get("type") == "object" and _is_model(schema))
+
+    def _unions(self) -> Iterator[tuple[str, list[Any]]]:
+        for component, schema in self.schemas.items():
+            if isinstance(schema, dict):
+                members = schema.get("oneOf", schema.get("anyOf"))
+                if isinstance(members, list):
+                    yield _SCHEMAS + escape_pointer_token(component), members
+
     def _model(self, pointer: str, schema: Mapping[str, Any]) -> ModelInfo:
         required = set(schema.get("required", []))
-        properties: Mapping[str, Any] = schema.get("properties", {})
+        # A boolean schema (`x: true`) says nothing of its values: any JSON, null too.
+        properties: Mapping[str, Any] = {
+            wire: prop if isinstance(prop, dict) else {}
+            for wire, prop in schema.get("properties", {}).items()
+        }
         names = model_attribute_names(list(properties))
         fields = {
             wire: FieldInfo(
@@ -517,6 +554,8 @@ class _Builder:
         return {**simple, "null": "None"}.get(kind, "Any")
 
     def _nullable(self, schema: Mapping[str, Any]) -> bool:
+        if not any(key in schema for key in ("type", "anyOf", "oneOf", "$ref", "enum", "const")):
+            return True  # no type: any JSON value, null included
         kinds = schema.get("type")
         if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
             return True
