@@ -292,11 +292,19 @@ def test_read_only_write_only_defaults_and_deprecated_are_recorded(shapes: Any) 
 
 def test_every_body_is_a_ref_to_a_component() -> None:
     hoisted = hoist(load_spec(SHAPES))
+    responses = hoisted.data["components"]["responses"]
+    assert responses["Problem"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/ProblemResponse"
+    }
+    count = hoisted.data["paths"]["/count"]["get"]["responses"]["409"]
+    assert count["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/JobResult"
+    }
     for item in hoisted.data["paths"].values():
         for operation in item.values():
             bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
             for body in bodies:
-                for media in body.get("content", {}).values():
+                for media in body.get("content", {}).values() if "$ref" not in body else ():
                     assert set(media["schema"]) == {"$ref"}
 
 
@@ -314,6 +322,7 @@ def test_hoisted_names_follow_the_rule_and_locate_where_written() -> None:
         "JobState",
         "ListJobsResponse",
         "MergedInlineKind",
+        "ProblemResponse",
         "ShapeOption1",
     }
     text = SHAPES.read_text(encoding="utf-8").splitlines()

@@ -433,7 +433,10 @@ class _Hoister:
             for status, response in responses.items()
             if isinstance(response, dict)
             and "$ref" not in response
-            and any(True for _ in _inline_bodies(response))
+            and any(
+                not _is_component_ref(self._shallow_refs(media["schema"]))
+                for _, media in _media(response)
+            )
         ]
         for status, response in responses.items():
             wanted = _suffixed(name, "Response") + (str(status) if len(inline) > 1 else "")
@@ -445,10 +448,12 @@ class _Hoister:
         """Hoist the body schemas of one request body or response."""
         if not isinstance(entry, dict) or "$ref" in entry:
             return
-        for media_type, media in _inline_bodies(entry):
+        for media_type, media in _media(entry):
             at = f"{pointer}/content/{escape_pointer_token(media_type)}/schema"
-            schema = media["schema"]
-            if is_json_media(media_type) or _needs_component(schema):
+            schema = self._shallow_refs(media["schema"])
+            if _is_component_ref(schema):
+                media["schema"] = schema
+            elif is_json_media(media_type) or _needs_component(schema):
                 media["schema"] = self._hoist(schema, at, wanted, body=True)
             else:
                 self._visit(schema, at, wanted)
@@ -463,15 +468,21 @@ def _copy(node: Any) -> Any:
     return node
 
 
-def _inline_bodies(entry: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _media(entry: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each media type of a request body or response that has a schema."""
     content = entry.get("content")
     if not isinstance(content, dict):
         return
     for media_type, media in content.items():
-        if isinstance(media, dict):
-            schema = media.get("schema")
-            if isinstance(schema, dict) and "$ref" not in schema:
-                yield str(media_type), media
+        if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+            yield str(media_type), media
+
+
+def _is_component_ref(node: Any) -> bool:
+    """Whether a schema is only a ``$ref`` to a component schema."""
+    if not (isinstance(node, dict) and set(node) == {"$ref"} and isinstance(node["$ref"], str)):
+        return False
+    return node["$ref"].startswith(SCHEMAS) and node["$ref"].count("/") == 3
 
 
 def _suffix(key: str) -> str:
