@@ -419,3 +419,7 @@ def test_strict_one_of_refuses_a_value_two_members_take(shapes: Any) -> None:
     with pytest.raises(BaseValidationError):
         converters.strict_converter.structure(both, models.Overlap)
     assert type(round_trip(shapes, {"id": "x", "pet_type": "d"}, models.Either)) is models.Base
+
+
+def test_the_output_is_the_same_every_time(files: dict[str, str]) -> None:
+    assert compile_package(SHAPES) == files

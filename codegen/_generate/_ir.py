@@ -520,10 +520,10 @@ class _Builder:
             class_name=self.names[pointer],
             description=_described(schema),
             fields=fields,
-            extra_type=self.type_of(extra) if isinstance(extra, dict) else "Any",
+            extra_type=self._value_type(extra) if isinstance(extra, dict) else "Any",
         )
 
-    def type_of(self, schema: Mapping[str, Any]) -> str:
+    def _value_type(self, schema: Mapping[str, Any]) -> str:
         """The Python type of the values of a schema, for the types a class body can
         name without imports of its own: components, JSON primitives, lists and maps of
         them; ``Any`` otherwise."""
@@ -532,7 +532,7 @@ class _Builder:
             return self.names.get(ref, "Any")
         options = [o for o in schema.get("anyOf", schema.get("oneOf", [])) if isinstance(o, dict)]
         if options:
-            typed = [self.type_of(o) if o != {"type": "null"} else "None" for o in options]
+            typed = [self._value_type(o) if o != {"type": "null"} else "None" for o in options]
             return "Any" if "Any" in typed else " | ".join(dict.fromkeys(typed))
         kinds = schema.get("type")
         kind_list = kinds if isinstance(kinds, list) else [kinds]
@@ -544,12 +544,12 @@ class _Builder:
             return "Any"
         if kind == "array":
             items = schema.get("items")
-            return f"list[{self.type_of(items) if isinstance(items, dict) else 'Any'}]"
+            return f"list[{self._value_type(items) if isinstance(items, dict) else 'Any'}]"
         if kind == "object":
             if "properties" in schema:
                 return "Any"
             values = schema.get("additionalProperties")
-            return f"dict[str, {self.type_of(values) if isinstance(values, dict) else 'Any'}]"
+            return f"dict[str, {self._value_type(values) if isinstance(values, dict) else 'Any'}]"
         simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
         return {**simple, "null": "None"}.get(kind, "Any")
 
