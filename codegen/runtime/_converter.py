@@ -477,12 +477,17 @@ def _untagged_hook(
 def _only_one(converter: Converter, value: Any, taken: Any, others: Sequence[Any]) -> None:
     """Refuse ``value`` if a member other than ``taken`` also structures it (``oneOf``)."""
     for other in others:
-        try:
-            converter.structure(value, other)
-        except Exception:  # refused, as it must be  # noqa: S112
-            continue
-        names = f"{getattr(taken, '__name__', taken)} and {getattr(other, '__name__', other)}"
-        raise ValueError(f"{_describe(value)} matches both {names}; oneOf allows one")
+        if _takes(converter, value, other):
+            names = f"{getattr(taken, '__name__', taken)} and {getattr(other, '__name__', other)}"
+            raise ValueError(f"{_describe(value)} matches both {names}; oneOf allows one")
+
+
+def _takes(converter: Converter, value: Any, type_: Any) -> bool:
+    try:
+        converter.structure(value, type_)
+    except Exception:  # any refusal: this member does not take the value
+        return False
+    return True
 
 
 def _tagged_hook(
