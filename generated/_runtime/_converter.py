@@ -139,15 +139,23 @@ class _LenientDetailedOnFailure(_DetailedOnFailure, _LenientConverter):
 _ModelHookFactory = Callable[[Converter, type[Any]], Callable[[Any, Any], Any]]
 
 
-def make_converter(*, strict: bool, tagged_unions: Sequence[TaggedUnion] = ()) -> Converter:
+def make_converter(
+    *, strict: bool, tagged_unions: Sequence[TaggedUnion] = (), one_of: Sequence[Any] = ()
+) -> Converter:
     """Build a converter for generated models.
 
-    A strict converter checks every constraint of the spec. A lenient one checks JSON
-    types and required keys only, which is what a client needs to read what a server
-    sends. Either raises, for a payload it refuses, cattrs' detailed error: every
-    fault with its path (see ``error_locations``).
+    A strict converter checks every constraint of the spec, and refuses a value that
+    more than one member of a ``oneOf`` in ``one_of`` (type aliases of unions) takes. A
+    lenient one checks JSON types and required keys only, which is what a client needs
+    to read what a server sends. Either raises, for a payload it refuses, cattrs'
+    detailed error: every fault with its path (see ``error_locations``).
     """
-    unions = {union.members(): union for union in tagged_unions}
+    unions: dict[frozenset[Any], TaggedUnion | None] = {
+        union.members(): union for union in tagged_unions
+    }
+    if strict:
+        for union_type in one_of:
+            unions.setdefault(frozenset(_union_members(union_type)[0]), None)
     if strict:
         first_try = Converter(detailed_validation=False)
         detailed: type[_DetailedOnFailure] = _DetailedOnFailure
@@ -165,7 +173,7 @@ def make_converter(*, strict: bool, tagged_unions: Sequence[TaggedUnion] = ()) -
 
 def _configure(
     converter: _C,
-    unions: Mapping[frozenset[type], TaggedUnion],
+    unions: Mapping[frozenset[Any], TaggedUnion | None],
     *,
     strict: bool,
     model_hook: _ModelHookFactory,
@@ -197,6 +205,7 @@ def _register_scalars(converter: Converter, *, strict: bool) -> None:
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(UUID, _structure_uuid if strict else _structure_uuid_lenient)
     converter.register_structure_hook_factory(_is_map, lambda t: _map_hook(converter, t))
+    converter.register_structure_hook_func(_is_literal, _structure_literal)
     converter.register_structure_hook_func(lambda t: t is Any, lambda value, _: value)
     converter.register_unstructure_hook(datetime, format_datetime)
     converter.register_unstructure_hook(date, format_date)
@@ -293,6 +302,23 @@ _SCALAR_TYPES: tuple[tuple[type, frozenset[str]], ...] = (
 )
 
 
+def _is_literal(type_: Any) -> bool:
+    origin: Any = typing.get_origin(type_)
+    return origin is typing.Literal
+
+
+def _structure_literal(value: Any, type_: Any) -> Any:
+    """A ``const``: the value itself, of its JSON type (``true`` is not the constant 1)."""
+    kind = _JSON_TYPES.get(type(value))
+    for constant in typing.get_args(type_):
+        constant_kind = _JSON_TYPES.get(type(constant))
+        same_kind = kind == constant_kind or {kind, constant_kind} <= _NUMBERS
+        if same_kind and value == constant:
+            return value
+    expected = " or ".join(repr(constant) for constant in typing.get_args(type_))
+    raise ValueError(f"expected {expected}, found {_describe(value)}")
+
+
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if type(value) is not str:
         raise TypeError(f"expected an RFC 3339 date-time string, found {_describe(value)}")
@@ -374,8 +400,10 @@ def _union_members(type_: Any) -> tuple[list[Any], bool]:
 
 
 def _union_hook(
-    converter: Converter, type_: Any, unions: Mapping[frozenset[type], TaggedUnion]
+    converter: Converter, type_: Any, unions: Mapping[frozenset[Any], TaggedUnion | None]
 ) -> Callable[[Any, Any], Any]:
+    """Unions: tagged ones by their tag; others by trying their members in order, and
+    for the keys ``unions`` maps to None (a strict ``oneOf``), every member."""
     members, nullable = _union_members(type_)
     if len(members) == 1:
         only = members[0]
@@ -387,9 +415,10 @@ def _union_hook(
             return only_hook(value, only)
 
         return structure_one
-    union = unions.get(frozenset(members))
+    key = frozenset(members)
+    union = unions.get(key)
     if union is None:
-        return _untagged_hook(converter, members, nullable)
+        return _untagged_hook(converter, members, nullable, exclusive=key in unions)
     return _tagged_hook(converter, union, nullable)
 
 
@@ -417,10 +446,11 @@ def _accepted_json_types(type_: Any) -> frozenset[str]:
 
 
 def _untagged_hook(
-    converter: Converter, members: Sequence[Any], nullable: bool
+    converter: Converter, members: Sequence[Any], nullable: bool, *, exclusive: bool = False
 ) -> Callable[[Any, Any], Any]:
     """A ``oneOf``/``anyOf`` without a tag: the members that can take the value's JSON
-    type are tried in order, and the first that structures it wins."""
+    type are tried in order, and the first that structures it wins; when ``exclusive``,
+    the others must refuse it."""
     accepted = [(member, _accepted_json_types(member)) for member in members]
     expected = " or ".join(sorted(frozenset().union(*(kinds for _, kinds in accepted))))
 
@@ -429,12 +459,16 @@ def _untagged_hook(
             return None
         kind = _JSON_TYPES.get(type(value))
         errors: list[Exception] = []
-        for member, kinds in accepted:
-            if kind in kinds:
-                try:
-                    return converter.structure(value, member)
-                except Exception as exc:  # the next member may take it
-                    errors.append(exc)
+        candidates = [member for member, kinds in accepted if kind in kinds]
+        for index, member in enumerate(candidates):
+            try:
+                found = converter.structure(value, member)
+            except Exception as exc:  # the next member may take it
+                errors.append(exc)
+                continue
+            if exclusive:
+                _only_one(converter, value, member, candidates[index + 1 :])
+            return found
         if not errors:
             raise TypeError(f"expected {expected}, found {_describe(value)}")
         if len(errors) == 1:
@@ -442,6 +476,22 @@ def _untagged_hook(
         raise ValueError(f"{_describe(value)} matches none of the {len(errors)} possible schemas")
 
     return structure
+
+
+def _only_one(converter: Converter, value: Any, taken: Any, others: Sequence[Any]) -> None:
+    """Refuse ``value`` if a member other than ``taken`` also structures it (``oneOf``)."""
+    for other in others:
+        if _takes(converter, value, other):
+            names = f"{getattr(taken, '__name__', taken)} and {getattr(other, '__name__', other)}"
+            raise ValueError(f"{_describe(value)} matches both {names}; oneOf allows one")
+
+
+def _takes(converter: Converter, value: Any, type_: Any) -> bool:
+    try:
+        converter.structure(value, type_)
+    except Exception:  # any refusal: this member does not take the value
+        return False
+    return True
 
 
 def _tagged_hook(
