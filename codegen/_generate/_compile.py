@@ -82,7 +82,7 @@ def _compile_api(
 ) -> dict[str, str]:
     """The unformatted sources of one spec's package, keyed by path under the output."""
     header = _header(api.spec_path, api.spec_sha256, versions)
-    sources = {"models.py": compile_models(api, spec.data, header, cache)}
+    sources = {"models.py": compile_models(api, header, cache)}
     for name in _PACKAGE_TEMPLATES:
         sources[name] = render(
             f"package/{name}.jinja2",

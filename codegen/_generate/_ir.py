@@ -8,15 +8,16 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
 
-from .._spec._extensions import WAITERS_KEY
+from .._spec._extensions import ENUM_KEY, WAITERS_KEY
 from .._spec._files import shown_path
 from .._spec._load import LoadedSpec, escape_pointer_token
 from ..runtime._regex import PatternError, compile_pattern
+from ._hoist import HoistError, hoist, refusals
 from ._names import (
     CLIENT_NAMES,
     HTTP_METHODS,
@@ -30,6 +31,7 @@ from ._names import (
 )
 
 __all__ = [
+    "AliasInfo",
     "Api",
     "CheckCall",
     "CompileError",
@@ -91,40 +93,69 @@ class FieldInfo:
     nullable: bool
     checks: tuple[CheckCall, ...]
     description: str | None
-    #: The schema's ``default``, as data: ``{"default": value}``, or empty.
-    default: Mapping[str, object]
+    #: What the schema says beyond the type, as data for the field's metadata: its
+    #: ``default`` (recorded only: an absent field stays absent), ``readOnly`` and
+    #: ``writeOnly`` (as ``read_only`` and ``write_only``).
+    metadata: Mapping[str, object]
 
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """An object schema in ``components/schemas``."""
+    """An object schema in ``components/schemas``: a class, its properties, and the type
+    of the values of the keys it does not list (``Any`` unless ``additionalProperties``
+    says)."""
 
     pointer: str
     class_name: str
     description: str | None
     fields: Mapping[str, FieldInfo]
+    extra_type: str = "Any"
 
 
 @dataclass(frozen=True)
 class EnumInfo:
-    """A string enum schema; ``open`` ones keep unlisted values."""
+    """An enum schema; ``open`` ones keep unlisted values.
+
+    ``kind`` is ``str`` (every value a string: a string enum), ``int`` (every value an
+    integer: an integer enum), or ``any`` (numbers, booleans, or mixed: an enum of
+    JSON values). ``members`` names each value, for the kinds whose member names are
+    not datamodel-code-generator's.
+    """
 
     pointer: str
     class_name: str
     open: bool
-    values: tuple[str, ...]
+    values: tuple[object, ...]
     description: str | None
+    kind: str = "str"
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class UnionInfo:
-    """A ``oneOf`` with a discriminator: tag value to class name, and the fallback class."""
+    """A ``oneOf`` or ``anyOf``: the type alias of its members, tried in order.
+
+    With a discriminator, ``tag`` names the property whose value picks a member by
+    ``mapping`` (tag value to class name); ``fallback`` lists the members left out of
+    the mapping, tried in order for any other tag value. Without one, ``exclusive``
+    (a ``oneOf``) makes strict structuring refuse a value that more than one member
+    takes.
+    """
 
     pointer: str
     class_name: str
-    tag: str
+    tag: str | None
     mapping: Mapping[str, str]
-    fallback: str | None
+    fallback: tuple[str, ...]
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class AliasInfo:
+    """Any other component schema: a type alias (an array, a map, a primitive)."""
+
+    pointer: str
+    class_name: str
 
 
 @dataclass(frozen=True)
@@ -349,10 +380,18 @@ class Api:
     enums: tuple[EnumInfo, ...]
     unions: tuple[UnionInfo, ...]
     operations: tuple[Operation, ...]
+    aliases: tuple[AliasInfo, ...] = ()
+    #: ``components/schemas`` after hoisting (see ``_hoist``): what the models render.
+    schemas: Mapping[str, Any] = field(default_factory=dict)
 
     def class_names(self) -> dict[str, str]:
-        """Component pointer to class name, for every class the models module defines."""
-        named: list[ModelInfo | EnumInfo | UnionInfo] = [*self.models, *self.enums, *self.unions]
+        """Component pointer to the name the models module gives it (a class or alias)."""
+        named: list[ModelInfo | EnumInfo | UnionInfo | AliasInfo] = [
+            *self.models,
+            *self.enums,
+            *self.unions,
+            *self.aliases,
+        ]
         return {item.pointer: item.class_name for item in named}
 
     def credential_arguments(self) -> tuple[SecurityScheme, ...]:
@@ -363,6 +402,10 @@ class Api:
                 found.setdefault(scheme.argument, scheme)
         return tuple(found.values())
 
+    def type_of(self, pointer: str) -> str:
+        """The Python type expression of a component, by pointer, in ``models``' namespace."""
+        return self.class_names()[pointer]
+
     def error_classes(self) -> tuple[ErrorClass, ...]:
         """One class per numeric error status documented by any operation."""
         statuses = {
@@ -372,45 +415,6 @@ class Api:
             if response.status.isdigit() and not response.is_success
         }
         return tuple(_error_class(status) for status in sorted(statuses))
-
-
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMAS = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
-
-
-def _schema_nodes(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every schema object in a spec with its pointer: components, parameters, bodies."""
-    roots: list[tuple[str, Any]] = [
-        (_SCHEMAS + escape_pointer_token(name), schema)
-        for name, schema in data.get("components", {}).get("schemas", {}).items()
-    ]
-    for path, item in data.get("paths", {}).items():
-        base = f"#/paths/{escape_pointer_token(path)}"
-        for method, operation in item.items():
-            if not isinstance(operation, dict):
-                continue
-            for index, parameter in enumerate(operation.get("parameters", [])):
-                roots.append(
-                    (f"{base}/{method}/parameters/{index}/schema", parameter.get("schema"))
-                )
-            for status, response in operation.get("responses", {}).items():
-                content = f"{base}/{method}/responses/{status}/content"
-                for media_type, media in response.get("content", {}).items():
-                    pointer = f"{content}/{escape_pointer_token(media_type)}/schema"
-                    roots.append((pointer, media.get("schema")))
-    stack = list(reversed(roots))
-    while stack:
-        pointer, node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        yield pointer, node
-        for name, child in node.get("properties", {}).items():
-            stack.append((f"{pointer}/properties/{escape_pointer_token(name)}", child))
-        for key in _SUBSCHEMA_LISTS:
-            for index, child in enumerate(node.get(key, [])):
-                stack.append((f"{pointer}/{key}/{index}", child))
-        for key in _SUBSCHEMAS:
-            stack.append((f"{pointer}/{key}", node.get(key)))
 
 
 def _accepts_uuid_text(schema: Mapping[str, Any]) -> bool:
@@ -428,6 +432,58 @@ def _accepts_uuid_text(schema: Mapping[str, Any]) -> bool:
         return False  # lint's pattern-unsupported rule refuses the spec
 
 
+def _member_refs(members: list[Any]) -> frozenset[str] | None:
+    """The ``$ref`` of every member of a union other than ``null``; None unless all are."""
+    refs = [m.get("$ref") for m in members if isinstance(m, dict) and m != {"type": "null"}]
+    if not all(isinstance(ref, str) for ref in refs):
+        return None
+    return frozenset(str(ref) for ref in refs)
+
+
+def _is_model(schema: Mapping[str, Any]) -> bool:
+    """Whether an object schema is a class: it lists properties, or it is not a typed map
+    (an object whose ``additionalProperties`` is a schema is ``dict[str, X]``)."""
+    values = schema.get("additionalProperties")
+    return "properties" in schema or not (isinstance(values, dict) and values)
+
+
+def _described(schema: Mapping[str, Any]) -> str | None:
+    """A schema's description, with a note when it is deprecated."""
+    description = schema.get("description")
+    text = description.strip() if isinstance(description, str) else ""
+    if schema.get("deprecated") is True:
+        text = f"{text}\n\nDeprecated." if text else "Deprecated."
+    return text or None
+
+
+def _metadata(schema: Mapping[str, Any]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    if "default" in schema:
+        found["default"] = schema["default"]
+    for flag, key in (("readOnly", "read_only"), ("writeOnly", "write_only")):
+        if schema.get(flag) is True:
+            found[key] = True
+    return found
+
+
+def enum_member_names(values: tuple[object, ...]) -> tuple[str, ...]:
+    """Member names for the values of an enum that is not all strings: ``TRUE``,
+    ``VALUE_1``, ``VALUE_MINUS_2_5``, a string's upper snake_case; distinct by ``_``."""
+    names: list[str] = []
+    for value in values:
+        if type(value) is bool:
+            name = "TRUE" if value else "FALSE"
+        elif isinstance(value, (int, float)):
+            text = repr(value).replace("-", "minus_").replace("+", "")
+            name = "VALUE_" + re.sub(r"\W", "_", text).upper()
+        else:
+            name = snake_case(str(value)).upper()
+        while name in names or name.startswith("_"):
+            name += "_"
+        names.append(name)
+    return tuple(names)
+
+
 def _error_class(status: int) -> ErrorClass:
     try:
         phrase = HTTPStatus(status).phrase
@@ -438,8 +494,23 @@ def _error_class(status: int) -> ErrorClass:
 
 
 def build_api(spec: LoadedSpec) -> Api:
-    """Build the compile view of a linted spec. Raises :class:`CompileError`."""
-    return _Builder(spec).build()
+    """Build the compile view of a linted spec, its inline shapes hoisted (see ``_hoist``).
+
+    Raises :class:`CompileError`.
+    """
+    try:
+        hoisted = hoist(spec)
+    except HoistError as exc:
+        raise _fail(spec, exc.pointer, exc.message) from None
+    refused = next(refusals(hoisted), None)
+    if refused is not None:
+        raise _fail(hoisted, refused.pointer, refused.message)
+    return _Builder(hoisted).build()
+
+
+def _fail(spec: LoadedSpec, pointer: str, message: str) -> CompileError:
+    line, column = spec.locate(pointer)
+    return CompileError(f"{spec.path}:{line}:{column}: compile: {message}")
 
 
 class _Builder:
@@ -447,29 +518,35 @@ class _Builder:
         self.spec = spec
         self.schemas: dict[str, Any] = spec.data.get("components", {}).get("schemas", {})
         self.names = self._assign_class_names()
+        #: The components the models module makes a class of (set by ``build``).
+        self.class_pointers: set[str] = set()
 
     def fail(self, pointer: str, message: str) -> CompileError:
-        line, column = self.spec.locate(pointer)
-        return CompileError(f"{self.spec.path}:{line}:{column}: compile: {message}")
+        return _fail(self.spec, pointer, message)
 
     def build(self) -> Api:
         name = self.spec.name
         if not _PACKAGE_NAME.fullmatch(name) or keyword.iskeyword(name):
             raise self.fail("", f"spec file name {name!r} must be a lower-case Python identifier")
-        self._refuse_inline_shapes()
         info = self.spec.data.get("info", {})
         servers = self.spec.data.get("servers") or [{"url": ""}]
         models: list[ModelInfo] = []
         enums: list[EnumInfo] = []
         unions: list[UnionInfo] = []
+        aliases: list[AliasInfo] = []
         for component, schema in sorted(self.schemas.items()):
             pointer = _SCHEMAS + escape_pointer_token(component)
-            if "enum" in schema:
+            if not isinstance(schema, dict):
+                aliases.append(AliasInfo(pointer, self.names[pointer]))
+            elif "enum" in schema:
                 enums.append(self._enum(pointer, schema))
-            elif "oneOf" in schema and "discriminator" in schema:
+            elif "oneOf" in schema or "anyOf" in schema:
                 unions.append(self._union(pointer, schema))
-            elif schema.get("type") == "object" and "properties" in schema:
+            elif schema.get("type") == "object" and _is_model(schema):
                 models.append(self._model(pointer, schema))
+            else:
+                aliases.append(AliasInfo(pointer, self.names[pointer]))
+        self.class_pointers = {model.pointer for model in models} | {e.pointer for e in enums}
         return Api(
             name=name,
             title=str(info.get("title", name)),
@@ -482,29 +559,9 @@ class _Builder:
             enums=tuple(enums),
             unions=tuple(unions),
             operations=self._operations(),
+            aliases=tuple(aliases),
+            schemas=self.schemas,
         )
-
-    def _refuse_inline_shapes(self) -> None:
-        """Refuse enums and objects with properties written inline.
-
-        Their classes are named after components, so each must be one; lint
-        accepts them, as they are valid OpenAPI.
-        """
-        for pointer, node in _schema_nodes(self.spec.data):
-            top_level = pointer.startswith(_SCHEMAS) and pointer.count("/") == 3
-            if top_level:
-                continue
-            if "enum" in node:
-                kind = "an enum"
-            elif "properties" in node:
-                kind = "an object with properties"
-            else:
-                continue
-            raise self.fail(
-                pointer,
-                f"{kind} is written inline at {pointer}; move it to components/schemas "
-                "and use a $ref (generated classes are named after components)",
-            )
 
     def _assign_class_names(self) -> dict[str, str]:
         components = sorted(self.schemas)
@@ -514,41 +571,74 @@ class _Builder:
         }
 
     def _enum(self, pointer: str, schema: Mapping[str, Any]) -> EnumInfo:
-        values = schema["enum"]
-        if not all(type(value) is str for value in values):
-            raise self.fail(pointer, "only string enums are supported")
+        values = tuple(schema["enum"])
+        if all(type(value) is str for value in values):
+            kind = "str"
+        elif all(type(value) is int for value in values):
+            kind = "int"
+        else:
+            kind = "any"
         return EnumInfo(
             pointer=pointer,
             class_name=self.names[pointer],
-            open=schema.get("x-specbind-enum") == "open",
-            values=tuple(values),
-            description=schema.get("description"),
+            open=schema.get(ENUM_KEY) != "closed",
+            values=values,
+            description=_described(schema),
+            kind=kind,
+            members=() if kind == "str" else enum_member_names(values),
         )
 
     def _union(self, pointer: str, schema: Mapping[str, Any]) -> UnionInfo:
-        discriminator = schema["discriminator"]
-        members = [option.get("$ref") for option in schema["oneOf"]]
-        if not all(isinstance(ref, str) and ref in self.names for ref in members):
-            raise self.fail(pointer, "every member of a discriminated oneOf must be a $ref")
-        mapping = {
-            str(tag): self.names[ref]
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, dict):
+            exclusive = "oneOf" in schema and self._classes_only_here(pointer, schema["oneOf"])
+            return UnionInfo(pointer, self.names[pointer], None, {}, (), exclusive)
+        # Each member is a $ref to a component (see _hoist.refusals).
+        members = [str(option["$ref"]) for option in schema.get("oneOf", schema.get("anyOf"))]
+        # A mapping value is a $ref, or the bare name of a component schema.
+        targets = {
+            str(tag): ref if ref.startswith("#") else _SCHEMAS + ref
             for tag, ref in discriminator.get("mapping", {}).items()
-            if ref in self.names
+            if isinstance(ref, str)
         }
+        mapping = {tag: self.names[ref] for tag, ref in targets.items() if ref in self.names}
         unmapped = [self.names[ref] for ref in members if self.names[ref] not in mapping.values()]
-        if len(unmapped) > 1:
-            raise self.fail(pointer, "at most one oneOf member may be left out of the mapping")
         return UnionInfo(
             pointer=pointer,
             class_name=self.names[pointer],
             tag=str(discriminator["propertyName"]),
             mapping=mapping,
-            fallback=unmapped[0] if unmapped else None,
+            fallback=tuple(unmapped),
         )
+
+    def _classes_only_here(self, pointer: str, members: list[Any]) -> bool:
+        """Whether a oneOf's members are all classes no other union component has as
+        its members: the runtime tells unions apart by their members' types only."""
+        refs = _member_refs(members)
+        if refs is None or not all(self._is_class(ref) for ref in refs):
+            return False
+        return not any(
+            other != pointer and _member_refs(options) == refs for other, options in self._unions()
+        )
+
+    def _is_class(self, ref: str) -> bool:
+        schema = self._deref({"$ref": ref})
+        return "enum" in schema or (schema.get("type") == "object" and _is_model(schema))
+
+    def _unions(self) -> Iterator[tuple[str, list[Any]]]:
+        for component, schema in self.schemas.items():
+            if isinstance(schema, dict):
+                members = schema.get("oneOf", schema.get("anyOf"))
+                if isinstance(members, list):
+                    yield _SCHEMAS + escape_pointer_token(component), members
 
     def _model(self, pointer: str, schema: Mapping[str, Any]) -> ModelInfo:
         required = set(schema.get("required", []))
-        properties: Mapping[str, Any] = schema["properties"]
+        # A boolean schema (`x: true`) says nothing of its values: any JSON, null too.
+        properties: Mapping[str, Any] = {
+            wire: prop if isinstance(prop, dict) else {}
+            for wire, prop in schema.get("properties", {}).items()
+        }
         names = model_attribute_names(list(properties))
         fields = {
             wire: FieldInfo(
@@ -557,19 +647,53 @@ class _Builder:
                 required=wire in required,
                 nullable=self._nullable(prop),
                 checks=self._checks(prop),
-                description=prop.get("description"),
-                default={"default": prop["default"]} if "default" in prop else {},
+                description=_described(prop),
+                metadata=_metadata(prop),
             )
             for (wire, prop), name in zip(properties.items(), names, strict=True)
         }
+        extra = schema.get("additionalProperties")
         return ModelInfo(
             pointer=pointer,
             class_name=self.names[pointer],
-            description=schema.get("description"),
+            description=_described(schema),
             fields=fields,
+            extra_type=self._value_type(extra) if isinstance(extra, dict) else "Any",
         )
 
+    def _value_type(self, schema: Mapping[str, Any]) -> str:
+        """The Python type of the values of a schema, for the types a class body can
+        name without imports of its own: components, JSON primitives, lists and maps of
+        them; ``Any`` otherwise."""
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self.names.get(ref, "Any")
+        options = [o for o in schema.get("anyOf", schema.get("oneOf", [])) if isinstance(o, dict)]
+        if options:
+            typed = [self._value_type(o) if o != {"type": "null"} else "None" for o in options]
+            return "Any" if "Any" in typed else " | ".join(dict.fromkeys(typed))
+        kinds = schema.get("type")
+        kind_list = kinds if isinstance(kinds, list) else [kinds]
+        typed = [self._primitive(str(kind), schema) for kind in kind_list]
+        return "Any" if "Any" in typed or not typed else " | ".join(typed)
+
+    def _primitive(self, kind: str, schema: Mapping[str, Any]) -> str:
+        if ("format" in schema and kind == "string") or "enum" in schema or "const" in schema:
+            return "Any"
+        if kind == "array":
+            items = schema.get("items")
+            return f"list[{self._value_type(items) if isinstance(items, dict) else 'Any'}]"
+        if kind == "object":
+            if "properties" in schema:
+                return "Any"
+            values = schema.get("additionalProperties")
+            return f"dict[str, {self._value_type(values) if isinstance(values, dict) else 'Any'}]"
+        simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+        return {**simple, "null": "None"}.get(kind, "Any")
+
     def _nullable(self, schema: Mapping[str, Any]) -> bool:
+        if not any(key in schema for key in ("type", "anyOf", "oneOf", "$ref", "enum", "const")):
+            return True  # no type: any JSON value, null included
         kinds = schema.get("type")
         if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
             return True
@@ -801,8 +925,8 @@ class _Builder:
         if not isinstance(schema, dict):
             return "Any"
         ref = schema.get("$ref")
-        if isinstance(ref, str) and ref in self.names and self._has_class(ref):
-            return f"models.{self.names[ref]}"
+        if isinstance(ref, str) and ref in self.names:
+            return f"models.{self.names[ref]}"  # after hoisting, a class or an alias
         schema = self._deref(schema)
         kind = schema.get("type")
         if kind == "array":
@@ -814,15 +938,9 @@ class _Builder:
         return "Any"
 
     def _has_class(self, ref: str) -> bool:
-        """Whether the models module defines a class or alias for the component ``ref``."""
-        schema = self.spec.resolve(ref)
-        if not isinstance(schema, dict):
-            return False
-        return (
-            "enum" in schema
-            or ("oneOf" in schema and "discriminator" in schema)
-            or (schema.get("type") == "object" and "properties" in schema)
-        )
+        """Whether the models module defines a class (a model or an enum, not an alias)
+        for the component ``ref``: only a class is a ``type`` to structure a body as."""
+        return ref in self.class_pointers
 
     def _response(self, pointer: str, status: str, response: Mapping[str, Any]) -> Response:
         response = self._deref_parameter(response)

@@ -34,15 +34,19 @@ from ._render import TEMPLATES, docstring, literal, render
 __all__ = ["compile_models"]
 
 
-def compile_models(
-    api: Api, spec_data: dict[str, Any], header: str, cache: Cache | None = None
-) -> str:
+def compile_models(api: Api, header: str, cache: Cache | None = None) -> str:
     """Return the source of ``generated/<api>/models.py`` (before formatting).
 
-    What ``cache`` holds for the same input is reused; datamodel-code-generator (and
-    its 0.3 s of imports) runs only for a spec, template or tool that changed.
+    The models are those of the hoisted component schemas (``api.schemas``). What
+    ``cache`` holds for the same input is reused; datamodel-code-generator (and its
+    0.3 s of imports) runs only for a spec, template or tool that changed.
     """
-    document = _without_discriminators(spec_data)
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": api.version},
+        "paths": {},
+        "components": {"schemas": _for_datamodel(api.schemas)},
+    }
     template_data = _template_data(api)
     class_names = api.class_names()
     if cache is None:
@@ -120,18 +124,31 @@ def _generate(
     return output
 
 
-def _without_discriminators(node: Any) -> Any:
-    """A copy of the spec without ``discriminator`` objects.
+#: The formats whose values the models hold as a Python type other than ``str`` or a
+#: number: the runtime parses and writes back each one. Every other string format
+#: (``time``, ``duration``, ``ipv4``, ``ipv6``, ``uri``, ``email``, ``byte``, ``binary``,
+#: ...) stays ``str``, so that its text round-trips exactly as it came.
+_TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "int32", "int64", "float", "double"})
 
-    Our converter tells union members apart (see TaggedUnion). Given a
-    discriminator, datamodel-code-generator would instead retype each member's
-    tag as a Literal and invent one (the class name) for the unmapped fallback
-    member, which would then reject every real tag value.
+
+def _for_datamodel(node: Any) -> Any:
+    """A copy of the schemas as datamodel-code-generator is to read them.
+
+    Without ``discriminator`` objects: our converter tells union members apart (see
+    TaggedUnion). Given a discriminator, datamodel-code-generator would instead retype
+    each member's tag as a Literal and invent one (the class name) for the unmapped
+    fallback member, which would then reject every real tag value.
+
+    Without the formats the runtime keeps as text (see ``_TYPED_FORMATS``).
     """
     if isinstance(node, dict):
-        return {k: _without_discriminators(v) for k, v in node.items() if k != "discriminator"}
+        return {
+            key: _for_datamodel(value)
+            for key, value in node.items()
+            if key != "discriminator" and not (key == "format" and value not in _TYPED_FORMATS)
+        }
     if isinstance(node, list):
-        return [_without_discriminators(item) for item in node]
+        return [_for_datamodel(item) for item in node]
     return node
 
 
@@ -140,6 +157,7 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
     models = {
         model.pointer: {
             "doc": _doc(model.description),
+            "extra_type": model.extra_type,
             "fields": {
                 wire: {
                     "name": info.python_name,
@@ -150,7 +168,7 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
                             "wire": wire,
                             "required": info.required,
                             "nullable": info.nullable,
-                            **info.default,
+                            **info.metadata,
                         }
                     ),
                     "checks": [_check_data(check) for check in info.checks],
@@ -164,6 +182,8 @@ def _template_data(api: Api) -> dict[str, dict[str, Any]]:
     enums = {
         enum.pointer: {
             "open": enum.open,
+            "kind": enum.kind,
+            "members": list(enum.members),
             "values": [literal(value) for value in enum.values],
             "doc": _doc(enum.description),
         }

@@ -99,7 +99,7 @@ MODEL_MODULE_NAMES = _KEYWORDS | frozenset(
     {
         "annotations", "Any", "Literal", "UUID", "Decimal", "datetime", "date", "time",
         "timedelta", "TypeAlias", "IPv4Address", "IPv6Address", "OpenStrEnum", "SpecStrEnum",
-        "Unset",
+        "OpenIntEnum", "SpecIntEnum", "OpenEnum", "SpecEnum", "Unset",
     }
 )  # fmt: skip
 

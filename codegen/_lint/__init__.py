@@ -27,6 +27,7 @@ Correctness (errors), ids as printed:
   declaration can run as written (see ``_waiters``);
 - ``pattern-unsupported``: every ``pattern`` and ``patternProperties`` key is one the
   linear-time ECMA-262 engine runs (no backreference or lookaround, not too large);
+- ``compilable``: every schema compiles to a class or type alias (see ``_compilable``);
 - ``python-name``: no two operations give one client method, and header and cookie
   parameter names can be sent (see ``_python_names``).
 
@@ -69,6 +70,7 @@ from .._spec._walk import (
     resolve_local,
     subschemas,
 )
+from ._compilable import check_compilable
 from ._examples import check_examples
 from ._openapi import check_openapi, check_openapi_shape, check_version
 from ._python_names import check_python_names
@@ -378,6 +380,7 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
     ("operation-tags", check_operation_tags),
     ("pattern-unsupported", _check_patterns),
     ("python-name", check_python_names),
+    ("compilable", check_compilable),
 ]
 
 # The rules that never follow every path through the $refs: all but openapi-spec-validator's

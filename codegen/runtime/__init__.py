@@ -17,7 +17,7 @@ from ._bodies import (
 from ._checks import ConstraintViolation
 from ._converter import EXTRA_FIELD, TaggedUnion, make_converter
 from ._datetimes import format_datetime, parse_datetime
-from ._enums import OpenStrEnum, SpecStrEnum, is_known
+from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum, SpecEnum, SpecIntEnum, SpecStrEnum, is_known
 from ._errors import (
     ApiError,
     DeadlineExceeded,
@@ -89,6 +89,8 @@ __all__ = [
     "FormValue",
     "InvalidParameterError",
     "MultipartValue",
+    "OpenEnum",
+    "OpenIntEnum",
     "OpenStrEnum",
     "ParameterTypeError",
     "PollPolicy",
@@ -97,6 +99,8 @@ __all__ = [
     "RequestTimeout",
     "ResponseDecodeError",
     "ResponseTooLarge",
+    "SpecEnum",
+    "SpecIntEnum",
     "SpecStrEnum",
     "SpecbindError",
     "TaggedUnion",

@@ -14,7 +14,7 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -25,8 +25,8 @@ from cattrs.errors import BaseValidationError, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._checks import _STRICT, fails_source, off_unless_strict, validators_of
-from ._datetimes import _RECENT, format_datetime, parse_datetime
-from ._enums import SpecStrEnum
+from ._datetimes import _RECENT, format_date, format_datetime, parse_date, parse_datetime
+from ._enums import SpecEnum, SpecIntEnum, SpecStrEnum, is_open, unknown_member
 from ._unset import UNSET, Unset
 
 __all__ = ["EXTRA_FIELD", "TaggedUnion", "make_converter"]
@@ -38,6 +38,19 @@ _T = TypeVar("_T")
 _C = TypeVar("_C", bound=Converter)
 _NONE_TYPE = type(None)
 _UUID_HYPHENS = (8, 13, 18, 23)
+#: The JSON type of each Python type ``json.loads`` makes.
+_JSON_TYPES = {
+    type(None): "null",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
+_ALL_JSON_TYPES = frozenset(_JSON_TYPES.values())
+_STRING_TYPES = frozenset({"string"})
+_NUMBERS = frozenset({"integer", "number"})
 #: The models whose structuring code is being compiled, per thread: a model that
 #: contains itself is then found, as cattrs finds it.
 _BUILDING = threading.local()
@@ -49,19 +62,24 @@ _FACTORY: Any = attrs.Factory
 class TaggedUnion:
     """A ``oneOf`` told apart by a tag property: tag value to class, plus a fallback.
 
-    ``fallback`` takes any tag value not in ``mapping``, so a kind the vendor adds
-    later is kept rather than rejected.
+    ``fallback`` (a class, or a union of the classes left out of the mapping, tried in
+    order) takes any tag value not in ``mapping``, so a kind the vendor adds later is
+    kept rather than rejected.
     """
 
     tag: str
     mapping: Mapping[str, type]
-    fallback: type | None = None
+    fallback: Any = None
+
+    def fallbacks(self) -> tuple[Any, ...]:
+        if self.fallback is None:
+            return ()
+        if _is_union(self.fallback):
+            return tuple(_union_members(self.fallback)[0])
+        return (self.fallback,)
 
     def members(self) -> frozenset[type]:
-        found = set(self.mapping.values())
-        if self.fallback is not None:
-            found.add(self.fallback)
-        return frozenset(found)
+        return frozenset([*self.mapping.values(), *self.fallbacks()])
 
 
 class _LenientConverter(Converter):
@@ -117,15 +135,23 @@ class _LenientDetailedOnFailure(_DetailedOnFailure, _LenientConverter):
 _ModelHookFactory = Callable[[Converter, type[Any]], Callable[[Any, Any], Any]]
 
 
-def make_converter(*, strict: bool, tagged_unions: Sequence[TaggedUnion] = ()) -> Converter:
+def make_converter(
+    *, strict: bool, tagged_unions: Sequence[TaggedUnion] = (), one_of: Sequence[Any] = ()
+) -> Converter:
     """Build a converter for generated models.
 
-    A strict converter checks every constraint of the spec. A lenient one checks JSON
-    types and required keys only, which is what a client needs to read what a server
-    sends. Either raises, for a payload it refuses, cattrs' detailed error: every
-    fault with its path (see ``error_locations``).
+    A strict converter checks every constraint of the spec, and refuses a value that
+    more than one member of a ``oneOf`` in ``one_of`` (type aliases of unions) takes. A
+    lenient one checks JSON types and required keys only, which is what a client needs
+    to read what a server sends. Either raises, for a payload it refuses, cattrs'
+    detailed error: every fault with its path (see ``error_locations``).
     """
-    unions = {union.members(): union for union in tagged_unions}
+    unions: dict[frozenset[Any], TaggedUnion | None] = {
+        union.members(): union for union in tagged_unions
+    }
+    if strict:
+        for union_type in one_of:
+            unions.setdefault(frozenset(_union_members(union_type)[0]), None)
     if strict:
         first_try = Converter(detailed_validation=False)
         detailed: type[_DetailedOnFailure] = _DetailedOnFailure
@@ -143,7 +169,7 @@ def make_converter(*, strict: bool, tagged_unions: Sequence[TaggedUnion] = ()) -
 
 def _configure(
     converter: _C,
-    unions: Mapping[frozenset[type], TaggedUnion],
+    unions: Mapping[frozenset[Any], TaggedUnion | None],
     *,
     strict: bool,
     model_hook: _ModelHookFactory,
@@ -169,11 +195,16 @@ def _register_scalars(converter: Converter, *, strict: bool) -> None:
     # string enum is a str: its own hook must be registered on a class that comes
     # before str in the enums' MRO.
     converter.register_structure_hook(SpecStrEnum, _structure_enum)
+    converter.register_structure_hook(SpecIntEnum, _structure_value_enum)
+    converter.register_structure_hook(SpecEnum, _structure_value_enum)
     converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(UUID, _structure_uuid if strict else _structure_uuid_lenient)
-    converter.register_structure_hook_func(_is_free_form, _structure_free_form)
+    converter.register_structure_hook_factory(_is_map, lambda t: _map_hook(converter, t))
+    converter.register_structure_hook_func(_is_literal, _structure_literal)
     converter.register_structure_hook_func(lambda t: t is Any, lambda value, _: value)
     converter.register_unstructure_hook(datetime, format_datetime)
+    converter.register_unstructure_hook(date, format_date)
     converter.register_unstructure_hook(UUID, str)
 
 
@@ -191,6 +222,37 @@ def _structure_enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
 @functools.cache
 def _members_by_value(enum_type: type[enum.Enum]) -> dict[Any, enum.Enum]:
     return {member.value: member for member in enum_type}
+
+
+@functools.cache
+def _members_by_json(enum_type: type[enum.Enum]) -> dict[tuple[str, Any], enum.Enum]:
+    # Keyed by JSON type as well: `true` is not `1`, though Python finds them equal.
+    return {(_JSON_TYPES[type(m.value)], m.value): m for m in enum_type}
+
+
+def _structure_value_enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
+    """An integer enum, or an enum of numbers, booleans or mixed values: only a value of
+    the JSON type it is listed with is a member."""
+    kind = _JSON_TYPES.get(type(value))
+    if issubclass(enum_type, int) and kind != "integer":
+        raise TypeError(f"expected an integer, found {_describe(value)}")
+    if kind not in ("boolean", "integer", "number", "string"):
+        raise TypeError(f"expected a {enum_type.__name__} value, found {_describe(value)}")
+    members = _members_by_json(enum_type)
+    member = members.get((kind, value))
+    if member is None and kind in ("integer", "number"):
+        # JSON has one number type: 1.0 is the listed 1.
+        member = members.get(("number" if kind == "integer" else "integer", value))
+    if member is not None:
+        return member
+    listed = {listed_kind for listed_kind, _ in members}
+    if listed & _NUMBERS:
+        listed |= _NUMBERS
+    if is_open(enum_type) and kind in listed:
+        # An open enum keeps new values of the JSON types it lists.
+        found: enum.Enum = unknown_member(enum_type, value)
+        return found
+    raise ValueError(f"{_describe(value)} is not a valid {enum_type.__name__}")
 
 
 def _exact(kind: type[_T], described: str) -> Callable[[Any, Any], _T]:
@@ -225,10 +287,44 @@ _PASSES: dict[Callable[[Any, Any], Any], tuple[type, ...]] = {
 }
 
 
+#: The JSON types each scalar structuring target takes (bool before int: it is one).
+_SCALAR_TYPES: tuple[tuple[type, frozenset[str]], ...] = (
+    (bool, frozenset({"boolean"})),
+    (int, frozenset({"integer"})),
+    (float, frozenset({"integer", "number"})),
+    (str, _STRING_TYPES),
+    (date, _STRING_TYPES),
+    (UUID, _STRING_TYPES),
+)
+
+
+def _is_literal(type_: Any) -> bool:
+    origin: Any = typing.get_origin(type_)
+    return origin is typing.Literal
+
+
+def _structure_literal(value: Any, type_: Any) -> Any:
+    """A ``const``: the value itself, of its JSON type (``true`` is not the constant 1)."""
+    kind = _JSON_TYPES.get(type(value))
+    for constant in typing.get_args(type_):
+        constant_kind = _JSON_TYPES.get(type(constant))
+        same_kind = kind == constant_kind or {kind, constant_kind} <= _NUMBERS
+        if same_kind and value == constant:
+            return value
+    expected = " or ".join(repr(constant) for constant in typing.get_args(type_))
+    raise ValueError(f"expected {expected}, found {_describe(value)}")
+
+
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if type(value) is not str:
         raise TypeError(f"expected an RFC 3339 date-time string, found {_describe(value)}")
     return parse_datetime(value)
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    if type(value) is not str:
+        raise TypeError(f"expected an RFC 3339 full-date string, found {_describe(value)}")
+    return parse_date(value)
 
 
 def _structure_uuid(value: Any, _: Any) -> UUID:
@@ -247,14 +343,28 @@ def _structure_uuid_lenient(value: Any, _: Any) -> UUID:
     return UUID(value)
 
 
-def _is_free_form(type_: Any) -> bool:
+def _is_map(type_: Any) -> bool:
     return typing.get_origin(type_) is dict
 
 
-def _structure_free_form(value: Any, _: Any) -> dict[str, Any]:
-    if type(value) is not dict:
-        raise TypeError(f"expected an object, found {_describe(value)}")
-    return value
+def _map_hook(converter: Converter, type_: Any) -> Callable[[Any, Any], dict[str, Any]]:
+    """``dict[str, X]``: an object whose every value is an ``X`` (kept as it came for Any)."""
+    arguments = typing.get_args(type_)
+    values = arguments[1] if len(arguments) == 2 else Any
+    hooks: list[Callable[[Any, Any], Any]] = []
+
+    def structure(value: Any, _: Any) -> dict[str, Any]:
+        if type(value) is not dict:
+            raise TypeError(f"expected an object, found {_describe(value)}")
+        if values is Any:
+            return value
+        if not hooks:
+            # Looked up on first use: the values may be of a model that holds this map.
+            hooks.append(converter.get_structure_hook(values))
+        hook = hooks[0]
+        return {key: hook(item, values) for key, item in value.items()}
+
+    return structure
 
 
 def _is_list(type_: Any) -> bool:
@@ -286,8 +396,10 @@ def _union_members(type_: Any) -> tuple[list[Any], bool]:
 
 
 def _union_hook(
-    converter: Converter, type_: Any, unions: Mapping[frozenset[type], TaggedUnion]
+    converter: Converter, type_: Any, unions: Mapping[frozenset[Any], TaggedUnion | None]
 ) -> Callable[[Any, Any], Any]:
+    """Unions: tagged ones by their tag; others by trying their members in order, and
+    for the keys ``unions`` maps to None (a strict ``oneOf``), every member."""
     members, nullable = _union_members(type_)
     if len(members) == 1:
         only = members[0]
@@ -299,15 +411,98 @@ def _union_hook(
             return only_hook(value, only)
 
         return structure_one
-    union = unions.get(frozenset(members))
+    key = frozenset(members)
+    union = unions.get(key)
     if union is None:
-        raise TypeError(f"no tagged union registered for {type_!r}")
+        return _untagged_hook(converter, members, nullable, exclusive=key in unions)
     return _tagged_hook(converter, union, nullable)
+
+
+def _accepted_json_types(type_: Any) -> frozenset[str]:
+    """The JSON types a structuring target can take: a union member is tried only on
+    values of these types."""
+    origin = typing.get_origin(type_)
+    if _is_union(type_):
+        return frozenset().union(*(_accepted_json_types(arg) for arg in typing.get_args(type_)))
+    if origin is typing.Literal:
+        return frozenset(_JSON_TYPES.get(type(arg), "null") for arg in typing.get_args(type_))
+    if origin is list:
+        return frozenset({"array"})
+    if origin is dict or attrs.has(type_):
+        return frozenset({"object"})
+    if isinstance(type_, type):
+        if issubclass(type_, enum.Enum) and not issubclass(type_, (str, int)):
+            if is_open(type_):
+                return frozenset({"boolean", "integer", "number", "string"})
+            return frozenset(_JSON_TYPES[type(member.value)] for member in type_)
+        for kind, accepted in _SCALAR_TYPES:
+            if issubclass(type_, kind):
+                return accepted
+    return _ALL_JSON_TYPES
+
+
+def _untagged_hook(
+    converter: Converter, members: Sequence[Any], nullable: bool, *, exclusive: bool = False
+) -> Callable[[Any, Any], Any]:
+    """A ``oneOf``/``anyOf`` without a tag: the members that can take the value's JSON
+    type are tried in order, and the first that structures it wins; when ``exclusive``,
+    the others must refuse it."""
+    accepted = [(member, _accepted_json_types(member)) for member in members]
+    expected = " or ".join(sorted(frozenset().union(*(kinds for _, kinds in accepted))))
+
+    def structure(value: Any, _: Any) -> Any:
+        if value is None and nullable:
+            return None
+        kind = _JSON_TYPES.get(type(value))
+        errors: list[Exception] = []
+        candidates = [member for member, kinds in accepted if kind in kinds]
+        for index, member in enumerate(candidates):
+            try:
+                found = converter.structure(value, member)
+            except Exception as exc:  # the next member may take it
+                errors.append(exc)
+                continue
+            if exclusive:
+                _only_one(converter, value, member, candidates[index + 1 :])
+            return found
+        if not errors:
+            raise TypeError(f"expected {expected}, found {_describe(value)}")
+        if len(errors) == 1:
+            raise errors[0]
+        raise ValueError(f"{_describe(value)} matches none of the {len(errors)} possible schemas")
+
+    return structure
+
+
+def _only_one(converter: Converter, value: Any, taken: Any, others: Sequence[Any]) -> None:
+    """Refuse ``value`` if a member other than ``taken`` also structures it (``oneOf``)."""
+    for other in others:
+        if _takes(converter, value, other):
+            names = f"{getattr(taken, '__name__', taken)} and {getattr(other, '__name__', other)}"
+            raise ValueError(f"{_describe(value)} matches both {names}; oneOf allows one")
+
+
+def _takes(converter: Converter, value: Any, type_: Any) -> bool:
+    try:
+        converter.structure(value, type_)
+    except Exception:  # any refusal: this member does not take the value
+        return False
+    return True
 
 
 def _tagged_hook(
     converter: Converter, union: TaggedUnion, nullable: bool
 ) -> Callable[[Any, Any], Any]:
+    fallbacks = union.fallbacks()
+    fallback: Callable[[Any, Any], Any] | None = None
+    if len(fallbacks) > 1:
+        fallback = _untagged_hook(converter, fallbacks, nullable=False)
+    elif fallbacks:
+        only = fallbacks[0]
+
+        def fallback(value: Any, _: Any) -> Any:
+            return converter.structure(value, only)
+
     def structure(value: Any, _: Any) -> Any:
         if value is None and nullable:
             return None
@@ -316,17 +511,33 @@ def _tagged_hook(
         tag = value.get(union.tag)
         if type(tag) is not str:
             raise ValueError(f"the {union.tag!r} tag is missing or not a string")
-        target = union.mapping.get(tag, union.fallback)
-        if target is None:
+        target = union.mapping.get(tag)
+        if target is not None:
+            return converter.structure(value, target)
+        if fallback is None:
             known = ", ".join(sorted(union.mapping))
             raise ValueError(f"unknown {union.tag!r} {tag!r}; expected one of {known}")
-        return converter.structure(value, target)
+        return fallback(value, None)
 
     return structure
 
 
+def _extra_values(fields: Sequence[attrs.Attribute[Any]]) -> Any:
+    """The type of the values of a model's unknown keys (``additionalProperties``)."""
+    for field in fields:
+        if field.name == EXTRA_FIELD:
+            arguments = typing.get_args(field.type)
+            return arguments[1] if len(arguments) == 2 else Any
+    return Any
+
+
+def _map_of(values: Any) -> Any:
+    """``dict[str, values]``, for a type known only when the model is."""
+    return types.GenericAlias(dict, (str, values))
+
+
 def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]:
-    fields = attrs.fields(typing.cast(Any, cls))
+    fields = attrs.fields(attrs.resolve_types(typing.cast(Any, cls)))
     renames: dict[str, Any] = {
         field.name: override(rename=field.metadata["wire"])
         for field in fields
@@ -338,6 +549,7 @@ def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]
         renames[EXTRA_FIELD] = override(omit=True)
     build = make_dict_structure_fn(cls, converter, **renames)
     name = cls.__name__
+    values = _extra_values(fields)
 
     def structure(value: Any, _: Any) -> _T:
         if type(value) is not dict:
@@ -345,6 +557,8 @@ def _model_hook(converter: Converter, cls: type[_T]) -> Callable[[Any, Any], _T]
         instance = build(value, cls)
         if keeps_extra and not known.issuperset(value):
             extra = {key: item for key, item in value.items() if key not in known}
+            if values is not Any:
+                extra = converter.structure(extra, _map_of(values))
             # Models are frozen, and the extras are not an argument of cattrs'
             # generated function, so they are set once, here.
             object.__setattr__(instance, EXTRA_FIELD, extra)
@@ -455,6 +669,12 @@ def _compile_model_hook(
             validate += _validate_field(field, n, namespace)
         if field.name == EXTRA_FIELD:
             extras = f"x{n} = {{key: item for key, item in o.items() if key not in known}}"
+            values = _extra_values(fields)
+            if values is not Any:
+                # Typed values (additionalProperties: X): structured as an X map is.
+                namespace[f"h{n}"] = _field_hook(converter, _map_of(values))
+                namespace[f"t{n}"] = _map_of(values)
+                extras += f"; x{n} = h{n}(x{n}, t{n})"
             keep_extra = ["if known.issuperset(o):", f"    {fill}", "else:", f"    {extras}"]
             keep_extra.append(f"s{n}(i, x{n})")
             continue
@@ -575,13 +795,14 @@ def _model_unstructure_hook(
     if keeps_extra:
         overrides[EXTRA_FIELD] = override(omit=True)
     build = make_dict_unstructure_fn(cls, converter, **overrides)
+    typed = _extra_values(attrs.fields(attrs.resolve_types(cls))) is not Any
 
     def unstructure(instance: Any) -> dict[str, Any]:
         result: dict[str, Any] = build(instance)
         if keeps_extra:
             extra = getattr(instance, EXTRA_FIELD)
             if extra:
-                result.update(extra)
+                result.update(converter.unstructure(extra) if typed else extra)
         return result
 
     return unstructure

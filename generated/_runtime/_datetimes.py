@@ -2,15 +2,18 @@
 # Tools: datamodel-code-generator 0.89.0, ruff 0.17.5.
 # Regenerate with `specbind generate`.
 
-"""RFC 3339 date-times: parsed the same way on every supported Python."""
+"""RFC 3339 date-times and full dates: parsed the same way on every supported Python."""
 
 from __future__ import annotations
 
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-__all__ = ["format_datetime", "parse_datetime"]
+__all__ = ["format_date", "format_datetime", "parse_date", "parse_datetime"]
+
+# RFC 3339 `full-date`: `date.fromisoformat` also takes `20240105` and week dates on 3.11.
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 # RFC 3339 section 5.6 `date-time`: a full date, `T` (any case; RFC 3339 allows a
 # space only by agreement, and JSON Schema does not), a time with optional fraction,
@@ -101,3 +104,15 @@ def format_datetime(value: datetime) -> str:
     if offset == timedelta(0):
         return text[: -len("+00:00")] + "Z"
     return text
+
+
+def parse_date(text: str) -> date:
+    """Parse an RFC 3339 full date (``2024-01-05``); ``ValueError`` otherwise."""
+    if _FULL_DATE.fullmatch(text) is None:
+        raise ValueError(f"not an RFC 3339 full date: {text[:80]!r}")
+    return date.fromisoformat(text)
+
+
+def format_date(value: date) -> str:
+    """Format a date as an RFC 3339 full date."""
+    return value.isoformat()

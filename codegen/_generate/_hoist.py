@@ -1,0 +1,690 @@
+"""Hoisting: every schema that needs a class or an alias becomes a component.
+
+The models module has one class (or enum, or type alias) per component schema, so
+this makes, from a loaded spec, one in which every shape that needs a name has one:
+
+- every inline object with ``properties`` (with or without ``type: object``), every
+  inline ``enum``, every inline ``allOf`` that is more than one ``$ref``, and every
+  inline ``oneOf``/``anyOf`` that is more than "one schema or null";
+- every JSON request or response body schema that is not a ``$ref``, arrays and
+  primitives included, so that each body names a component.
+
+Each is moved to ``components/schemas`` and replaced by a ``$ref`` to it (kept
+nullable where it was: ``anyOf: [$ref, {type: null}]``). A typed map
+(``additionalProperties`` without ``properties``) stays inline as ``dict[str, X]``.
+
+Naming rule (stable: it depends only on the document; collision-free):
+
+==============================================  =========================================
+where the schema was written                    name
+==============================================  =========================================
+request body of an operation                    ``{Operation}Request``
+JSON response of an operation                   ``{Operation}Response``, with the status
+                                                appended when the operation has several
+                                                (``GetJobResponse404``)
+``components/requestBodies/X``                  ``{X}Request``
+``components/responses/X``                      ``{X}Response``
+property ``p`` of ``Parent``                    ``{Parent}{P}`` (``JobState``)
+array items of ``Parent``                       ``{Parent}Item``
+map values of ``Parent``                        ``{Parent}Value``
+member ``n`` (from 1) of a composite ``Parent``  ``{Parent}Option{n}``
+==============================================  =========================================
+
+``{Operation}`` is the CamelCase of the operationId, or of the method and path when
+there is none (``get /jobs/{id}`` -> ``GetJobsId``); every part is CamelCased as a
+class name (:func:`specbind._generate._names.class_name`). A suffix a name already
+ends with is not doubled. A name already taken by a component, or by an earlier
+hoisted schema, gets the first free number from 2 (``JobState2``). Components are
+visited in sorted order, then paths and methods in document order, each depth first
+in document order, so adding a schema elsewhere renames nothing already named except
+on a collision.
+
+``locate()`` of a new component gives the line where the inline schema was written.
+
+Then each component is normalised into a shape the compile stage renders one way:
+``properties`` without ``type`` gets ``type: object``; an ``allOf`` is merged into one
+flat object (a property in two parts keeps the narrower schema, one that has every
+keyword of the other with the same values; two that disagree are refused, and lint's
+``compilable`` rule refuses them first); an object or enum that admits ``null`` loses
+the ``null``, and every reference to it becomes "it or null".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
+from ._names import class_name
+
+__all__ = [
+    "DISCRIMINATED_MEMBERS",
+    "ENUM_VALUES_COLLIDE",
+    "SCHEMAS",
+    "HoistError",
+    "hoist",
+    "is_json_media",
+    "merge_conflict",
+    "refusals",
+]
+
+#: Why a shape is refused (by compile, and by lint's ``compilable`` rule).
+ENUM_VALUES_COLLIDE = (
+    "an enum lists two values that are one in Python (a value twice, or true beside 1, "
+    "false beside 0)"
+)
+ENUM_EMPTY = "an enum must list at least one value other than null"
+ENUM_VALUE_TYPES = "an enum's values must be strings, numbers or booleans"
+DISCRIMINATED_MEMBERS = (
+    "every member of a oneOf or anyOf with a discriminator must be a $ref to a component "
+    "schema or an inline object with properties"
+)
+ALIAS_CYCLE = (
+    "this schema contains itself through arrays, maps or oneOf/anyOf alone; a type alias "
+    "cannot refer to itself (give the cycle an object with properties)"
+)
+
+#: Where component schemas live, as a pointer prefix.
+SCHEMAS = "#/components/schemas/"
+_SCHEMAS_PATH = SCHEMAS.removeprefix("#")
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_COMPOSITES = ("allOf", "oneOf", "anyOf")
+# Keywords that say nothing about the values a schema accepts.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
+)
+_NULL = {"type": "null"}
+# References followed to find one node: hoisting adds at most one per level.
+_MAX_HOPS = 64
+
+
+class HoistError(Exception):
+    """A shape that cannot be compiled: ``pointer`` says where, ``message`` why."""
+
+    def __init__(self, pointer: str, message: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.message = message
+
+
+def is_json_media(media_type: str) -> bool:
+    """Whether a media type carries JSON (``application/json``, ``…+json``, parameters)."""
+    return "json" in media_type.lower()
+
+
+def hoist(spec: LoadedSpec) -> LoadedSpec:
+    """The spec with every shape that needs a name made a component (see the module).
+
+    Raises :class:`HoistError` for a shape no class can express.
+    """
+    return _Hoister(spec).run()
+
+
+def merge_conflict(
+    first: Any, second: Any, resolve: Callable[[Any], Any] = lambda node: node
+) -> Any | None:
+    """The narrower of two schemas for one property in two ``allOf`` parts, or None
+    when neither is narrower (they disagree). ``resolve`` gives what a ``$ref`` stands
+    for, to compare."""
+    if first == second:
+        return first
+    resolved_first, resolved_second = resolve(first), resolve(second)
+    if not (isinstance(resolved_first, dict) and isinstance(resolved_second, dict)):
+        return None
+    a = {k: v for k, v in resolved_first.items() if k not in _ANNOTATIONS}
+    b = {k: v for k, v in resolved_second.items() if k not in _ANNOTATIONS}
+    if all(key in b and b[key] == value for key, value in a.items()):
+        return second
+    if all(key in a and a[key] == value for key, value in b.items()):
+        return first
+    return None
+
+
+def refusals(hoisted: LoadedSpec) -> Iterator[HoistError]:
+    """Every component of a hoisted spec that no class or alias can express."""
+    schemas = hoisted.data.get("components", {}).get("schemas", {})
+    for key, schema in sorted(schemas.items()):
+        pointer = SCHEMAS + escape_pointer_token(key)
+        if not isinstance(schema, dict):
+            continue
+        values = schema.get("enum")
+        if isinstance(values, list):
+            if not values:
+                yield HoistError(pointer, ENUM_EMPTY)
+            elif not all(type(value) in (str, int, float, bool) for value in values):
+                yield HoistError(pointer, ENUM_VALUE_TYPES)
+            elif len(set(values)) != len(values):
+                yield HoistError(pointer, ENUM_VALUES_COLLIDE)
+        if isinstance(schema.get("discriminator"), dict):
+            members = schema.get("oneOf", schema.get("anyOf"))
+            if not isinstance(members, list) or not all(
+                isinstance(m, dict)
+                and isinstance(m.get("$ref"), str)
+                and m["$ref"].startswith(SCHEMAS)
+                for m in members
+            ):
+                yield HoistError(pointer, DISCRIMINATED_MEMBERS)
+    yield from _alias_cycles(schemas)
+
+
+def _is_class(schema: Any) -> bool:
+    """Whether a hoisted component is a class (an enum or an object model)."""
+    if not isinstance(schema, dict):
+        return False
+    if "enum" in schema:
+        return True
+    if "oneOf" in schema or "anyOf" in schema:
+        return False
+    values = schema.get("additionalProperties")
+    object_typed = schema.get("type") == "object"
+    return object_typed and ("properties" in schema or not (isinstance(values, dict) and values))
+
+
+def _alias_cycles(schemas: Mapping[str, Any]) -> Iterator[HoistError]:
+    """Aliases that reach themselves without passing through a class."""
+    edges: dict[str, set[str]] = {}
+    for key, schema in schemas.items():
+        if not _is_class(schema):
+            edges[key] = {
+                ref for ref in _refs(schema) if ref in schemas and not _is_class(schemas[ref])
+            }
+    state: dict[str, int] = {}
+    cyclic: set[str] = set()
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        stack = [(start, iter(sorted(edges[start])))]
+        state[start] = 1
+        path = [start]
+        while stack:
+            node, children = stack[-1]
+            nxt = next(children, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if state.get(nxt) == 1:
+                cyclic.update(path[path.index(nxt) :])
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(sorted(edges.get(nxt, ())))))
+    for key in sorted(cyclic):
+        yield HoistError(SCHEMAS + escape_pointer_token(key), ALIAS_CYCLE)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """The component names a schema refers to, through every subschema."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+    elif isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMAS):
+            tokens = list(iter_pointer(ref))
+            if len(tokens) == 3:
+                yield tokens[2]
+        for key in ("items", "additionalProperties", *_COMPOSITES):
+            if key in node:
+                yield from _refs(node[key])
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            yield from _refs(list(properties.values()))
+
+
+class _MovedPositions(Mapping[str, tuple[int, int]]):
+    """Positions of the original file, seen at the pointers of moved schemas."""
+
+    def __init__(self, base: Mapping[str, tuple[int, int]], moved: Mapping[str, str]) -> None:
+        self.base = base
+        # New component pointer (without '#') to where its schema was written.
+        self.moved = moved
+
+    def origin(self, pointer: str) -> str:
+        """Where the node at ``pointer`` (with or without ``#``) was written."""
+        hashed = pointer.startswith("#")
+        pointer = pointer.removeprefix("#")
+        found = self._origin(pointer)
+        return f"#{found}" if hashed else found
+
+    def _origin(self, pointer: str) -> str:
+        if pointer.startswith(_SCHEMAS_PATH):
+            component, slash, rest = pointer[len(_SCHEMAS_PATH) :].partition("/")
+            origin = self.moved.get(_SCHEMAS_PATH + component)
+            if origin is not None:
+                return origin + slash + rest
+        return pointer
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        return self.base[self._origin(pointer)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+
+class _Hoister:
+    def __init__(self, spec: LoadedSpec) -> None:
+        self.spec = spec
+        self.data: dict[str, Any] = _copy(spec.data)
+        components = self.data.setdefault("components", {})
+        if not isinstance(components, dict):
+            components = self.data["components"] = {}
+        schemas = components.setdefault("schemas", {})
+        if not isinstance(schemas, dict):
+            schemas = components["schemas"] = {}
+        self.schemas: dict[str, Any] = schemas
+        self.taken = {class_name(key) for key in schemas} | set(schemas)
+        self.hoisted: dict[str, Any] = {}
+        # New component pointer (without '#') -> pointer where it was written.
+        self.moved: dict[str, str] = {}
+
+    def run(self) -> LoadedSpec:
+        for key in sorted(self.schemas):
+            pointer = SCHEMAS + escape_pointer_token(key)
+            self._visit(self.schemas[key], pointer, class_name(key))
+        self._bodies()
+        self.schemas.update(self.hoisted)
+        for key in sorted(self.schemas):
+            self.schemas[key] = self._shallow_refs(self.schemas[key])
+        positions = _MovedPositions(self.spec.positions, self.moved)
+        try:
+            _Normaliser(self.schemas).run()
+        except HoistError as exc:
+            raise HoistError(positions.origin(exc.pointer), exc.message) from None
+        return dataclasses.replace(self.spec, data=self.data, positions=positions)
+
+    def _shallow_refs(self, node: Any) -> Any:
+        """``node`` with each ``$ref`` into the inside of a component replaced: by the
+        reference that now stands there, or by a copy of the schema it points to.
+
+        Classes are made for components only; a vendor's ``$ref`` to
+        ``#/components/schemas/Job/properties/state`` then names ``JobState``.
+        """
+        if isinstance(node, list):
+            return [self._shallow_refs(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMAS) and ref.count("/") > 3:
+            try:
+                target = self._resolve(ref)
+            except KeyError:
+                return node  # lint's ref rule reports it
+            if isinstance(target, dict) and set(target) == {"$ref"}:
+                return dict(target)
+            return _copy(target)
+        return {key: self._shallow_refs(value) for key, value in node.items()}
+
+    def _resolve(self, ref: str, depth: int = 0) -> Any:
+        """The node at ``ref``, through the references that now stand where inline
+        schemas were written."""
+        node: Any = self.data
+        for token in iter_pointer(ref):
+            moved = node.get("$ref") if isinstance(node, dict) else None
+            if isinstance(moved, str) and token not in node and depth < _MAX_HOPS:
+                node = self._resolve(moved, depth + 1)
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                node = node[token]
+            else:
+                raise KeyError(ref)
+        return node
+
+    def _name(self, wanted: str) -> str:
+        name, counter = wanted, 1
+        while name in self.taken:
+            counter += 1
+            name = f"{wanted}{counter}"
+        self.taken.add(name)
+        return name
+
+    def _hoist(
+        self, node: dict[str, Any], pointer: str, wanted: str, *, body: bool = False
+    ) -> dict[str, Any]:
+        """Move ``node`` (written at ``pointer``) to a new component; return what replaces it.
+
+        A body stays a plain ``$ref``; elsewhere a class that admits null is referred
+        to as "it or null".
+        """
+        name = self._name(wanted)
+        target = SCHEMAS + escape_pointer_token(name)
+        self.moved[target.removeprefix("#")] = pointer.removeprefix("#")
+        schema, nullable = (node, False) if body else _without_null(node)
+        self.hoisted[name] = schema
+        self._visit(schema, pointer, name)
+        ref = {"$ref": target}
+        return {"anyOf": [ref, dict(_NULL)]} if nullable else ref
+
+    def _child(self, node: Any, pointer: str, wanted: str) -> Any:
+        """``node`` itself, or the reference to it once hoisted when it needs a name."""
+        if not isinstance(node, dict):
+            return node
+        if _needs_component(node):
+            return self._hoist(node, pointer, wanted)
+        self._visit(node, pointer, wanted)
+        return node
+
+    def _visit(self, node: Any, pointer: str, name: str) -> None:
+        if not isinstance(node, dict):
+            return
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for key, child in properties.items():
+                properties[key] = self._child(
+                    child,
+                    f"{pointer}/properties/{escape_pointer_token(key)}",
+                    name + _suffix(key),
+                )
+        if isinstance(node.get("items"), dict):
+            node["items"] = self._child(node["items"], f"{pointer}/items", f"{name}Item")
+        if isinstance(node.get("additionalProperties"), dict):
+            node["additionalProperties"] = self._child(
+                node["additionalProperties"], f"{pointer}/additionalProperties", f"{name}Value"
+            )
+        for keyword in _COMPOSITES:
+            members = node.get(keyword)
+            if not isinstance(members, list):
+                continue
+            for index, member in enumerate(members):
+                at = f"{pointer}/{keyword}/{index}"
+                if keyword == "allOf":
+                    # Parts of an allOf are merged into their parent, not named.
+                    self._visit(member, at, name)
+                else:
+                    members[index] = self._child(member, at, f"{name}Option{index + 1}")
+
+    def _bodies(self) -> None:
+        components = self.data.get("components", {})
+        for kind, suffix in (("requestBodies", "Request"), ("responses", "Response")):
+            entries = components.get(kind)
+            if not isinstance(entries, dict):
+                continue
+            for key, entry in entries.items():
+                pointer = f"#/components/{kind}/{escape_pointer_token(key)}"
+                self._contents(entry, pointer, _suffixed(class_name(key), suffix))
+        paths = self.data.get("paths")
+        if not isinstance(paths, dict):
+            return
+        for path, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            for method in _METHODS:
+                operation = item.get(method)
+                if not isinstance(operation, dict):
+                    continue
+                pointer = f"#/paths/{escape_pointer_token(path)}/{method}"
+                self._operation(operation, pointer, _operation_name(operation, method, path))
+
+    def _operation(self, operation: dict[str, Any], pointer: str, name: str) -> None:
+        self._contents(
+            operation.get("requestBody"), f"{pointer}/requestBody", _suffixed(name, "Request")
+        )
+        responses = operation.get("responses")
+        if not isinstance(responses, dict):
+            return
+        inline = [
+            status
+            for status, response in responses.items()
+            if isinstance(response, dict)
+            and "$ref" not in response
+            and any(
+                not _is_component_ref(self._shallow_refs(media["schema"]))
+                for _, media in _media(response)
+            )
+        ]
+        for status, response in responses.items():
+            wanted = _suffixed(name, "Response") + (str(status) if len(inline) > 1 else "")
+            self._contents(
+                response, f"{pointer}/responses/{escape_pointer_token(str(status))}", wanted
+            )
+
+    def _contents(self, entry: Any, pointer: str, wanted: str) -> None:
+        """Hoist the body schemas of one request body or response."""
+        if not isinstance(entry, dict) or "$ref" in entry:
+            return
+        for media_type, media in _media(entry):
+            at = f"{pointer}/content/{escape_pointer_token(media_type)}/schema"
+            schema = self._shallow_refs(media["schema"])
+            if _is_component_ref(schema):
+                media["schema"] = schema
+            elif is_json_media(media_type) or _needs_component(schema):
+                media["schema"] = self._hoist(schema, at, wanted, body=True)
+            else:
+                self._visit(schema, at, wanted)
+
+
+def _copy(node: Any) -> Any:
+    """A copy of JSON data (several times faster than ``copy.deepcopy``)."""
+    if isinstance(node, dict):
+        return {key: _copy(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copy(item) for item in node]
+    return node
+
+
+def _media(entry: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each media type of a request body or response that has a schema."""
+    content = entry.get("content")
+    if not isinstance(content, dict):
+        return
+    for media_type, media in content.items():
+        if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+            yield str(media_type), media
+
+
+def _is_component_ref(node: Any) -> bool:
+    """Whether a schema is only a ``$ref`` to a component schema."""
+    if not (isinstance(node, dict) and set(node) == {"$ref"} and isinstance(node["$ref"], str)):
+        return False
+    return node["$ref"].startswith(SCHEMAS) and node["$ref"].count("/") == 3
+
+
+def _suffix(key: str) -> str:
+    return class_name(key) if key else "Empty"
+
+
+def _suffixed(name: str, suffix: str) -> str:
+    return name if name.endswith(suffix) else name + suffix
+
+
+def _operation_name(operation: Mapping[str, Any], method: str, path: str) -> str:
+    operation_id = operation.get("operationId")
+    if isinstance(operation_id, str) and operation_id:
+        return class_name(operation_id)
+    return class_name(f"{method} {path}")
+
+
+def _types(node: Mapping[str, Any]) -> list[str]:
+    kinds = node.get("type")
+    if isinstance(kinds, str):
+        return [kinds]
+    return [kind for kind in kinds if isinstance(kind, str)] if isinstance(kinds, list) else []
+
+
+def _is_object(node: Mapping[str, Any]) -> bool:
+    return "properties" in node or ("object" in _types(node) and "additionalProperties" not in node)
+
+
+def _needs_component(node: Mapping[str, Any]) -> bool:
+    """Whether an inline schema needs a class or alias of its own."""
+    if "$ref" in node:
+        return False
+    if "properties" in node:
+        return True
+    if isinstance(node.get("enum"), list) and any(value is not None for value in node["enum"]):
+        return True
+    all_of = node.get("allOf")
+    if isinstance(all_of, list) and not _single_ref(all_of):
+        return True
+    for keyword in ("oneOf", "anyOf"):
+        members = node.get(keyword)
+        if isinstance(members, list) and len([m for m in members if m != _NULL]) > 1:
+            return True
+    return False
+
+
+def _single_ref(parts: list[Any]) -> bool:
+    return len(parts) == 1 and isinstance(parts[0], dict) and set(parts[0]) == {"$ref"}
+
+
+def _without_null(node: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """A class-bearing schema (object or enum) without ``null``, and whether it had it."""
+    kinds = node.get("type")
+    values = node.get("enum")
+    has_null = isinstance(kinds, list) and "null" in kinds and ("properties" in node or values)
+    if isinstance(values, list) and None in values:
+        has_null = True
+    if not has_null:
+        return node, False
+    schema = dict(node)
+    if isinstance(kinds, list):
+        rest = [kind for kind in kinds if kind != "null"]
+        schema["type"] = rest[0] if len(rest) == 1 else rest
+    if isinstance(values, list):
+        schema["enum"] = [value for value in values if value is not None]
+    return schema, True
+
+
+class _Normaliser:
+    """Each component in the one shape the compile stage renders (see the module)."""
+
+    def __init__(self, schemas: dict[str, Any]) -> None:
+        self.schemas = schemas
+        self.merging: set[str] = set()
+
+    def run(self) -> None:
+        for key in sorted(self.schemas):
+            self._merge(key)
+        nullable = set()
+        for key, schema in sorted(self.schemas.items()):
+            if isinstance(schema, dict):
+                stripped, had_null = _without_null(schema)
+                if had_null:
+                    self.schemas[key] = stripped
+                    nullable.add(SCHEMAS + escape_pointer_token(key))
+        if nullable:
+            for key in sorted(self.schemas):
+                self.schemas[key] = _nullable_refs(self.schemas[key], nullable)
+
+    def _merge(self, key: str) -> dict[str, Any]:
+        """The component, with its ``allOf`` merged and its ``type: object`` written."""
+        schema = self.schemas[key]
+        if not isinstance(schema, dict):
+            return {}
+        if "allOf" in schema and key not in self.merging:
+            self.merging.add(key)
+            try:
+                schema = self.schemas[key] = self._merged(
+                    schema, SCHEMAS + escape_pointer_token(key)
+                )
+            finally:
+                self.merging.discard(key)
+        if "properties" in schema and "type" not in schema:
+            schema["type"] = "object"
+        return dict(schema)
+
+    def _resolve(self, node: Any) -> Any:
+        """What a ``$ref`` to a component stands for; any other node itself."""
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str) and ref.startswith(SCHEMAS):
+            tokens = list(iter_pointer(ref))
+            if len(tokens) == 3 and tokens[2] in self.schemas:
+                return self.schemas[tokens[2]]
+        return node
+
+    def _part(self, part: Any, pointer: str) -> dict[str, Any]:
+        if not isinstance(part, dict):
+            raise HoistError(pointer, "an allOf part must be a schema object")
+        ref = part.get("$ref")
+        if ref is None:
+            return self._merged(part, pointer) if "allOf" in part else part
+        if not (isinstance(ref, str) and ref.startswith(SCHEMAS)):
+            raise HoistError(pointer, f"an allOf part refers to {ref!r}, not a component schema")
+        tokens = list(iter_pointer(ref))
+        key = tokens[2] if len(tokens) == 3 else ""
+        if key not in self.schemas:
+            raise HoistError(pointer, f"an allOf part refers to {ref!r}, not a component schema")
+        if key in self.merging:
+            raise HoistError(pointer, f"an allOf part refers back to {ref!r}, which contains it")
+        return self._merge(key)
+
+    def _merged(self, schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        """One flat schema of an ``allOf`` and its parent's own keywords."""
+        own = {key: value for key, value in schema.items() if key != "allOf"}
+        parts = [
+            self._part(part, f"{pointer}/allOf/{index}")
+            for index, part in enumerate(schema["allOf"])
+        ]
+        merged: dict[str, Any] = {}
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for index, part in enumerate([*parts, own]):
+            for name, value in part.items():
+                if name in ("properties", "required", "allOf"):
+                    continue
+                if name in ("description", "title") and name in merged:
+                    continue
+                merged[name] = value
+            for name, written in (part.get("properties") or {}).items():
+                narrower = written
+                if name in properties:
+                    narrower = merge_conflict(properties[name], written, self._resolve)
+                    if narrower is None:
+                        where = f"{pointer}/allOf/{index}" if index < len(parts) else pointer
+                        raise HoistError(
+                            where,
+                            f"property {name!r} has two different schemas in the parts of "
+                            "an allOf, and neither is narrower",
+                        )
+                properties[name] = narrower
+            for name in part.get("required") or []:
+                if name not in required:
+                    required.append(name)
+        for name in ("description", "title"):
+            if name in own:
+                merged[name] = own[name]
+        if properties or any(_is_object(part) for part in [*parts, own]):
+            merged["type"] = "object"
+            merged["properties"] = properties
+        if required:
+            merged["required"] = required
+        return merged
+
+
+def _nullable_refs(node: Any, nullable: set[str]) -> Any:
+    """A schema with each reference to a component in ``nullable`` made "it or null"."""
+    if not isinstance(node, dict):
+        return node
+    if node.get("$ref") in nullable:
+        return {"anyOf": [node, dict(_NULL)]}
+    result = dict(node)
+    for key in ("items", "additionalProperties"):
+        if key in node:
+            result[key] = _nullable_refs(node[key], nullable)
+    if isinstance(node.get("properties"), dict):
+        result["properties"] = {
+            name: _nullable_refs(child, nullable) for name, child in node["properties"].items()
+        }
+    for key in _COMPOSITES:
+        members = node.get(key)
+        if not isinstance(members, list):
+            continue
+        if key != "allOf" and any(_refers(member, nullable) for member in members):
+            # A member that admits null makes the composite admit it: said once.
+            members = [*members, dict(_NULL)] if _NULL not in members else members
+            result[key] = [
+                m if _refers(m, nullable) else _nullable_refs(m, nullable) for m in members
+            ]
+        else:
+            result[key] = [_nullable_refs(member, nullable) for member in members]
+    return result
+
+
+def _refers(node: Any, pointers: set[str]) -> bool:
+    return isinstance(node, dict) and node.get("$ref") in pointers
