@@ -212,12 +212,13 @@ def test_quiet_never_hides_an_error(acme: Path) -> None:
     )
     loud = specbind("lint", cwd=acme)
     assert loud.returncode == 1, loud.stderr
+    errors = [line for line in loud.stdout.splitlines() if ": warning: " not in line]
+    assert errors
     rules = sorted({line.split(": ")[1] for line in loud.stdout.splitlines()})
-    assert rules
     listed = ", ".join(f'"{rule}"' for rule in rules)
     (acme / "pyproject.toml").write_text(f"{CONFIG}quiet = [{listed}]\n", encoding="utf-8")
     quiet = specbind("lint", cwd=acme)
-    assert (quiet.returncode, quiet.stdout) == (1, loud.stdout)
+    assert (quiet.returncode, quiet.stdout.splitlines()) == (1, errors)
 
 
 @pytest.mark.parametrize(

@@ -98,8 +98,9 @@ def test_a_lint_problem_names_the_line_written(tmp_path: Path, name: str) -> Non
     (tmp_path / name).write_text(text.replace("      operationId: createPet\n", ""), "utf-8")
     done = specbind("lint", name, cwd=tmp_path)
     post = line_of(tmp_path / name, "post:")
-    assert done.stdout.startswith(f"{name}:{post}:5: operation-id: POST /pets has no"), done
-    assert done.returncode == 1
+    expected = f"{name}:{post}:5: operation-id: warning: POST /pets has no"
+    assert done.stdout.startswith(expected), done
+    assert done.returncode == 0  # an authoring rule: it fails only under --strict
 
 
 @pytest.mark.parametrize(

@@ -142,6 +142,6 @@ def test_an_unknown_spec_is_exit_2() -> None:
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(
-        "specbind mock: --spec nope: no specs/nope.yaml here, nor shipped"
+        "specbind mock: --spec nope: no spec of that name in specs, nor shipped with specbind"
     )
     assert done.stderr.count("\n") == 1
