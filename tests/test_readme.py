@@ -115,9 +115,10 @@ def _port_9009() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def prunner() -> Iterator[list[str]]:
-    """The server on 127.0.0.1:9009; the requests it answered."""
+    """The server on 127.0.0.1:9009; the requests it answered. Per test: the port's lock is
+    per open file, so a module-wide server would lock out the mock test in this process."""
     with _port_9009():
         server = ThreadingHTTPServer(("127.0.0.1", PORT), _Prunner)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
