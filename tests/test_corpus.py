@@ -51,10 +51,10 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _generate(project: Path) -> None:
-    """``specbind lint`` (warnings allowed: not ``--strict``), then ``specbind generate``."""
-    for command in ("lint", "generate"):
-        done = _run([sys.executable, "-m", "specbind", command], project)
-        assert done.returncode == 0, f"specbind {command}:\n{done.stderr[-3000:]}"
+    """``specbind generate``, which lints first (warnings allowed: not ``--strict``) and
+    stops at a lint error."""
+    done = _run([sys.executable, "-m", "specbind", "generate"], project)
+    assert done.returncode == 0, f"specbind generate:\n{done.stderr[-3000:]}"
 
 
 def test_the_manifest_describes_every_document_and_nothing_else() -> None:
