@@ -343,7 +343,13 @@ def test_a_recursion_with_a_way_out_is_clean(tmp_path: Path, way_out: dict[str, 
     spec["components"]["schemas"]["Job"]["properties"]["tree"] = {"$ref": "#/components/schemas/A"}
     write_spec(tmp_path / "tree.json", spec)
     done = lint("--strict", "tree.json", cwd=tmp_path)
-    assert (done.stdout, done.returncode) == ("", 0)
+    if "properties" in json.dumps(way_out):
+        assert (done.stdout, done.returncode) == ("", 0)
+    else:
+        # No ref-cycle: a value can end. But a recursion through arrays, maps and unions
+        # alone is a type alias that names itself, which compile cannot express.
+        assert [rule for *_, rule in prefixes(done.stdout.splitlines())] == ["compilable"]
+        assert "a type alias cannot refer to itself" in done.stdout
 
 
 def test_a_large_tree_of_objects_is_no_ref_expansion(tmp_path: Path) -> None:
