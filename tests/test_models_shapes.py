@@ -95,14 +95,9 @@ def round_trip(shapes: Any, data: Any, cls: Any) -> Any:
     return built
 
 
-#: Rules the lint stream relaxes for specs as vendors write them (issue 17 item 3): an
-#: enum without an annotation is open (a warning), and recursion is allowed.
-RELAXED = {"enum-open-closed", "ref-cycle"}
-
-
 def test_the_spec_is_lint_clean() -> None:
     problems = lint_spec(load_spec(SHAPES))
-    assert [str(p) for p in problems if p.is_error and p.rule not in RELAXED] == []
+    assert [str(p) for p in problems if p.is_error] == []
 
 
 JOB = {
