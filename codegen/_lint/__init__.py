@@ -72,10 +72,10 @@ from .._spec._walk import (
 )
 from ._compilable import check_compilable
 from ._examples import check_examples
-from ._openapi import check_openapi, check_openapi_shape, check_version
 from ._python_names import check_python_names
 from ._refs import check_refs
 from ._style import check_info_contact, check_operation_tags
+from ._version import check_version
 from ._waiters import check_waiters
 
 __all__ = ["lint_spec"]
@@ -111,6 +111,21 @@ def lint_spec(spec: LoadedSpec) -> list[Problem]:
         # one finding per fault.
         problems = {found for found in problems if found.rule != "compilable"}
     return sorted(problems)
+
+
+def _check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterable[Problem]:
+    """[openapi]. Imported when first run: openapi-spec-validator takes most of a second
+    to import, which validate and the mock (they use lint's ref rules) never need."""
+    from ._openapi import check_openapi
+
+    return check_openapi(spec, index)
+
+
+def _check_openapi_shape(spec: LoadedSpec, index: SpecIndex) -> Iterable[Problem]:
+    """[openapi], its shape checks alone (for an oversized spec); imported when first run."""
+    from ._openapi import check_openapi_shape
+
+    return check_openapi_shape(spec, index)
 
 
 def _one_line(problem: Problem) -> Problem:
@@ -371,7 +386,7 @@ def _check_patterns(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
 
 
 _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] = [
-    ("openapi", check_openapi),
+    ("openapi", _check_openapi),
     ("operation-id", _check_operation_ids),
     ("response-schema", _check_response_schemas),
     ("example", check_examples),
@@ -390,7 +405,7 @@ _RULES: list[tuple[str, Callable[[LoadedSpec, SpecIndex], Iterable[Problem]]]] =
 # The rules that never follow every path through the $refs: all but openapi-spec-validator's
 # semantic checks and the example checks, which are exponential in an oversized schema.
 _BOUNDED_RULES = [
-    (rule, check_openapi_shape if rule == "openapi" else check)
+    (rule, _check_openapi_shape if rule == "openapi" else check)
     for rule, check in _RULES
     if rule != "example"
 ]

@@ -25,37 +25,11 @@ from .._spec._walk import SpecIndex, child, follow
 from ._refs import has_broken_refs
 from ._schema_objects import schema_object_checks
 
-__all__ = ["check_openapi", "check_openapi_shape", "check_version"]
+__all__ = ["check_openapi", "check_openapi_shape"]
 
 RULE = "openapi"
 #: Marks an error that already knows where it was found (see `_located`).
 _LOCATED = "_specbind_located"
-
-
-def check_version(spec: LoadedSpec) -> Problem | None:
-    """The one problem of a document of a version specbind does not read, else None."""
-    if spec.source_version is not None:
-        return None
-    written = spec.as_written().data
-    if "openapi" in written:
-        version = written["openapi"]
-        shown = repr(version) if isinstance(version, str) else f"{version!r} (not a string)"
-        found, pointer = f"it says openapi: {shown}", "/openapi"
-    elif "swagger" in written:
-        version = written["swagger"]
-        shown = repr(version) if isinstance(version, str) else f"{version!r} (not a string)"
-        found, pointer = f"it says swagger: {shown}", "/swagger"
-    else:
-        found, pointer = "it has neither an openapi nor a swagger field", ""
-    line, column = spec.locate(pointer)
-    return Problem(
-        spec.path,
-        line,
-        column,
-        RULE,
-        f"specbind reads OpenAPI 3.1.x, 3.0.0 to 3.0.4 and Swagger 2.0 (openapi: '3.1.0', "
-        f"openapi: '3.0.3', swagger: '2.0'); {found}",
-    )
 
 
 def check_openapi_shape(spec: LoadedSpec, _index: SpecIndex) -> Iterator[Problem]:
