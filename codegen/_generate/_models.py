@@ -23,6 +23,7 @@ import json
 import sys
 import warnings
 from collections import defaultdict
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,7 @@ def _generate(
 _TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "int32", "int64", "float", "double"})
 
 
-def _for_datamodel(schemas: dict[str, Any]) -> dict[str, Any]:
+def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the schemas as datamodel-code-generator is to read them.
 
     Without ``discriminator`` objects: our converter tells union members apart (see
