@@ -7,6 +7,8 @@ compiled, imported and driven with payloads here, and the slow test runs
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,3 +41,44 @@ def test_properties_named_like_schema_keywords_are_fields(package: Any) -> None:
 def test_the_package_passes_mypy_strict(files: dict[str, str], tmp_path: Path) -> None:
     done = mypy_strict(files, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+#: security.json, api-with-examples-v2.yaml: no component schemas and no JSON body.
+WITHOUT_SCHEMAS = """\
+openapi: 3.1.0
+info: {title: No schemas, version: "1"}
+paths:
+  /ping:
+    get:
+      operationId: ping
+      parameters:
+        - {name: q, in: query, schema: {type: string}}
+      responses:
+        "204": {description: Alive.}
+"""
+
+
+def test_a_spec_without_schemas_generates_an_empty_models_module(tmp_path: Path) -> None:
+    """datamodel-code-generator refuses a document without schemas ("Models not found in
+    the input data"), which generate reported as an internal error."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "bare.yaml").write_text(WITHOUT_SCHEMAS, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specbind]\nspecs = "specs"\noutput = "x_api"\npackage = "x_api"\n',
+        encoding="utf-8",
+    )
+    done = _run([sys.executable, "-m", "specbind", "generate"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    probe = "import x_api.bare.models as m, x_api.bare.client as c; print(c.Client.ping)"
+    imported = _run([sys.executable, "-c", probe], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    typed = _run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "x_api"], tmp_path
+    )
+    assert typed.returncode == 0, typed.stdout + typed.stderr
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, check=False, timeout=300
+    )

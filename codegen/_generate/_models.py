@@ -43,6 +43,11 @@ def compile_models(api: Api, header: str, cache: Cache | None = None) -> str:
     ``cache`` holds for the same input is reused; datamodel-code-generator (and its
     0.3 s of imports) runs only for a spec, template or tool that changed.
     """
+    if not api.schemas:
+        # datamodel-code-generator refuses a document without schemas ("Models not
+        # found in the input data"); a spec that has none has a models module without
+        # classes.
+        return render("models/head.py.jinja2", header=header)
     document = {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
