@@ -37,6 +37,19 @@ def test_properties_named_like_schema_keywords_are_fields(package: Any) -> None:
     assert (document.format.name, document.discriminator, document.size) == ("pdf", "d", 3)
 
 
+def test_unions_that_only_constrain_leave_one_class(package: Any) -> None:
+    """A oneOf/anyOf of members without a shape (``required`` alone) beside properties,
+    and a member written ``enum: [null]``, made datamodel-code-generator render classes
+    without specbind's template data: UndefinedError: 'specbind' is undefined."""
+    models = package.models
+    page = round_trip(package, {"title": "t", "categorySlug": "s"}, models.Page)
+    assert (page.title, page.category_slug) == ("t", "s")
+    assert round_trip(package, {"description": "d"}, models.GistUpdate).description == "d"
+    alert = round_trip(package, {"reason": "won't fix"}, models.Alert)
+    assert alert.reason is models.AlertReasonOption1Option1.WON_T_FIX
+    assert round_trip(package, {"reason": None}, models.Alert).reason is None
+
+
 @pytest.mark.slow
 def test_the_package_passes_mypy_strict(files: dict[str, str], tmp_path: Path) -> None:
     done = mypy_strict(files, tmp_path)
