@@ -12,6 +12,9 @@ this makes, from a loaded spec, one in which every shape that needs a name has o
 Each is moved to ``components/schemas`` and replaced by a ``$ref`` to it (kept
 nullable where it was: ``anyOf: [$ref, {type: null}]``). A typed map
 (``additionalProperties`` without ``properties``) stays inline as ``dict[str, X]``.
+A ``oneOf``/``anyOf`` none of whose members has a shape (``required`` alone, ``not``,
+null) is dropped first: it only constrains the schema beside it, which alone decides
+the class. A member ``enum: [null]`` or ``const: null`` is written ``type: null``.
 
 Naming rule (stable: it depends only on the document; collision-free):
 
@@ -95,6 +98,22 @@ _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
 )
 _NULL = {"type": "null"}
+# The other ways a member of a union is written to admit null alone.
+_NULL_FORMS = ({"enum": [None]}, {"const": None})
+# Keywords that give a schema a shape (a type): any other only constrains its values.
+_SHAPES = frozenset(
+    {
+        "type",
+        "properties",
+        "additionalProperties",
+        "patternProperties",
+        "items",
+        "prefixItems",
+        "enum",
+        "const",
+        "$ref",
+    }
+)
 # References followed to find one node: hoisting adds at most one per level.
 _MAX_HOPS = 64
 
@@ -365,6 +384,9 @@ class _Hoister:
         """``node`` itself, or the reference to it once hoisted when it needs a name."""
         if not isinstance(node, dict):
             return node
+        if _is_null(node):
+            return dict(_NULL)
+        _drop_constraint_unions(node)
         if _needs_component(node):
             return self._hoist(node, pointer, wanted)
         self._visit(node, pointer, wanted)
@@ -373,6 +395,7 @@ class _Hoister:
     def _visit(self, node: Any, pointer: str, name: str) -> None:
         if not isinstance(node, dict):
             return
+        _drop_constraint_unions(node)
         properties = node.get("properties")
         if isinstance(properties, dict):
             for key, child in properties.items():
@@ -527,6 +550,43 @@ def _needs_component(node: Mapping[str, Any]) -> bool:
         if isinstance(members, list) and len([m for m in members if m != _NULL]) > 1:
             return True
     return False
+
+
+def _drop_constraint_unions(node: dict[str, Any]) -> None:
+    """Remove a ``oneOf``/``anyOf`` none of whose members has a shape of its own.
+
+    Such a union (``oneOf: [{required: [a]}, {required: [b]}]`` beside ``properties``)
+    only constrains the values the schema beside it accepts: the keywords beside it
+    alone decide the class. ``specbind validate`` still checks it, against the spec.
+    """
+    for keyword in ("oneOf", "anyOf"):
+        members = node.get(keyword)
+        if (
+            isinstance(members, list)
+            and all(map(_constrains_only, members))
+            and not all(map(_is_null, members))
+        ):
+            del node[keyword]
+
+
+def _constrains_only(member: Any) -> bool:
+    """Whether a union member adds no shape to the schema beside it (null is no shape:
+    the keywords beside the union decide whether null is admitted)."""
+    if not isinstance(member, dict):
+        return False
+    if _is_null(member):
+        return True
+    if any(keyword in member for keyword in _SHAPES):
+        return False
+    return all(
+        isinstance(member.get(keyword, []), list)
+        and all(map(_constrains_only, member.get(keyword, [])))
+        for keyword in _COMPOSITES
+    )
+
+
+def _is_null(member: Any) -> bool:
+    return member == _NULL or member in _NULL_FORMS
 
 
 def _single_ref(parts: list[Any]) -> bool:

@@ -23,10 +23,12 @@ import json
 import sys
 import warnings
 from collections import defaultdict
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .._spec._walk import map_subschemas
 from ._cache import Cache
 from ._ir import Api, CheckCall, CompileError
 from ._render import TEMPLATES, docstring, literal, render
@@ -41,6 +43,11 @@ def compile_models(api: Api, header: str, cache: Cache | None = None) -> str:
     ``cache`` holds for the same input is reused; datamodel-code-generator (and its
     0.3 s of imports) runs only for a spec, template or tool that changed.
     """
+    if not api.schemas:
+        # datamodel-code-generator refuses a document without schemas ("Models not
+        # found in the input data"); a spec that has none has a models module without
+        # classes.
+        return render("models/head.py.jinja2", header=header)
     document = {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
@@ -131,7 +138,7 @@ def _generate(
 _TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "int32", "int64", "float", "double"})
 
 
-def _for_datamodel(node: Any) -> Any:
+def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the schemas as datamodel-code-generator is to read them.
 
     Without ``discriminator`` objects: our converter tells union members apart (see
@@ -141,15 +148,20 @@ def _for_datamodel(node: Any) -> Any:
 
     Without the formats the runtime keeps as text (see ``_TYPED_FORMATS``).
     """
-    if isinstance(node, dict):
-        return {
-            key: _for_datamodel(value)
-            for key, value in node.items()
-            if key != "discriminator" and not (key == "format" and value not in _TYPED_FORMATS)
-        }
-    if isinstance(node, list):
-        return [_for_datamodel(item) for item in node]
-    return node
+    return {name: _schema_for_datamodel(schema) for name, schema in schemas.items()}
+
+
+def _schema_for_datamodel(schema: Any) -> Any:
+    # Only the keywords of a schema are dropped, never a property that happens to be
+    # named "format" or "discriminator", nor anything inside an enum, default or example.
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: value
+        for key, value in map_subschemas(schema, _schema_for_datamodel).items()
+        if key != "discriminator"
+        and not (key == "format" and not (isinstance(value, str) and value in _TYPED_FORMATS))
+    }
 
 
 def _template_data(api: Api) -> dict[str, dict[str, Any]]:

@@ -109,6 +109,25 @@ def subschemas(pointer: str, schema: dict[str, Any]) -> Iterator[tuple[str, Any]
             yield from ((child(at, name), item) for name, item in value.items())
 
 
+def map_subschemas(schema: dict[str, Any], transform: Callable[[Any], Any]) -> dict[str, Any]:
+    """A copy of a schema with each direct subschema replaced by ``transform`` of it.
+
+    Every other keyword's value (``enum``, ``default``, ``example``, the names in
+    ``properties``, ...) is kept as it is: it is data, not a schema.
+    """
+
+    def one(key: str, value: Any) -> Any:
+        if key in _ONE_SCHEMA and not isinstance(value, list):
+            return transform(value)
+        if (key in _SCHEMA_LIST or key == "items") and isinstance(value, list):
+            return [transform(item) for item in value]
+        if key in _SCHEMA_MAP and isinstance(value, dict):
+            return {name: transform(item) for name, item in value.items()}
+        return value
+
+    return {key: one(key, value) for key, value in schema.items()}
+
+
 @dataclass(frozen=True)
 class Labelled:
     """An object of the document, with a human label such as ``GET /jobs/{id}``."""
