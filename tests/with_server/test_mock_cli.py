@@ -85,7 +85,7 @@ def test_it_serves_a_scenario_and_stops_cleanly(
     assert process.stderr.read() == ""
 
 
-def test_it_starts_within_two_seconds_of_cpu() -> None:
+def test_it_starts_within_a_second_of_cpu() -> None:
     """CPU time, not wall time, which on shared, loaded test machines says little."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with subprocess.Popen(
@@ -97,8 +97,9 @@ def test_it_starts_within_two_seconds_of_cpu() -> None:
         assert process.wait(10) == 0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # About 1.0 s here, 0.7 s of it `import specbind`; this guards against regressions.
-    assert used < 2.0
+    # About 0.5 s here (specbind's names and openapi-spec-validator are imported only when
+    # used; before, 1.0 s); this guards against regressions.
+    assert used < 1.0
 
 
 @pytest.mark.parametrize(
