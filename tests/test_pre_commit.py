@@ -64,7 +64,9 @@ def test_the_hooks_pass_on_clean_specs_and_fail_on_a_broken_one(tmp_path: Path) 
         ROOT / "generated", user / "generated", ignore=shutil.ignore_patterns("__pycache__")
     )
     (user / "pyproject.toml").write_text(
-        '[tool.specbind]\ndistribution = "specbind-bindings"\n', encoding="utf-8"
+        # The version as this repository sets it, so that its generated/ is what it wants.
+        '[tool.specbind]\ndistribution = "specbind-bindings"\nversion = "0.1.0"\n',
+        encoding="utf-8",
     )
     (user / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: {hooks}\n  rev: {rev}\n  hooks:\n"
