@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import inspect
 import json
 import math
@@ -14,6 +13,7 @@ import time
 from typing import Any
 
 from .._generate._names import snake_case
+from .._spec._bindings import prefer_output_package
 from .._spec._config import Config
 from .._spec._files import package_name
 from .._spec._find import SpecNotFound, find_spec
@@ -209,15 +209,7 @@ def _import(config: Config, reference: str) -> Any:
     except SpecNotFound as exc:
         raise _Usage(str(exc)) from None
     output = config.output
-    if (output / "__init__.py").is_file() and config.package not in sys.modules:
-        # The output directory is the package itself, whatever the directory is called.
-        found = importlib.util.spec_from_file_location(
-            config.package, output / "__init__.py", submodule_search_locations=[str(output)]
-        )
-        if found is not None and found.loader is not None:
-            top = importlib.util.module_from_spec(found)
-            sys.modules[config.package] = top
-            found.loader.exec_module(top)
+    prefer_output_package(config.package, output)
     try:
         return importlib.import_module(f"{config.package}.{name}")
     except ModuleNotFoundError as exc:

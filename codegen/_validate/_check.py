@@ -44,7 +44,8 @@ class Options:
 
     ``operation`` and ``status`` name the response that JSON and JSON Lines bodies are;
     with HAR, ``operation`` keeps only that operation's entries ("" keeps all).
-    ``bindings`` is the import package whose models form the model layer.
+    ``bindings`` is the import package whose models form the model layer, loaded from
+    the project's output directory ``output`` when that directory holds it ("": as installed).
     """
 
     spec: str
@@ -53,6 +54,7 @@ class Options:
     strict: bool
     servers: tuple[str, ...] = ()
     bindings: str = "generated"
+    output: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 ``<package>.<spec name>`` (the package ``[tool.specbind]`` names, ``generated`` by
 default) exports ``SPEC_SHA256``, ``RESPONSE_MODELS`` (operationId and
-status key → model class) and ``strict_converter``. The layer is used only when that
+status key → model class) and ``strict_converter``; it is imported from the project's
+output directory when that directory holds it, else as installed. The layer is used only when that
 package imports and was generated from the very spec being checked. Where structuring
 failed is read with the generated runtime's own ``error_locations``: it knows the
 runtime's exceptions and the wire name of every attribute.
@@ -13,10 +14,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cattrs import Converter
 
+from .._spec._bindings import prefer_output_package
 from .._spec._load import LoadedSpec
 from ._redact import cut
 
@@ -61,15 +64,18 @@ class ModelLayer:
         return []
 
 
-def load_model_layer(spec: LoadedSpec, bindings: str) -> ModelLayer | str:
-    """The model layer for a spec in the import package ``bindings``, or why it cannot be
-    used (one line)."""
+def load_model_layer(spec: LoadedSpec, bindings: str, output: str = "") -> ModelLayer | str:
+    """The model layer for a spec in the import package ``bindings`` (from the project's
+    output directory ``output`` when it holds the package), or why it cannot be used
+    (one line)."""
     package = f"{bindings}.{spec.name}"
     runtime = f"{bindings}._runtime"
     stale = f"model layer skipped: {package} is stale or missing"
     if not spec.name.isidentifier():
         return f"{stale} ({spec.name!r} is not a package name)"
     try:
+        if output:
+            prefer_output_package(bindings, Path(output))
         module = importlib.import_module(package)
         locate = getattr(importlib.import_module(runtime), "error_locations", None)
     except ModuleNotFoundError:

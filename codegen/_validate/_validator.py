@@ -105,6 +105,7 @@ class Validator:
             strict=strict,
             servers=tuple(servers),
             bindings=config.package if bindings is None else bindings,
+            output=str(config.output) if bindings in (None, config.package) else "",
         )
         self._options = options
         self._shown_path = loaded.path
@@ -359,7 +360,7 @@ def build_checker(options: Options) -> Checker:
 
 
 def _build(options: Options, spec: LoadedSpec) -> _Loaded:
-    models = load_model_layer(spec, options.bindings)
+    models = load_model_layer(spec, options.bindings, options.output)
     checker = Checker(spec, options, None if isinstance(models, str) else models)
     return _Loaded(spec, checker, tuple(_notes(checker, models)))
 
