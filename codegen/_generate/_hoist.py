@@ -59,7 +59,6 @@ from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from ._names import class_name
 
 __all__ = [
-    "DISCRIMINATED_MEMBERS",
     "ENUM_VALUES_COLLIDE",
     "SCHEMAS",
     "HoistError",
@@ -76,10 +75,6 @@ ENUM_VALUES_COLLIDE = (
 )
 ENUM_EMPTY = "an enum must list at least one value other than null"
 ENUM_VALUE_TYPES = "an enum's values must be strings, numbers or booleans"
-DISCRIMINATED_MEMBERS = (
-    "every member of a oneOf or anyOf with a discriminator must be a $ref to a component "
-    "schema or an inline object with properties"
-)
 ALIAS_CYCLE = (
     "this schema contains itself through arrays, maps or oneOf/anyOf alone; a type alias "
     "cannot refer to itself (give the cycle an object with properties)"
@@ -156,15 +151,6 @@ def refusals(hoisted: LoadedSpec) -> Iterator[HoistError]:
                 yield HoistError(pointer, ENUM_VALUE_TYPES)
             elif len(set(values)) != len(values):
                 yield HoistError(pointer, ENUM_VALUES_COLLIDE)
-        if isinstance(schema.get("discriminator"), dict):
-            members = schema.get("oneOf", schema.get("anyOf"))
-            if not isinstance(members, list) or not all(
-                isinstance(m, dict)
-                and isinstance(m.get("$ref"), str)
-                and m["$ref"].startswith(SCHEMAS)
-                for m in members
-            ):
-                yield HoistError(pointer, DISCRIMINATED_MEMBERS)
     yield from _alias_cycles(schemas)
 
 
