@@ -45,8 +45,10 @@ Then each component is normalised into a shape the compile stage renders one way
 ``properties`` without ``type`` gets ``type: object``; an ``allOf`` is merged into one
 flat object (a property in two parts keeps the narrower schema, one that has every
 keyword of the other with the same values; two that disagree are refused, and lint's
-``compilable`` rule refuses them first); an object or enum that admits ``null`` loses
-the ``null``, and every reference to it becomes "it or null".
+``compilable`` rule refuses them first); an enum lists each value once, and one
+with values that are one in Python (``true`` beside ``1``) is typed by its values'
+JSON types instead; an object or enum that admits ``null`` loses the ``null``, and
+every reference to it becomes "it or null".
 """
 
 from __future__ import annotations
@@ -55,11 +57,11 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from ._names import class_name
 
 __all__ = [
-    "ENUM_VALUES_COLLIDE",
     "SCHEMAS",
     "HoistError",
     "hoist",
@@ -69,10 +71,6 @@ __all__ = [
 ]
 
 #: Why a shape is refused (by compile, and by lint's ``compilable`` rule).
-ENUM_VALUES_COLLIDE = (
-    "an enum lists two values that are one in Python (a value twice, or true beside 1, "
-    "false beside 0)"
-)
 ENUM_EMPTY = "an enum must list at least one value other than null"
 ENUM_VALUE_TYPES = "an enum's values must be strings, numbers or booleans"
 ALIAS_CYCLE = (
@@ -90,6 +88,8 @@ _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
 )
 _NULL = {"type": "null"}
+# The JSON type of each value an enum may list.
+_JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 # References followed to find one node: hoisting adds at most one per level.
 _MAX_HOPS = 64
 
@@ -149,8 +149,6 @@ def refusals(hoisted: LoadedSpec) -> Iterator[HoistError]:
                 yield HoistError(pointer, ENUM_EMPTY)
             elif not all(type(value) in (str, int, float, bool) for value in values):
                 yield HoistError(pointer, ENUM_VALUE_TYPES)
-            elif len(set(values)) != len(values):
-                yield HoistError(pointer, ENUM_VALUES_COLLIDE)
     yield from _alias_cycles(schemas)
 
 
@@ -550,9 +548,8 @@ class _Normaliser:
         nullable = set()
         for key, schema in sorted(self.schemas.items()):
             if isinstance(schema, dict):
-                stripped, had_null = _without_null(schema)
+                self.schemas[key], had_null = _without_null(_listed_once(schema))
                 if had_null:
-                    self.schemas[key] = stripped
                     nullable.add(SCHEMAS + escape_pointer_token(key))
         if nullable:
             for key in sorted(self.schemas):
@@ -641,6 +638,25 @@ class _Normaliser:
         if required:
             merged["required"] = required
         return merged
+
+
+def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:
+    """An enum with each value listed once (JSON Schema allows a value twice; it means
+    nothing: ``1`` and ``1.0`` are one number). An enum whose values are still one in
+    Python (``true`` beside ``1``, ``false`` beside ``0``) can be no enum class: it is
+    typed by its values' JSON types instead, each value keeping its type on the wire."""
+    values = schema.get("enum")
+    if not isinstance(values, list) or not all(type(v) in _JSON_KINDS for v in values):
+        return schema
+    once: dict[tuple[bool, bool, Any], Any] = {}
+    for value in values:
+        once.setdefault((type(value) is bool, type(value) is str, value), value)
+    listed = list(once.values())
+    if len(set(listed)) == len(listed):
+        return schema if len(listed) == len(values) else {**schema, "enum": listed}
+    typed = {key: value for key, value in schema.items() if key not in ("enum", ENUM_KEY)}
+    kinds = dict.fromkeys(_JSON_KINDS[type(value)] for value in listed)
+    return {**typed, "type": next(iter(kinds)) if len(kinds) == 1 else list(kinds)}
 
 
 def _nullable_refs(node: Any, nullable: set[str]) -> Any:
