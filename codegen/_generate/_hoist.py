@@ -88,8 +88,6 @@ _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
 )
 _NULL = {"type": "null"}
-# The JSON type of each value an enum may list.
-_JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 # References followed to find one node: hoisting adds at most one per level.
 _MAX_HOPS = 64
 
@@ -638,6 +636,10 @@ class _Normaliser:
         if required:
             merged["required"] = required
         return merged
+
+
+# The JSON type of each value an enum may list.
+_JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 
 
 def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:
