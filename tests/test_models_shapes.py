@@ -257,6 +257,12 @@ def test_a_discriminator_is_a_hint_the_union_is_tried_without(shapes: Any) -> No
     vehicle = round_trip(shapes, {"power": "electric", "amps": 3}, models.ElectricVehicle)
     assert vehicle.amps == 3
     assert round_trip(shapes, {"power": "sail"}, models.Vehicle).power == "sail"
+    # A union of children tagged by the discriminator their parent gave them.
+    gas = {"power": "gas", "tank": 3}
+    assert type(round_trip(shapes, gas, models.Fleet)) is models.GasVehicle
+    assert type(round_trip(shapes, {**gas, "power": "electric"}, models.Fleet)) is (
+        models.ElectricVehicle
+    )
     # Tagged by component name (OpenAPI's implicit mapping), null admitted by Boat.
     assert round_trip(shapes, None, models.Craft) is None
     boat = {"power": "ElectricVehicle", "sails": 2}

@@ -589,8 +589,8 @@ class _Builder:
         )
 
     def _union(self, pointer: str, schema: Mapping[str, Any]) -> UnionInfo:
-        discriminator = schema.get("discriminator")
         members = self._tagged_members(schema.get("oneOf", schema.get("anyOf")))
+        discriminator = schema.get("discriminator") or self._inherited_discriminator(members)
         if not isinstance(discriminator, dict) or members is None:
             # The discriminator is a hint: without one, or when a member is no class a
             # tag could pick, the members are tried in order.
@@ -616,6 +616,12 @@ class _Builder:
             mapping=mapping,
             fallback=tuple(self.names[ref] for ref in unmapped),
         )
+
+    def _inherited_discriminator(self, members: list[str] | None) -> Any:
+        """The discriminator every member carries from the parent its ``allOf`` merged
+        (the parent's tag tells its children apart), or None."""
+        found = [self._deref({"$ref": ref}).get("discriminator") for ref in members or ()]
+        return found[0] if found and all(d == found[0] for d in found) else None
 
     def _tagged_members(self, members: list[Any]) -> list[str] | None:
         """The ``$ref`` of each member of a union other than ``null``, in order, when
