@@ -224,6 +224,15 @@ def test_regressions_that_crashed_generate(shapes: Any) -> None:
     assert (empty.value, empty.x) == ("e", 1)
 
 
+def test_a_type_beside_a_ref_that_restates_the_components_is_the_component(
+    shapes: Any,
+) -> None:
+    """airflow-v1.yaml: `type: object` beside a `$ref` crashed generate (a class the
+    compile stage had no data for)."""
+    owner = round_trip(shapes, {"pet": {"pet_type": "c"}}, shapes.models.Owner)
+    assert type(owner.pet) is shapes.models.Cat
+
+
 def test_all_of_merges_into_one_flat_model(shapes: Any) -> None:
     data = {"id": "i", "name": "n", "size": 3, "kind": "big"}
     merged = round_trip(shapes, data, shapes.models.MergedInline)

@@ -300,7 +300,24 @@ class _Hoister:
             if isinstance(target, dict) and set(target) == {"$ref"}:
                 return dict(target)
             return _copy(target)
+        if isinstance(ref, str) and ref.startswith(SCHEMAS) and self._restates_type(ref, node):
+            # `type: object` beside a `$ref` to an object says nothing more (3.0 even
+            # ignores it), and would make datamodel-code-generator a class of its own.
+            node = {key: value for key, value in node.items() if key != "type"}
         return {key: self._shallow_refs(value) for key, value in node.items()}
+
+    def _restates_type(self, ref: str, node: Mapping[str, Any]) -> bool:
+        """Whether ``node`` has a ``type`` beside its ``$ref`` that every value of the
+        component ``ref`` names already has."""
+        written = set(_types(node))
+        try:
+            target = self._resolve(ref)
+        except KeyError:
+            return False
+        if not (written and isinstance(target, dict)):
+            return False
+        own = set(_types(target)) or ({"object"} if _is_object(target) else set())
+        return bool(own) and own <= written
 
     def _resolve(self, ref: str, depth: int = 0) -> Any:
         """The node at ``ref``, through the references that now stand where inline
