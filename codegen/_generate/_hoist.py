@@ -563,7 +563,7 @@ class _Normaliser:
         nullable = set()
         for key, schema in sorted(self.schemas.items()):
             if isinstance(schema, dict):
-                self.schemas[key], had_null = _without_null(_listed_once(schema))
+                self.schemas[key], had_null = _without_null(_listed_once(_union_alone(schema)))
                 if had_null:
                     nullable.add(SCHEMAS + escape_pointer_token(key))
         if nullable:
@@ -657,6 +657,26 @@ class _Normaliser:
 
 # The JSON type of each value an enum may list.
 _JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+
+
+def _union_alone(schema: dict[str, Any]) -> dict[str, Any]:
+    """A ``oneOf``/``anyOf`` of components without the object keywords beside it.
+
+    The union is the component's type (its members keep the keys they do not list);
+    the ``properties`` beside it only constrain it, and would make
+    datamodel-code-generator merge them into a class of its own per member.
+    ``specbind validate`` still checks them, against the spec.
+    """
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if not (isinstance(members, list) and members and "properties" in schema):
+        return schema
+    if not all(_is_component_ref(member) or member == _NULL for member in members):
+        return schema
+    dropped = ("properties", "required", "additionalProperties")
+    alone = {key: value for key, value in schema.items() if key not in dropped}
+    if alone.get("type") == "object":
+        del alone["type"]
+    return alone
 
 
 def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:
