@@ -47,8 +47,10 @@ flat object (a property in two parts keeps the narrower schema, one that has eve
 keyword of the other with the same values; two that disagree are refused, and lint's
 ``compilable`` rule refuses them first); an enum lists each value once, and one
 with values that are one in Python (``true`` beside ``1``) is typed by its values'
-JSON types instead; an object or enum that admits ``null`` loses the ``null``, and
-every reference to it becomes "it or null".
+JSON types instead; ``properties`` beside a ``oneOf``/``anyOf`` of components are
+dropped (the union is the type); an object or enum that admits ``null`` loses the
+``null``, and every reference to it becomes "it or null". A ``type`` beside a ``$ref``
+that the component already has is dropped wherever it is written.
 """
 
 from __future__ import annotations
