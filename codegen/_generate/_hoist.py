@@ -48,8 +48,12 @@ Then each component is normalised into a shape the compile stage renders one way
 ``properties`` without ``type`` gets ``type: object``; an ``allOf`` is merged into one
 flat object (a property in two parts keeps the narrower schema, one that has every
 keyword of the other with the same values; two that disagree are refused, and lint's
-``compilable`` rule refuses them first); an object or enum that admits ``null`` loses
-the ``null``, and every reference to it becomes "it or null".
+``compilable`` rule refuses them first); an enum lists each value once, and one
+with values that are one in Python (``true`` beside ``1``) is typed by its values'
+JSON types instead; ``properties`` beside a ``oneOf``/``anyOf`` of components are
+dropped (the union is the type); an object or enum that admits ``null`` loses the
+``null``, and every reference to it becomes "it or null". A ``type`` beside a ``$ref``
+that the component already has is dropped wherever it is written.
 """
 
 from __future__ import annotations
@@ -58,12 +62,11 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from ._names import class_name
 
 __all__ = [
-    "DISCRIMINATED_MEMBERS",
-    "ENUM_VALUES_COLLIDE",
     "SCHEMAS",
     "HoistError",
     "hoist",
@@ -73,16 +76,8 @@ __all__ = [
 ]
 
 #: Why a shape is refused (by compile, and by lint's ``compilable`` rule).
-ENUM_VALUES_COLLIDE = (
-    "an enum lists two values that are one in Python (a value twice, or true beside 1, "
-    "false beside 0)"
-)
 ENUM_EMPTY = "an enum must list at least one value other than null"
 ENUM_VALUE_TYPES = "an enum's values must be strings, numbers or booleans"
-DISCRIMINATED_MEMBERS = (
-    "every member of a oneOf or anyOf with a discriminator must be a $ref to a component "
-    "schema or an inline object with properties"
-)
 ALIAS_CYCLE = (
     "this schema contains itself through arrays, maps or oneOf/anyOf alone; a type alias "
     "cannot refer to itself (give the cycle an object with properties)"
@@ -173,17 +168,6 @@ def refusals(hoisted: LoadedSpec) -> Iterator[HoistError]:
                 yield HoistError(pointer, ENUM_EMPTY)
             elif not all(type(value) in (str, int, float, bool) for value in values):
                 yield HoistError(pointer, ENUM_VALUE_TYPES)
-            elif len(set(values)) != len(values):
-                yield HoistError(pointer, ENUM_VALUES_COLLIDE)
-        if isinstance(schema.get("discriminator"), dict):
-            members = schema.get("oneOf", schema.get("anyOf"))
-            if not isinstance(members, list) or not all(
-                isinstance(m, dict)
-                and isinstance(m.get("$ref"), str)
-                and m["$ref"].startswith(SCHEMAS)
-                for m in members
-            ):
-                yield HoistError(pointer, DISCRIMINATED_MEMBERS)
     yield from _alias_cycles(schemas)
 
 
@@ -337,7 +321,24 @@ class _Hoister:
             if isinstance(target, dict) and set(target) == {"$ref"}:
                 return dict(target)
             return _copy(target)
+        if isinstance(ref, str) and ref.startswith(SCHEMAS) and self._restates_type(ref, node):
+            # `type: object` beside a `$ref` to an object says nothing more (3.0 even
+            # ignores it), and would make datamodel-code-generator a class of its own.
+            node = {key: value for key, value in node.items() if key != "type"}
         return {key: self._shallow_refs(value) for key, value in node.items()}
+
+    def _restates_type(self, ref: str, node: Mapping[str, Any]) -> bool:
+        """Whether ``node`` has a ``type`` beside its ``$ref`` that every value of the
+        component ``ref`` names already has."""
+        written = set(_types(node))
+        try:
+            target = self._resolve(ref)
+        except KeyError:
+            return False
+        if not (written and isinstance(target, dict)):
+            return False
+        own = set(_types(target)) or ({"object"} if _is_object(target) else set())
+        return bool(own) and own <= written
 
     def _resolve(self, ref: str, depth: int = 0) -> Any:
         """The node at ``ref``, through the references that now stand where inline
@@ -624,9 +625,8 @@ class _Normaliser:
         nullable = set()
         for key, schema in sorted(self.schemas.items()):
             if isinstance(schema, dict):
-                stripped, had_null = _without_null(schema)
+                self.schemas[key], had_null = _without_null(_listed_once(_union_alone(schema)))
                 if had_null:
-                    self.schemas[key] = stripped
                     nullable.add(SCHEMAS + escape_pointer_token(key))
         if nullable:
             for key in sorted(self.schemas):
@@ -715,6 +715,49 @@ class _Normaliser:
         if required:
             merged["required"] = required
         return merged
+
+
+# The JSON type of each value an enum may list.
+_JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+
+
+def _union_alone(schema: dict[str, Any]) -> dict[str, Any]:
+    """A ``oneOf``/``anyOf`` of components without the object keywords beside it.
+
+    The union is the component's type (its members keep the keys they do not list);
+    the ``properties`` beside it only constrain it, and would make
+    datamodel-code-generator merge them into a class of its own per member.
+    ``specbind validate`` still checks them, against the spec.
+    """
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if not (isinstance(members, list) and members and "properties" in schema):
+        return schema
+    if not all(_is_component_ref(member) or member == _NULL for member in members):
+        return schema
+    dropped = ("properties", "required", "additionalProperties")
+    alone = {key: value for key, value in schema.items() if key not in dropped}
+    if alone.get("type") == "object":
+        del alone["type"]
+    return alone
+
+
+def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:
+    """An enum with each value listed once (JSON Schema allows a value twice; it means
+    nothing: ``1`` and ``1.0`` are one number). An enum whose values are still one in
+    Python (``true`` beside ``1``, ``false`` beside ``0``) can be no enum class: it is
+    typed by its values' JSON types instead, each value keeping its type on the wire."""
+    values = schema.get("enum")
+    if not isinstance(values, list) or not all(type(v) in _JSON_KINDS for v in values):
+        return schema
+    once: dict[tuple[bool, bool, Any], Any] = {}
+    for value in values:
+        once.setdefault((type(value) is bool, type(value) is str, value), value)
+    listed = list(once.values())
+    if len(set(listed)) == len(listed):
+        return schema if len(listed) == len(values) else {**schema, "enum": listed}
+    typed = {key: value for key, value in schema.items() if key not in ("enum", ENUM_KEY)}
+    kinds = dict.fromkeys(_JSON_KINDS[type(value)] for value in listed)
+    return {**typed, "type": next(iter(kinds)) if len(kinds) == 1 else list(kinds)}
 
 
 def _nullable_refs(node: Any, nullable: set[str]) -> Any:

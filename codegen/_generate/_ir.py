@@ -15,7 +15,7 @@ from uuid import UUID
 
 from .._spec._extensions import ENUM_KEY, WAITERS_KEY
 from .._spec._files import shown_path
-from .._spec._load import LoadedSpec, escape_pointer_token
+from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from ..runtime._regex import PatternError, compile_pattern
 from ._hoist import HoistError, hoist, refusals
 from ._names import (
@@ -589,12 +589,13 @@ class _Builder:
         )
 
     def _union(self, pointer: str, schema: Mapping[str, Any]) -> UnionInfo:
-        discriminator = schema.get("discriminator")
-        if not isinstance(discriminator, dict):
+        members = self._tagged_members(schema.get("oneOf", schema.get("anyOf")))
+        discriminator = schema.get("discriminator") or self._inherited_discriminator(members)
+        if not isinstance(discriminator, dict) or members is None:
+            # The discriminator is a hint: without one, or when a member is no class a
+            # tag could pick, the members are tried in order.
             exclusive = "oneOf" in schema and self._classes_only_here(pointer, schema["oneOf"])
             return UnionInfo(pointer, self.names[pointer], None, {}, (), exclusive)
-        # Each member is a $ref to a component (see _hoist.refusals).
-        members = [str(option["$ref"]) for option in schema.get("oneOf", schema.get("anyOf"))]
         # A mapping value is a $ref, or the bare name of a component schema.
         targets = {
             str(tag): ref if ref.startswith("#") else _SCHEMAS + ref
@@ -602,14 +603,35 @@ class _Builder:
             if isinstance(ref, str)
         }
         mapping = {tag: self.names[ref] for tag, ref in targets.items() if ref in self.names}
-        unmapped = [self.names[ref] for ref in members if self.names[ref] not in mapping.values()]
+        unmapped = [ref for ref in members if self.names[ref] not in mapping.values()]
+        for ref in unmapped if len(unmapped) > 1 else ():
+            # OpenAPI's implicit mapping: a member the mapping leaves out is tagged by
+            # its component name, and stays a fallback for tags the spec does not name
+            # (a lone fallback needs no tag: it takes every other value).
+            mapping.setdefault(list(iter_pointer(ref))[-1], self.names[ref])
         return UnionInfo(
             pointer=pointer,
             class_name=self.names[pointer],
             tag=str(discriminator["propertyName"]),
             mapping=mapping,
-            fallback=tuple(unmapped),
+            fallback=tuple(self.names[ref] for ref in unmapped),
         )
+
+    def _inherited_discriminator(self, members: list[str] | None) -> Any:
+        """The discriminator every member carries from the parent its ``allOf`` merged
+        (the parent's tag tells its children apart), or None."""
+        found = [self._deref({"$ref": ref}).get("discriminator") for ref in members or ()]
+        return found[0] if found and all(d == found[0] for d in found) else None
+
+    def _tagged_members(self, members: list[Any]) -> list[str] | None:
+        """The ``$ref`` of each member of a union other than ``null``, in order, when
+        each is a model class (an object, which a tag property can pick); else None."""
+        refs = [m.get("$ref") for m in members if isinstance(m, dict) and m != {"type": "null"}]
+        if not all(
+            isinstance(ref, str) and ref in self.names and self._is_model_ref(ref) for ref in refs
+        ):
+            return None
+        return [str(ref) for ref in refs]
 
     def _classes_only_here(self, pointer: str, members: list[Any]) -> bool:
         """Whether a oneOf's members are all classes no other union component has as
@@ -622,8 +644,11 @@ class _Builder:
         )
 
     def _is_class(self, ref: str) -> bool:
+        return "enum" in self._deref({"$ref": ref}) or self._is_model_ref(ref)
+
+    def _is_model_ref(self, ref: str) -> bool:
         schema = self._deref({"$ref": ref})
-        return "enum" in schema or (schema.get("type") == "object" and _is_model(schema))
+        return schema.get("type") == "object" and _is_model(schema)
 
     def _unions(self) -> Iterator[tuple[str, list[Any]]]:
         for component, schema in self.schemas.items():
