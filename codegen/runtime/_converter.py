@@ -795,7 +795,7 @@ def _model_unstructure_hook(
     if keeps_extra:
         overrides[EXTRA_FIELD] = override(omit=True)
     build = make_dict_unstructure_fn(cls, converter, **overrides)
-    typed = _extra_values(attrs.fields(attrs.resolve_types(cls))) is not Any
+    typed = _extra_values(attrs.fields(attrs.resolve_types(typing.cast(Any, cls)))) is not Any
 
     def unstructure(instance: Any) -> dict[str, Any]:
         result: dict[str, Any] = build(instance)
