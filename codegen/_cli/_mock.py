@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 from .._spec._config import Config
 from ._exits import EXIT_OK, EXIT_USAGE
+from ._signals import serve_until_stopped, stop_signals
 
 __all__ = ["add_mock_parser", "run_mock"]
 
@@ -71,29 +69,21 @@ def run_mock(args: argparse.Namespace, config: Config) -> int:
     from .._mock._scenario import load_scenario
     from .._mock._server import MockServer
 
-    stop = threading.Event()
-
-    def on_signal(number: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        spec = resolve_spec(args.spec, config.project)
-        server = MockServer(
-            spec, host=args.host, port=args.port, seed=args.seed, keep_exchanges=False
-        )
-        if args.scenario is not None:
-            load_scenario(server, args.scenario)
-        server.start()
-    except MockError as exc:
-        print(f"specbind mock: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        print(f"specbind mock: serving {server.spec.name} on {server.url}", flush=True)
-        while not stop.wait(0.5):
-            pass
-    finally:
-        server.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with stop_signals() as stop:
+        try:
+            spec = resolve_spec(args.spec, config.project)
+            server = MockServer(
+                spec, host=args.host, port=args.port, seed=args.seed, keep_exchanges=False
+            )
+            if args.scenario is not None:
+                load_scenario(server, args.scenario)
+            server.start()
+        except MockError as exc:
+            print(f"specbind mock: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            print(f"specbind mock: serving {server.spec.name} on {server.url}", flush=True)
+            serve_until_stopped(stop)
+        finally:
+            server.stop()
     return EXIT_OK

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 from pathlib import Path
-from types import FrameType
 
 from .._spec._config import Config
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from ._signals import serve_until_stopped, stop_signals
 
 __all__ = ["add_record_parser", "run_record"]
 
@@ -64,43 +63,35 @@ def run_record(args: argparse.Namespace, config: Config) -> int:
     if not host or not port.isdigit() or not args.upstream.startswith(("http://", "https://")):
         print("specbind record: --listen HOST:PORT and an http(s) --upstream URL", file=sys.stderr)
         return EXIT_USAGE
-    stop = threading.Event()
+    with stop_signals() as stop:
+        try:
+            spec = resolve_spec(args.spec, config.project)
+            info = RunInfo(spec.name, spec.path, spec.sha256, strict=False, notes=())
+            report = make_report("text", sys.stdout, info, colour=False)
+            summary, drift = Summary(), Drift()
+            lock = threading.Lock()
 
-    def on_signal(number: int, frame: FrameType | None) -> None:
-        stop.set()
+            def on_result(result: Result) -> None:
+                with lock:
+                    report.add(result)
+                    summary.add(result)
+                    drift.add(result)
+                    sys.stdout.flush()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        spec = resolve_spec(args.spec, config.project)
-        info = RunInfo(spec.name, spec.path, spec.sha256, strict=False, notes=())
-        report = make_report("text", sys.stdout, info, colour=False)
-        summary, drift = Summary(), Drift()
-        lock = threading.Lock()
-
-        def on_result(result: Result) -> None:
-            with lock:
-                report.add(result)
-                summary.add(result)
-                drift.add(result)
-                sys.stdout.flush()
-
-        proxy = RecordingProxy(
-            spec, args.upstream, args.har, host=host, port=int(port), on_result=on_result
-        ).start()
-    except (MockError, OSError) as exc:
-        print(f"specbind record: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        print(
-            f"specbind record: forwarding {proxy.url} to {args.upstream}, writing {args.har}",
-            flush=True,
-        )
-        while not stop.wait(0.5):
-            pass
-    finally:
-        proxy.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            proxy = RecordingProxy(
+                spec, args.upstream, args.har, host=host, port=int(port), on_result=on_result
+            ).start()
+        except (MockError, OSError) as exc:
+            print(f"specbind record: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            print(
+                f"specbind record: forwarding {proxy.url} to {args.upstream}, writing {args.har}",
+                flush=True,
+            )
+            serve_until_stopped(stop)
+        finally:
+            proxy.stop()
     with lock:
         report.finish(summary, drift)
     return EXIT_FINDINGS if summary.invalid or summary.unreadable else EXIT_OK
