@@ -160,11 +160,12 @@ def test_lint_shows_a_timestamp_warning_at_its_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"a": 1,}', "1:9: load: invalid JSON: Expecting property name enclosed in double quotes"),
-        ('{\n "a": NaN\n}', "load: invalid JSON: NaN is not a JSON number"),
-        ('{"a": 1}\n// comment', "2:1: load: invalid JSON: Extra data"),
-        ("{a: 1}", "1:2: load: invalid JSON: Expecting property name"),
-        ('{\n "a": 1,\n "a": 2\n}', "3:2: load: duplicate key 'a' (first on line 2)"),
+        # The json module's own words, which vary between Pythons (3.13 names the comma).
+        ('{"a": 1,}', r":1:\d+: load: invalid JSON: (Expecting property name|Illegal trailing)"),
+        ('{\n "a": NaN\n}', r"load: invalid JSON: NaN is not a JSON number"),
+        ('{"a": 1}\n// comment', r":2:1: load: invalid JSON: Extra data"),
+        ("{a: 1}", r":1:2: load: invalid JSON: Expecting property name"),
+        ('{\n "a": 1,\n "a": 2\n}', r":3:2: load: duplicate key 'a' \(first on line 2\)"),
     ],
 )
 def test_a_json_spec_must_be_json(tmp_path: Path, text: str, message: str) -> None:
@@ -172,7 +173,7 @@ def test_a_json_spec_must_be_json(tmp_path: Path, text: str, message: str) -> No
     path.write_text(text, "utf-8")
     with pytest.raises(LoadError) as raised:
         load_spec(path)
-    assert message in str(raised.value)
+    assert re.search(message, str(raised.value)), str(raised.value)
 
 
 def test_a_json_spec_with_tabs_loads_with_positions(tmp_path: Path) -> None:
