@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _measure import measure, timed
+from _measure import measure, target, timed
 from bench_validate import (
     _OPENAPI_CORE_SCRIPT,
     LINES,
@@ -145,6 +145,22 @@ def run(python: Path, work: Path) -> dict[str, Any]:
             "bound_by": "client" if cluster == client_ceiling else "workers",
             "hours": round(DAY / cluster / 3600, 2),
         },
+        "targets": [
+            target(
+                "validate --engine dask, 2 workers, end to end",
+                "the same, 1 worker",
+                scaling,
+                "reported",
+                None,
+            ),
+            target(
+                "validate --engine dask, 2 workers, end to end",
+                "openapi-core validate_response per payload",
+                two["payloads_per_s"] / core,
+                "reported",
+                None,
+            ),
+        ],
     }
 
 
