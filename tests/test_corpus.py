@@ -13,8 +13,10 @@ test fails, and the manifest must be updated, as soon as a fix makes it generate
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +25,31 @@ from typing import Any
 import pytest
 from _corpus import CORPUS, PROBE, Document, count_operations, documents, parse, write_project
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
 DOCUMENTS = documents()
+#: Each document's manifest entry as written, by name: its provenance, which ``Document``
+#: leaves out.
+ENTRIES = {
+    entry["name"]: entry
+    for entry in tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))["document"]
+}
+#: The licences the corpus may ship documents under (issue 17: licence noted, redistributable).
+LICENCES = frozenset({"Apache-2.0", "BSD-3-Clause", "MIT"})
+#: Every key a manifest entry may have (tests/corpus/README.md says what each means).
+KEYS = frozenset(
+    {
+        "name", "file", "repository", "commit", "tag", "path", "blob", "generated",
+        "registry", "registry_path", "registry_licence", "upstream", "licence",
+        "info_licence", "openapi", "size", "sha256", "operations", "why", "valid",
+        "invalid", "expect",
+    }
+)  # fmt: skip
+REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
+COMMIT = re.compile(r"[0-9a-f]{40}")
 #: Generous: the largest documents (3-4 MB) on a shared 2-core machine.
 TIMEOUT = 900
 MYPY = "SPECBIND_CORPUS_MYPY"
@@ -71,6 +97,37 @@ def test_the_manifest_describes_every_document_and_nothing_else() -> None:
 def test_each_document_is_the_published_bytes(document: Document) -> None:
     data = document.published()  # checks the sha256 of the uncompressed bytes
     assert len(data) == document.size
+
+
+def _git_blob_id(data: bytes) -> str:
+    """What ``git hash-object`` gives for a file of these bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
+def test_each_document_names_its_repository_commit_and_path(document: Document) -> None:
+    """A document is either the bytes of a repository file (``blob``: the git blob id of the
+    published bytes, so ``git rev-parse COMMIT:PATH`` must print it), or says in
+    ``generated`` how the published bytes come from the file named (then ``commit`` may give
+    way to the release ``tag`` where no reachable source names the commit)."""
+    entry = ENTRIES[document.name]
+    assert set(entry) <= KEYS, set(entry) - KEYS
+    assert REPOSITORY.fullmatch(entry["repository"]), entry["repository"]
+    parts = entry["path"].split("/")
+    assert all(part not in {"", ".", ".."} for part in parts), entry["path"]
+    assert entry["licence"] in LICENCES, entry["licence"]
+    assert entry["registry"]  # the second source: the registry release and the path in it
+    assert entry["registry_path"]
+    assert ("blob" in entry) != ("generated" in entry), "one of blob and generated"
+    if "blob" in entry:
+        assert COMMIT.fullmatch(entry["commit"]), entry["commit"]
+        assert entry["blob"] == _git_blob_id(document.published())  # checks the sha256 too
+    else:
+        assert entry["generated"].strip()
+        if "commit" in entry:
+            assert COMMIT.fullmatch(entry["commit"]), entry["commit"]
+        else:
+            assert entry["tag"].strip()
 
 
 @pytest.mark.slow  # parsing the large YAML documents takes a while
