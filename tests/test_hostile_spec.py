@@ -8,6 +8,7 @@ deliberate change to the templates, rewrite them with
 from __future__ import annotations
 
 import ast
+import base64
 import importlib
 import inspect
 import json
@@ -185,7 +186,10 @@ _TEXT = st.sampled_from(["a", "b", "", "é", "two words", "None", "__init__"])
 _FORMATS = ("date", "date-time", "uuid", "time", "duration", "ipv4", "email", "byte")
 _KIND = {"type": "string"}
 # hypothesis-jsonschema draws date-times itself, but treats `uuid` as any string.
-_DRAWN_FORMATS = {"uuid": st.uuids().map(str)}
+_DRAWN_FORMATS = {
+    "uuid": st.uuids().map(str),
+    "byte": st.binary(max_size=8).map(lambda data: base64.b64encode(data).decode()),
+}
 
 
 def _ref(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:

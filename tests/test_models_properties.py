@@ -8,6 +8,7 @@ Open enums are open on both sides: the schema used for rejection drops their
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 from typing import Any
@@ -36,7 +37,10 @@ BINDINGS = {
 }
 _WRONG_TYPES = [None, True, 7, 1.5, "text", [], {}]
 # hypothesis-jsonschema draws date-times itself, but treats `uuid` as any string.
-FORMATS = {"uuid": st.uuids().map(str)}
+FORMATS = {
+    "uuid": st.uuids().map(str),
+    "byte": st.binary(max_size=8).map(lambda data: base64.b64encode(data).decode()),
+}
 
 
 def _without_open_enum_lists(schema: Any) -> Any:

@@ -328,9 +328,28 @@ def test_formats(shapes: Any) -> None:
     when = round_trip(shapes, data, shapes.models.When)
     assert when.day.isoformat() == "2024-02-29"
     assert when.v6 == "::0001"  # text formats keep their text exactly
+    assert when.blob == b"a"  # base64 (`format: byte`) is held as the bytes it encodes
     for bad in ("2024-02-30", "20240229", 20240229):
         with pytest.raises(BaseValidationError):
             _converter(shapes).converter.structure({"day": bad}, shapes.models.When)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "YQ",  # no padding
+        "YR==",  # bits after the last byte: it would not come back as written
+        "Y Q==",  # a space
+        "YQ==\n",  # a line break
+        "YQ-_",  # the URL-safe alphabet
+        7,
+    ],
+)
+def test_base64_is_canonical_or_refused(shapes: Any, bad: object) -> None:
+    # Refused by both converters, so what is kept always gives the same text back.
+    for converter in (_converter(shapes).converter, _converter(shapes).strict_converter):
+        with pytest.raises(BaseValidationError):
+            converter.structure({"blob": bad}, shapes.models.When)
 
 
 def test_read_only_write_only_defaults_and_deprecated_are_recorded(shapes: Any) -> None:

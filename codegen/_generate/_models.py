@@ -125,6 +125,9 @@ def _generate(
             keep_model_order=True,
             allow_remote_refs=False,
             formatters=[],
+            # base64 text (`format: byte`) is held as the bytes it encodes; the runtime
+            # decodes and encodes it.
+            type_mappings=["string+byte=binary"],
         )
     if not isinstance(output, str):
         raise CompileError(f"{api.spec_path}: compile: the models did not fit in one module")
@@ -132,10 +135,13 @@ def _generate(
 
 
 #: The formats whose values the models hold as a Python type other than ``str`` or a
-#: number: the runtime parses and writes back each one. Every other string format
-#: (``time``, ``duration``, ``ipv4``, ``ipv6``, ``uri``, ``email``, ``byte``, ``binary``,
-#: ...) stays ``str``, so that its text round-trips exactly as it came.
-_TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "int32", "int64", "float", "double"})
+#: number: the runtime parses and writes back each one (``byte``, base64, as ``bytes``).
+#: Every other string format (``time``, ``duration``, ``ipv4``, ``ipv6``, ``uri``,
+#: ``email``, ``binary``, ...) stays ``str``, so that its text round-trips exactly as it
+#: came.
+_TYPED_FORMATS = frozenset(
+    {"date", "date-time", "uuid", "int32", "int64", "float", "double", "byte"}
+)
 
 
 def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:

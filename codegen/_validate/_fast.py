@@ -28,6 +28,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .._spec._load import LoadedSpec, iter_pointer
+from ..runtime._base64 import is_base64
 from ..runtime._regex import compile_pattern
 
 __all__ = ["FirstLook"]
@@ -101,6 +102,7 @@ class FirstLook:
                 {"$ref": f"{_URI}#{quote(schema, safe='/~')}"},
                 registry=registry,
                 validate_formats=True,
+                formats={"byte": is_base64},
                 retriever=_refuse,
                 keywords={_PATTERN: _EcmaPattern},
             )

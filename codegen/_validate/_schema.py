@@ -22,6 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token
 from .._spec._patterns import PatternError, PatternValidator, search
+from ..runtime._base64 import is_base64
 from ._redact import cut, preview, show_value
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of"]
@@ -58,6 +59,8 @@ def _format_checker() -> FormatChecker:
         checker.checkers[name] = function
     for name, bound in _INT_RANGES.items():
         checker.checks(name)(_int_range(bound))
+    # What the models take for `format: byte`: canonical base64 (see runtime._base64).
+    checker.checks("byte")(is_base64)
     return checker
 
 

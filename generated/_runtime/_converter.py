@@ -28,6 +28,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.errors import BaseValidationError, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._base64 import format_base64, parse_base64
 from ._checks import _STRICT, fails_source, off_unless_strict, validators_of
 from ._datetimes import _RECENT, format_date, format_datetime, parse_date, parse_datetime
 from ._enums import SpecEnum, SpecIntEnum, SpecStrEnum, is_open, unknown_member
@@ -203,12 +204,14 @@ def _register_scalars(converter: Converter, *, strict: bool) -> None:
     converter.register_structure_hook(SpecEnum, _structure_value_enum)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook(bytes, _structure_base64)
     converter.register_structure_hook(UUID, _structure_uuid if strict else _structure_uuid_lenient)
     converter.register_structure_hook_factory(_is_map, lambda t: _map_hook(converter, t))
     converter.register_structure_hook_func(_is_literal, _structure_literal)
     converter.register_structure_hook_func(lambda t: t is Any, lambda value, _: value)
     converter.register_unstructure_hook(datetime, format_datetime)
     converter.register_unstructure_hook(date, format_date)
+    converter.register_unstructure_hook(bytes, format_base64)
     converter.register_unstructure_hook(UUID, str)
 
 
@@ -299,6 +302,7 @@ _SCALAR_TYPES: tuple[tuple[type, frozenset[str]], ...] = (
     (str, _STRING_TYPES),
     (date, _STRING_TYPES),
     (UUID, _STRING_TYPES),
+    (bytes, _STRING_TYPES),
 )
 
 
@@ -329,6 +333,12 @@ def _structure_date(value: Any, _: Any) -> date:
     if type(value) is not str:
         raise TypeError(f"expected an RFC 3339 full-date string, found {_describe(value)}")
     return parse_date(value)
+
+
+def _structure_base64(value: Any, _: Any) -> bytes:
+    if type(value) is not str:
+        raise TypeError(f"expected a base64 string, found {_describe(value)}")
+    return parse_base64(value)
 
 
 def _structure_uuid(value: Any, _: Any) -> UUID:
