@@ -1,5 +1,5 @@
 """The sessions that drive specbind: lint, typecheck, tests, packaging, lowest, generate,
-check, bench, corpus, fuzz."""
+check, bench, fuzz."""
 
 from __future__ import annotations
 
@@ -173,21 +173,6 @@ def bench(session: nox.Session) -> None:
         )  # fmt: skip
     names = [script.stem.removeprefix("bench_") for script in scripts]
     session.run("python", "bench/report.py", "--since", str(started), "--expect", *names)
-
-
-@nox.session(python="3.11")
-def corpus(session: nox.Session) -> None:
-    """mypy --strict over the package generated from each document of tests/corpus/.
-
-    Not run by default: generating and importing the corpus is part of the 3.11 tests
-    session; mypy --strict over all of it takes longer than CI allows. Extra arguments go
-    to pytest.
-    """
-    session.install(BINDINGS, "-e", ".[test]")
-    session.run(
-        "pytest", "-n", "2", "tests/test_corpus.py", "-k", "mypy_strict", *session.posargs,
-        env={"SPECBIND_CORPUS_MYPY": "1"},
-    )  # fmt: skip
 
 
 @nox.session(python="3.11")
