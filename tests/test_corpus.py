@@ -43,7 +43,7 @@ KEYS = frozenset(
     {
         "name", "file", "repository", "commit", "tag", "path", "blob", "generated",
         "registry", "registry_path", "registry_licence", "upstream", "licence",
-        "info_licence", "openapi", "size", "sha256", "operations", "why", "valid",
+        "licence_file", "info_licence", "openapi", "size", "sha256", "operations", "why", "valid",
         "invalid", "expect",
     }
 )  # fmt: skip
@@ -114,9 +114,12 @@ def test_each_document_names_its_repository_commit_and_path(document: Document) 
     parts = entry["path"].split("/")
     assert all(part not in {"", ".", ".."} for part in parts), entry["path"]
     assert entry["licence"] in LICENCES, entry["licence"]
-    assert entry["registry"]  # the second source: the registry release and the path in it
-    assert entry["registry_path"]
     assert ("blob" in entry) != ("generated" in entry), "one of blob and generated"
+    if "registry" in entry or "generated" in entry:
+        # The second source (a must where the bytes are not a repository file's): the
+        # registry release and the path in it.
+        assert entry["registry"]
+        assert entry["registry_path"]
     if "blob" in entry:
         assert COMMIT.fullmatch(entry["commit"]), entry["commit"]
         assert entry["blob"] == _git_blob_id(document.published())  # checks the sha256 too
