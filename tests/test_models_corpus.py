@@ -37,6 +37,14 @@ def test_properties_named_like_schema_keywords_are_fields(package: Any) -> None:
     assert (document.format.name, document.discriminator, document.size) == ("pdf", "d", 3)
 
 
+def test_keywords_for_another_type_are_ignored(package: Any) -> None:
+    """``items`` beside ``type: object`` crashed generate with UndefinedError: 'specbind'
+    is undefined (datamodel-code-generator made a class no model stands for)."""
+    data = {"settings": {"a": [1]}, "name": "x"}
+    principal = round_trip(package, data, package.models.Principal)
+    assert (principal.settings, principal.name) == ({"a": [1]}, "x")
+
+
 def test_unions_that_only_constrain_leave_one_class(package: Any) -> None:
     """A oneOf/anyOf of members without a shape (``required`` alone) beside properties,
     and a member written ``enum: [null]``, made datamodel-code-generator render classes

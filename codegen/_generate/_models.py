@@ -157,15 +157,32 @@ def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _schema_for_datamodel(schema) for name, schema in schemas.items()}
 
 
+#: Keywords that apply only to values of one JSON type: JSON Schema ignores them on a
+#: schema whose ``type`` excludes it, and so do the models. datamodel-code-generator would
+#: make a class of them (``type: object`` with ``items``) that no model stands for.
+_ONLY_FOR = {
+    "array": frozenset({"items", "prefixItems", "contains", "unevaluatedItems"}),
+    "object": frozenset(
+        {"properties", "additionalProperties", "patternProperties", "unevaluatedProperties"}
+    ),
+}
+
+
 def _schema_for_datamodel(schema: Any) -> Any:
     # Only the keywords of a schema are dropped, never a property that happens to be
     # named "format" or "discriminator", nor anything inside an enum, default or example.
     if not isinstance(schema, dict):
         return schema
+    declared = schema.get("type")
+    kinds = {declared} if isinstance(declared, str) else set(declared or ())
+    ignored = frozenset().union(
+        *(keywords for kind, keywords in _ONLY_FOR.items() if kinds and kind not in kinds)
+    )
     return {
         key: value
         for key, value in map_subschemas(schema, _schema_for_datamodel).items()
         if key != "discriminator"
+        and key not in ignored
         and not (key == "format" and not (isinstance(value, str) and value in _TYPED_FORMATS))
     }
 
