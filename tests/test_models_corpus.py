@@ -1,4 +1,5 @@
-"""Shapes from real-world documents (tests/corpus/) that crashed ``specbind generate``.
+"""Shapes from real-world documents (tests/corpus/) that crashed ``specbind generate``
+or that lint refused.
 
 tests/fixtures/shapes/corpus_regressions.yaml holds a minimal one of each; it is
 compiled, imported and driven with payloads here, and the slow test runs
@@ -7,6 +8,7 @@ compiled, imported and driven with payloads here, and the slow test runs
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cattrs.errors import BaseValidationError
 from test_models_shapes import compile_package, import_package, mypy_strict, round_trip
 
 REGRESSIONS = Path(__file__).parent / "fixtures" / "shapes" / "corpus_regressions.yaml"
@@ -43,6 +46,28 @@ def test_keywords_for_another_type_are_ignored(package: Any) -> None:
     data = {"settings": {"a": [1]}, "name": "x"}
     principal = round_trip(package, data, package.models.Principal)
     assert (principal.settings, principal.name) == ({"a": [1]}, "x")
+
+
+def test_an_allof_part_may_narrow_an_inherited_array(package: Any) -> None:
+    """``items: {type: object}`` narrowed to ``items: {$ref: Principal}`` by a later allOf
+    part was refused by lint ("neither is narrower"): the narrower one is the field."""
+    data = {"items": [{"name": "x"}], "next": None}
+    page = round_trip(package, data, package.models.PrincipalList)
+    assert type(page.items[0]) is package.models.Principal
+
+
+def test_a_union_of_constants_is_a_closed_enum(package: Any) -> None:
+    """``oneOf: [{const: low}, {const: high}]`` crashed generate (UndefinedError:
+    'specbind' is undefined): it is the enum it documents, closed as the union is."""
+    models = package.models
+    reading = round_trip(package, {"level": "low", "mode": 2}, models.Reading)
+    assert (reading.level, reading.mode) == (models.Level.LOW, models.ReadingMode(2))
+    assert round_trip(package, {"mode": None}, models.Reading).mode is None
+    converters = importlib.import_module(f"{package.__name__}.converter")
+    for converter in (converters.converter, converters.strict_converter):
+        for refused in ({"level": "mid"}, {"mode": 4}, {"mode": "1"}):
+            with pytest.raises(BaseValidationError):
+                converter.structure(refused, models.Reading)
 
 
 def test_unions_that_only_constrain_leave_one_class(package: Any) -> None:

@@ -141,18 +141,57 @@ def merge_conflict(
     """The narrower of two schemas for one property in two ``allOf`` parts, or None
     when neither is narrower (they disagree). ``resolve`` gives what a ``$ref`` stands
     for, to compare."""
-    if first == second:
-        return first
-    resolved_first, resolved_second = resolve(first), resolve(second)
-    if not (isinstance(resolved_first, dict) and isinstance(resolved_second, dict)):
-        return None
-    a = {k: v for k, v in resolved_first.items() if k not in _ANNOTATIONS}
-    b = {k: v for k, v in resolved_second.items() if k not in _ANNOTATIONS}
-    if all(key in b and b[key] == value for key, value in a.items()):
+    if _narrows(second, first, resolve, set()):
         return second
-    if all(key in a and a[key] == value for key, value in b.items()):
+    if _narrows(first, second, resolve, set()):
         return first
     return None
+
+
+#: Keywords whose value is a schema: one narrows another through them.
+_NARROWED_THROUGH = frozenset({"items", "additionalProperties"})
+
+
+def _narrows(
+    narrow: Any, wide: Any, resolve: Callable[[Any], Any], seen: set[tuple[int, int]]
+) -> bool:
+    """Whether ``narrow`` states every constraint of ``wide`` (each keyword the same, or,
+    for a subschema, narrower itself), so that it takes no value ``wide`` refuses."""
+    if narrow == wide:
+        return True
+    resolved_narrow, resolved_wide = resolve(narrow), resolve(wide)
+    if not (isinstance(resolved_narrow, dict) and isinstance(resolved_wide, dict)):
+        return False
+    pair = (id(resolved_narrow), id(resolved_wide))
+    if pair in seen:
+        return True  # a recursive schema, compared again where it began
+    seen.add(pair)
+    constraints = {k: v for k, v in resolved_narrow.items() if k not in _ANNOTATIONS}
+    for key, value in resolved_wide.items():
+        if key in _ANNOTATIONS:
+            continue
+        if key not in constraints:
+            return False
+        stated = constraints[key]
+        if stated == value:
+            continue
+        if key in _NARROWED_THROUGH and _narrows(stated, value, resolve, seen):
+            continue
+        if key == "properties" and _narrows_each(stated, value, resolve, seen):
+            continue
+        return False
+    return True
+
+
+def _narrows_each(
+    narrow: Any, wide: Any, resolve: Callable[[Any], Any], seen: set[tuple[int, int]]
+) -> bool:
+    if not (isinstance(narrow, dict) and isinstance(wide, dict)):
+        return False
+    return all(
+        name in narrow and _narrows(narrow[name], schema, resolve, seen)
+        for name, schema in wide.items()
+    )
 
 
 def refusals(hoisted: LoadedSpec) -> Iterator[HoistError]:
@@ -388,6 +427,7 @@ class _Hoister:
         if _is_null(node):
             return dict(_NULL)
         _drop_constraint_unions(node)
+        _consts_as_enum(node)
         if _needs_component(node):
             return self._hoist(node, pointer, wanted)
         self._visit(node, pointer, wanted)
@@ -397,6 +437,7 @@ class _Hoister:
         if not isinstance(node, dict):
             return
         _drop_constraint_unions(node)
+        _consts_as_enum(node)
         properties = node.get("properties")
         if isinstance(properties, dict):
             for key, child in properties.items():
@@ -568,6 +609,47 @@ def _drop_constraint_unions(node: dict[str, Any]) -> None:
             and not all(map(_is_null, members))
         ):
             del node[keyword]
+
+
+#: What a member of a union of constants may say beside its ``const`` or ``enum``.
+_CONST_MEMBER = frozenset({"type"}) | _ANNOTATIONS
+
+
+def _consts_as_enum(node: dict[str, Any]) -> None:
+    """Write a ``oneOf``/``anyOf`` whose members are each a ``const`` or an ``enum``
+    (3.1's way of documenting each value of an enum), or null, as the one ``enum`` it
+    means (an enum of values no class can hold is then refused as any such enum is).
+
+    It is closed unless the schema says ``x-specbind-enum``: the union is no ``enum``
+    keyword, so the schema itself, which ``specbind validate`` reads, refuses any other
+    value, and so do both converters.
+    """
+    for keyword in ("oneOf", "anyOf"):
+        members = node.get(keyword)
+        if not isinstance(members, list):
+            continue
+        listed = [_listed_values(member) for member in members if not _is_null(member)]
+        if not listed or any(values is None for values in listed):
+            continue
+        values = [value for values in listed if values is not None for value in values]
+        if len(listed) < len(members):
+            values.append(None)
+        del node[keyword]
+        node["enum"] = values
+        node.setdefault(ENUM_KEY, "closed")
+        return
+
+
+def _listed_values(member: Any) -> list[Any] | None:
+    """The values a ``const`` or ``enum`` member lists, or None for any other member."""
+    if not isinstance(member, dict):
+        return None
+    keys = set(member) - _CONST_MEMBER
+    if keys == {"const"}:
+        return [member["const"]]
+    if keys == {"enum"} and isinstance(member["enum"], list):
+        return list(member["enum"])
+    return None
 
 
 def _constrains_only(member: Any) -> bool:
