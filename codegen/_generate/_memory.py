@@ -1,0 +1,36 @@
+"""Give back the memory a finished stage no longer uses, before the next stage grows.
+
+``generate`` runs its stages one after another (load, lint, compile view, models,
+format, check), each making and dropping many objects. Python frees them, but the C
+allocator keeps the freed pages of its heap mapped, so what a later stage allocates
+outside them (compile()'s syntax trees, say) adds to the peak instead of reusing them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import gc
+from collections.abc import Callable
+
+__all__ = ["release_memory"]
+
+
+def release_memory() -> None:
+    """Collect the garbage cycles, then hand the C heap's free pages back to the system."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    # glibc's malloc_trim; other C libraries (musl, macOS, Windows) have none, and
+    # their allocators give memory back by themselves or not at all.
+    # The process's own symbols hold the C library's.
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+    return trim
