@@ -19,7 +19,7 @@ from ._cache import Cache
 from ._compile import Names, compile_apis
 from ._format import FormatError
 from ._ir import Api, CompileError, build_api
-from ._memory import release_memory
+from ._memory import kept_alive, release_memory
 from ._pins import PinError, tool_versions
 from ._verify import verify_python
 
@@ -74,9 +74,10 @@ def build_tree(
         release_memory()
     version = bindings_version(config.version, stated)
     names = Names(config.package, config.distribution, version)
-    tree = compile_apis(apis, versions, progress=_say, names=names, cache=cache)
+    with kept_alive():
+        tree = compile_apis(apis, versions, progress=_say, names=names, cache=cache)
     del apis
-    release_memory()
+    release_memory(collect=False)
     for relative, content in tree.items():
         if relative.endswith(".py"):
             verify_python(f"{config.output}/{relative}", content)
