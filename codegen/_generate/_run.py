@@ -60,16 +60,17 @@ def build_tree(
     stated: list[tuple[str, str, str]] = []
     for path in paths:
         spec = load_spec(path)
-        problems = [problem for problem in (gate(spec) if gate else ()) if problem.is_error]
-        if problems:
-            listed = "\n".join(str(problem) for problem in problems)
-            raise CompileError(
-                f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first"
-            )
+        with kept_alive():
+            problems = [problem for problem in (gate(spec) if gate else ()) if problem.is_error]
+            if problems:
+                listed = "\n".join(str(problem) for problem in problems)
+                raise CompileError(
+                    f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first"
+                )
+            apis.append(build_api(spec))
         stated.append((spec.name, spec.sha256, str(spec.data.get("info", {}).get("version", ""))))
         # The compile view is all the later stages read: the document as loaded (and
         # where each of its nodes was written) is let go before the next one loads.
-        apis.append(build_api(spec))
         del spec, problems
         release_memory()
     version = bindings_version(config.version, stated)
