@@ -29,8 +29,8 @@ def test_a_large_module_is_compiled_in_pieces_of_both_kinds() -> None:
     source = _module(_PIECE_LINES, _PIECE_LINES // 2)
     pieces = _pieces(source)
     assert len(pieces) > 3
-    assert any(piece.in_class for piece in pieces)
-    assert not all(piece.in_class for piece in pieces[1:])
+    assert any(piece.in_class == "Client" for piece in pieces)
+    assert any(piece.in_class is None for piece in pieces[1:])
     verify_python("generated/api/client.py", source)
 
 
@@ -51,6 +51,14 @@ def test_a_large_module_is_compiled_in_pieces_of_both_kinds() -> None:
                 "\nfrom __future__ import annotations\n@decorate(\n    True,\n)\nclass Model600:",
             ),
             "beginning of the file",
+        ),
+        # A name mangled in the class clashes with another argument's.
+        (
+            (
+                "    def method_1500(self, a: int, b: int = 1)",
+                "    def method_1500(self, __a, _Client__a)",
+            ),
+            "duplicate",
         ),
         # Module-level global after assignment, the two in different pieces.
         (

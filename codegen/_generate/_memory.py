@@ -41,9 +41,9 @@ def kept_alive() -> Iterator[None]:
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    # glibc's malloc_trim; other C libraries (musl, macOS, Windows) have none, and
-    # their allocators give memory back by themselves or not at all.
-    # The process's own symbols hold the C library's.
+    # glibc's malloc_trim, among the process's own symbols; other C libraries (musl,
+    # macOS, Windows) have none, and their allocators give memory back by themselves or
+    # not at all.
     try:
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError, TypeError):

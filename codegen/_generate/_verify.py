@@ -4,17 +4,21 @@ The last line of defence against a template or spec string that broke out of its
 literal, or names that clash: whatever we write must compile, which also catches what
 ``ast.parse`` lets through (a duplicate argument, say).
 
-A large module (the models of a large spec run to tens of thousands of lines) is
-compiled a run of top-level definitions at a time: compile() holds the syntax tree of
-all it is given at once, some 50 bytes for every byte of source, and that would be the
-largest thing generate ever holds. Each piece is compiled at its own line numbers,
-behind a statement (so that a ``from __future__`` import in it is refused as it would be
-in the whole module), with the ``__future__`` features of the module's head. A module
-whose pieces all compile compiles whole: each piece ends with every bracket, string and
-block closed, so the module's tokens are the pieces' tokens one after another, and no
-compile-time rule spans two top-level statements but ``global`` at module level. A
-module that may hold one, or any piece that fails, is compiled whole, and the error
-reported is the whole module's.
+A large module (the client of a large spec runs to tens of thousands of lines) is
+compiled a piece at a time: compile() holds the syntax tree of all it is given at once,
+tens of bytes for every byte of source, and for the largest specs that was the largest
+thing generate ever held. A piece is a run of top-level definitions, or of definitions
+directly in a top-level class (compiled in a class of the same name, so that names are
+mangled alike). Each is compiled at its own line numbers behind a statement (so that a
+``from __future__`` import in it is refused as it would be in the whole module), with the
+``__future__`` features of the module's head.
+
+A module whose pieces all compile compiles whole: each piece ends with every bracket,
+string and block closed, so the module's tokens are the pieces' one after another; a
+class body accepts nothing a module's body refuses; and no compile-time rule spans two
+statements of one body but those about ``global`` and ``nonlocal``. A module that may
+hold one of those, or any piece that fails, is compiled whole, and the error reported is
+the whole module's.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ _PIECE_LINES = 2000
 #: in a top-level class (the client's methods), which is compiled in a class of its own.
 _START = re.compile(r"(?<=\n\n)(?:(?:@|class |def |async def )|(    )(?:@|def |async def ))")
 #: A top-level class statement, its decorators (and their wrapped lines) included.
-_CLASS = re.compile(r"(?:@[^\n]*\n(?:[ \t)][^\n]*\n)*)*class ")
+_CLASS = re.compile(r"(?:@[^\n]*\n(?:[ \t)][^\n]*\n)*)*class (\w+)")
 #: Where a ``global`` or ``nonlocal`` statement may start (a line, or after ``;`` or
 #: ``:``): the only compile-time rules that span statements. Text that only looks like
 #: one (in a docstring) just costs the whole-module compile.
@@ -47,7 +51,7 @@ for _feature in __future__.all_feature_names:
 class _Piece(NamedTuple):
     start: int  # offset in the module
     line: int  # its first line's number
-    in_class: bool  # it starts in the body of a top-level class
+    in_class: str | None  # the top-level class whose body it starts in
 
 
 def verify_python(shown: str, content: str) -> None:
@@ -60,18 +64,19 @@ def verify_python(shown: str, content: str) -> None:
 
 def _pieces(content: str) -> list[_Piece]:
     """The pieces of a module, each of at least ``_PIECE_LINES`` lines (but the last)."""
-    pieces = [_Piece(0, 1, in_class=False)]
-    line, counted, in_class = 1, 0, False
+    pieces = [_Piece(0, 1, None)]
+    line, counted, in_class = 1, 0, None
     for found in _START.finditer(content):
         nested = found.group(1) is not None
         if not nested:
-            in_class = _CLASS.match(content, found.start()) is not None
-        elif not in_class:
+            header = _CLASS.match(content, found.start())
+            in_class = header.group(1) if header else None
+        elif in_class is None:
             continue
         line += content.count("\n", counted, found.start())
         counted = found.start()
         if line - pieces[-1].line >= _PIECE_LINES:
-            pieces.append(_Piece(found.start(), line, nested))
+            pieces.append(_Piece(found.start(), line, in_class if nested else None))
     return pieces
 
 
@@ -80,10 +85,11 @@ def _pieces_compile(content: str, pieces: list[_Piece]) -> bool:
     flags = 0
     for piece, end in zip(pieces, ends, strict=True):
         # A later piece keeps its line numbers: its first line is a statement (the class
-        # its body is in, for one that starts in a class), then blank lines.
+        # it starts in, for one in a class body), then blank lines.
         text = content[piece.start : end]
         if piece.start:
-            text = ("class _:" if piece.in_class else "pass") + "\n" * (piece.line - 1) + text
+            lead = f"class {piece.in_class}:" if piece.in_class else "pass"
+            text = lead + "\n" * (piece.line - 1) + text
         try:
             code = compile(text, "<piece>", "exec", flags=flags, dont_inherit=True)
         except SyntaxError:
