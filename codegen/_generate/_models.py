@@ -136,8 +136,6 @@ def _generate(
 #: (``time``, ``duration``, ``ipv4``, ``ipv6``, ``uri``, ``email``, ``byte``, ``binary``,
 #: ...) stays ``str``, so that its text round-trips exactly as it came.
 _TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "int32", "int64", "float", "double"})
-#: The schema keywords that only document: no type, name or constraint comes from them.
-_DOCUMENTING = frozenset({"description", "example", "examples", "externalDocs", "$comment"})
 
 
 def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,10 +147,6 @@ def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:
     fallback member, which would then reject every real tag value.
 
     Without the formats the runtime keeps as text (see ``_TYPED_FORMATS``).
-
-    Without the keywords that only document (``_DOCUMENTING``): the templates take every
-    docstring from the compile stage's data, and datamodel-code-generator holds each
-    schema it reads several times over, so what it is not given it does not hold.
     """
     return {name: _schema_for_datamodel(schema) for name, schema in schemas.items()}
 
@@ -166,7 +160,6 @@ def _schema_for_datamodel(schema: Any) -> Any:
         key: value
         for key, value in map_subschemas(schema, _schema_for_datamodel).items()
         if key != "discriminator"
-        and key not in _DOCUMENTING
         and not (key == "format" and not (isinstance(value, str) and value in _TYPED_FORMATS))
     }
 
