@@ -12,7 +12,11 @@ Each output is then imported, module by module (the peer's with its own Python),
 checked with ``mypy --strict``; the operations with a method are counted (specbind: client
 methods with a ``_with_response`` twin; openapi-python-client: ``api`` modules with a
 ``sync_detailed``). Wall time and peak RSS are those of the generate step (specbind: lint
-and generate together), reported for the three largest documents.
+and generate together), reported for the three largest documents; there, each of
+specbind's steps (``lint``, and ``generate``, which lints again before it compiles) is
+also set against openapi-python-client's ``generate`` as ratios of wall time and of peak
+RSS, the ``targets`` of the results (below 1.0: specbind takes less). Peak RSS is the
+largest of a step's processes (``ru_maxrss`` of its children; ruff's included).
 
 ``--only NAME`` limits the run to some documents, ``--tools`` to some tools, ``--no-mypy``
 skips mypy. Results go to bench/results/corpus.json; the table is printed as Markdown.
@@ -55,6 +59,15 @@ print(json.dumps({"modules": modules, "methods": methods}))
 
 
 @dataclass
+class Step:
+    """One measured command: wall and CPU seconds, peak RSS."""
+
+    seconds: float
+    cpu_seconds: float
+    maxrss_kib: int
+
+
+@dataclass
 class Outcome:
     """What one tool made of one document."""
 
@@ -65,6 +78,8 @@ class Outcome:
     seconds: float = 0.0
     maxrss_kib: int = 0
     problem: str = ""
+    #: Each step that ran to the end, by name (specbind: lint, generate; peers: generate).
+    steps: dict[str, Step] = field(default_factory=dict)
 
 
 @dataclass
@@ -91,7 +106,7 @@ def _last_line(text: str) -> str:
     return lines[-1][:300] if lines else ""
 
 
-def _timed(command: list[str], log: Path, limit: int, outcome: Outcome) -> bool:
+def _timed(command: list[str], log: Path, limit: int, outcome: Outcome, step: str) -> bool:
     """Run one step with a time limit; add its time and peak RSS to ``outcome``."""
     found = measure(["timeout", str(limit), *command], log)
     outcome.seconds += found.seconds
@@ -99,7 +114,9 @@ def _timed(command: list[str], log: Path, limit: int, outcome: Outcome) -> bool:
     if found.status != 0:
         reason = "timed out" if found.status == 124 else f"exit {found.status}"
         outcome.problem = f"{reason}: {_reason(log.read_text(errors='replace'))}"
-    return found.status == 0
+        return False
+    outcome.steps[step] = Step(found.seconds, found.cpu_seconds, found.maxrss_kib)
+    return True
 
 
 def _check(command: list[str], cwd: Path, limit: int) -> subprocess.CompletedProcess[str] | None:
@@ -145,7 +162,7 @@ def _specbind(document: Document, work: Path, limit: int, mypy: bool) -> Outcome
     package, spec = write_project(project, document)
     for step in ("lint", "generate"):
         command = [sys.executable, "-m", "specbind", step, "--project", str(project)]
-        if not _timed(command, work / f"specbind-{step}.log", limit, outcome):
+        if not _timed(command, work / f"specbind-{step}.log", limit, outcome, step):
             return outcome
     outcome.generates = True
     found = _probe(sys.executable, PROBE, [package, spec], project, limit=limit, outcome=outcome)
@@ -172,7 +189,7 @@ def _openapi_python_client(document: Document, work: Path, limit: int, mypy: boo
     spec.write_bytes(document.published())
     output = work / "peer"
     command = [tool, "generate", "--path", str(spec), "--output-path", str(output), "--overwrite"]
-    if not _timed(command, work / "peer.log", limit, outcome) or not output.is_dir():
+    if not _timed(command, work / "peer.log", limit, outcome, "generate") or not output.is_dir():
         return outcome
     package = next((p.name for p in sorted(output.iterdir()) if (p / "__init__.py").is_file()), "")
     if not package:
@@ -202,7 +219,7 @@ def _datamodel_code_generator(document: Document, work: Path, limit: int, mypy: 
         "--input-file-type", "openapi", "--output", str(output / "models.py"),
         "--output-model-type", "pydantic_v2.BaseModel",
     ]  # fmt: skip
-    if not _timed(command, work / "dcg.log", limit, outcome):
+    if not _timed(command, work / "dcg.log", limit, outcome, "generate"):
         return outcome
     outcome.generates = True
     done = _check([sys.executable, "-c", "import models"], output, limit)
@@ -247,7 +264,7 @@ def _table(rows: Sequence[Row], tools: Sequence[str]) -> str:
             + (f"{methods} ({complete} documents complete)" if has_methods else "n/a (models)")
             + " |"
         )
-    largest = sorted(rows, key=lambda row: row.size, reverse=True)[:LARGEST]
+    largest = _largest(rows)
     lines += ["", "| document | size | " + " | ".join(tools) + " |"]
     lines.append("| --- | --- |" + " --- |" * len(tools))
     for row in largest:
@@ -257,6 +274,51 @@ def _table(rows: Sequence[Row], tools: Sequence[str]) -> str:
             for tool in tools
         ]
         lines.append(f"| {row.document} | {row.size / 1e6:.1f} MB | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _largest(rows: Sequence[Row]) -> list[Row]:
+    return sorted(rows, key=lambda row: row.size, reverse=True)[:LARGEST]
+
+
+def _targets(rows: Sequence[Row]) -> list[dict[str, object]]:
+    """specbind's lint and generate against openapi-python-client's generate, in time and
+    peak RSS, on the largest documents both tools generate."""
+    targets: list[dict[str, object]] = []
+    for row in _largest(rows):
+        ours = row.outcomes.get("specbind")
+        peer = row.outcomes.get("openapi-python-client")
+        if ours is None or peer is None or "generate" not in peer.steps:
+            continue
+        theirs = peer.steps["generate"]
+        for step, mine in ours.steps.items():
+            for measured, unit in (("seconds", "wall time"), ("maxrss_kib", "peak RSS")):
+                ratio = getattr(mine, measured) / max(getattr(theirs, measured), 1e-9)
+                targets.append(
+                    {
+                        "what": f"specbind {step}, {row.document}: {unit}",
+                        "baseline": f"openapi-python-client generate, {unit}",
+                        "ratio": round(ratio, 3),
+                        "target": f"< 1.0 ({unit} against the baseline)",
+                        "met": ratio < 1.0,
+                    }
+                )
+    return targets
+
+
+def _steps(rows: Sequence[Row]) -> str:
+    """Each step of each tool on the largest documents: wall time, CPU time, peak RSS."""
+    lines = [
+        "| document | tool | step | wall | CPU | peak RSS |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in _largest(rows):
+        for tool, outcome in row.outcomes.items():
+            for step, found in outcome.steps.items():
+                lines.append(
+                    f"| {row.document} | {tool} | {step} | {found.seconds:.1f} s | "
+                    f"{found.cpu_seconds:.1f} s | {found.maxrss_kib // 1024} MB |"
+                )
     return "\n".join(lines)
 
 
@@ -287,13 +349,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(row)
         # After each document: a long run stopped early keeps the rows it has.
         _write(args.results, rows, args.tools)
-    print(f"\n{_table(rows, args.tools)}\n\n({time.perf_counter() - started:.0f} s in all)")
+    print(f"\n{_table(rows, args.tools)}\n\n{_steps(rows)}\n")
+    for target in _targets(rows):
+        print(f"{target['what']}: {target['ratio']:.2f} of {target['baseline']}")
+    print(f"\n({time.perf_counter() - started:.0f} s in all)")
     return 0
 
 
 def _write(results: Path, rows: Sequence[Row], tools: Sequence[str]) -> None:
     results.parent.mkdir(parents=True, exist_ok=True)
-    found = {"rows": [asdict(row) for row in rows], "table": _table(rows, tools)}
+    found = {
+        "rows": [asdict(row) for row in rows],
+        "table": _table(rows, tools),
+        "steps": _steps(rows),
+        "targets": _targets(rows),
+    }
     results.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
 
 

@@ -264,8 +264,8 @@ def test_the_output_does_not_depend_on_the_working_directory(tmp_path: Path) -> 
 def test_the_last_check_compiles_not_only_parses() -> None:
     # ast.parse accepts a duplicate argument; only compiling finds it.
     from specbind._generate._ir import CompileError
-    from specbind._generate._run import _verify_python
+    from specbind._generate._verify import verify_python
 
-    _verify_python("generated/api/ok.py", "def f(a, b):\n    return a\n")
+    verify_python("generated/api/ok.py", "def f(a, b):\n    return a\n")
     with pytest.raises(CompileError, match=r"^generated/api/client\.py:1: compile: .*duplicate"):
-        _verify_python("generated/api/client.py", "def f(a, a):\n    return a\n")
+        verify_python("generated/api/client.py", "def f(a, a):\n    return a\n")

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from _measure import measure
 from _support import ROOT
 from _synthetic_spec import write_project
+from bench_generate import GENERATOR_ALONE, TARGET_PEAK_AGAINST_GENERATOR_ALONE
 
 #: 400 schemas took 0.5 GB before the fix (it grew with the square of the count, 1.7 GB
 #: for 800); 130 MB after it.
@@ -41,3 +43,30 @@ def test_a_spec_of_many_schemas_generates_within_a_memory_cap(tmp_path: Path) ->
     models = (tmp_path / "generated" / "synthetic" / "models.py").read_text(encoding="utf-8")
     classes = [node for node in ast.parse(models).body if isinstance(node, ast.ClassDef)]
     assert len(classes) == SCHEMAS
+
+
+@pytest.mark.slow
+def test_generate_peaks_near_the_model_generator_alone(tmp_path: Path) -> None:
+    spec = write_project(tmp_path / "project", 2000, operations=500)
+    ours = measure(
+        [
+            sys.executable,
+            "-m",
+            "specbind",
+            "generate",
+            "--no-cache",
+            "--project",
+            str(spec.parent.parent),
+        ],
+        tmp_path / "generate.log",
+    )
+    script = tmp_path / "generator_alone.py"
+    script.write_text(GENERATOR_ALONE, encoding="utf-8")
+    alone = measure([sys.executable, str(script), str(spec)], tmp_path / "alone.log")
+    assert ours.status == 0, (tmp_path / "generate.log").read_text()[-2000:]
+    assert alone.status == 0, (tmp_path / "alone.log").read_text()[-2000:]
+    ratio = ours.maxrss_kib / alone.maxrss_kib
+    assert ratio <= TARGET_PEAK_AGAINST_GENERATOR_ALONE, (
+        f"generate peaked at {ours.maxrss_kib // 1024} MB, {ratio:.2f} times "
+        f"datamodel-code-generator's {alone.maxrss_kib // 1024} MB alone"
+    )

@@ -11,11 +11,12 @@ from .._spec._load import LoadedSpec
 from ._cache import Cache
 from ._format import format_sources
 from ._ir import Api, Operation, WaiterInfo, build_api
+from ._memory import release_memory
 from ._models import compile_models
 from ._pins import ToolVersions
 from ._render import render
 
-__all__ = ["Names", "compile_project"]
+__all__ = ["Names", "compile_apis", "compile_project"]
 
 _RUNTIME = Path(__file__).parent.parent / "runtime"
 _PACKAGE_TEMPLATES = ("__init__.py", "client.py", "converter.py", "errors.py", "types.py")
@@ -46,6 +47,18 @@ def compile_project(
     Every source is rendered first, then all of them are formatted together. Models and
     formatted files that ``cache`` holds are not made again.
     """
+    return compile_apis([build_api(spec) for spec in specs], versions, progress, names, cache)
+
+
+def compile_apis(
+    apis: Sequence[Api],
+    versions: ToolVersions,
+    progress: Callable[[str], None],
+    names: Names,
+    cache: Cache | None = None,
+) -> dict[str, str]:
+    """:func:`compile_project` from the specs' compile views (see :func:`build_api`), so
+    that a caller can let each loaded document go once its view is built."""
     sources: dict[str, str] = {}
     for module in sorted(_RUNTIME.glob("*.py")):
         header = _header(f"codegen/runtime/{module.name}", None, versions)
@@ -54,13 +67,13 @@ def compile_project(
         )
     top_header = _header("specs/*.yaml", None, versions)
     sources["__init__.py"] = render(
-        "package/top.py.jinja2", header=top_header, apis=[spec.name for spec in specs]
+        "package/top.py.jinja2", header=top_header, apis=[api.name for api in apis]
     )
-    for spec in specs:
+    for api in apis:
         started = time.monotonic()
-        api = build_api(spec)
-        sources.update(_compile_api(api, spec, versions, names, cache))
-        progress(f"compiled {spec.path} ({time.monotonic() - started:.1f} s)")
+        sources.update(_compile_api(api, versions, names, cache))
+        progress(f"compiled {api.spec_path} ({time.monotonic() - started:.1f} s)")
+    release_memory()
     # ruff sees each file under the import package's name.
     formatted = format_sources(
         {f"{names.package}/{relative}": source for relative, source in sources.items()}, cache
@@ -72,13 +85,13 @@ def compile_project(
         "package/pyproject.toml.jinja2",
         header=top_header,
         names=names,
-        apis=[spec.name for spec in specs],
+        apis=[api.name for api in apis],
     )
     return files
 
 
 def _compile_api(
-    api: Api, spec: LoadedSpec, versions: ToolVersions, names: Names, cache: Cache | None
+    api: Api, versions: ToolVersions, names: Names, cache: Cache | None
 ) -> dict[str, str]:
     """The unformatted sources of one spec's package, keyed by path under the output."""
     header = _header(api.spec_path, api.spec_sha256, versions)

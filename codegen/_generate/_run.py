@@ -16,10 +16,12 @@ from .._spec._load import LoadedSpec, LoadError, load_spec
 from .._spec._problems import Problem
 from .._spec._version import bindings_version
 from ._cache import Cache
-from ._compile import Names, compile_project
+from ._compile import Names, compile_apis
 from ._format import FormatError
-from ._ir import CompileError
+from ._ir import Api, CompileError, build_api
+from ._memory import kept_alive, release_memory
 from ._pins import PinError, tool_versions
+from ._verify import verify_python
 
 __all__ = ["Gate", "build_tree", "run_generate"]
 
@@ -54,37 +56,33 @@ def build_tree(
             "spec; run it in the project (a directory whose pyproject.toml has "
             "[tool.specbind], or any directory below it) or pass --project"
         )
-    specs: list[LoadedSpec] = []
+    apis: list[Api] = []
+    stated: list[tuple[str, str, str]] = []
     for path in paths:
         spec = load_spec(path)
-        problems = [problem for problem in (gate(spec) if gate else ()) if problem.is_error]
-        if problems:
-            listed = "\n".join(str(problem) for problem in problems)
-            raise CompileError(
-                f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first"
-            )
-        specs.append(spec)
-    stated = [(s.name, s.sha256, str(s.data.get("info", {}).get("version", ""))) for s in specs]
+        with kept_alive():
+            problems = [problem for problem in (gate(spec) if gate else ()) if problem.is_error]
+            if problems:
+                listed = "\n".join(str(problem) for problem in problems)
+                raise CompileError(
+                    f"{listed}\nspecbind lint found {len(problems)} problem(s); fix them first"
+                )
+            apis.append(build_api(spec))
+        stated.append((spec.name, spec.sha256, str(spec.data.get("info", {}).get("version", ""))))
+        # The compile view is all the later stages read: the document as loaded (and
+        # where each of its nodes was written) is let go before the next one loads.
+        del spec, problems
+        release_memory()
     version = bindings_version(config.version, stated)
     names = Names(config.package, config.distribution, version)
-    tree = compile_project(specs, versions, progress=_say, names=names, cache=cache)
+    with kept_alive():
+        tree = compile_apis(apis, versions, progress=_say, names=names, cache=cache)
+    del apis
+    release_memory(collect=False)
     for relative, content in tree.items():
         if relative.endswith(".py"):
-            _verify_python(f"{config.output}/{relative}", content)
+            verify_python(f"{config.output}/{relative}", content)
     return tree
-
-
-def _verify_python(shown: str, content: str) -> None:
-    # The last line of defence against a template or spec string that broke out
-    # of its literal, or names that clash: whatever we write must compile, which
-    # also catches what ast.parse lets through (a duplicate argument, say).
-    try:
-        compile(content, shown, "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        raise CompileError(
-            f"{shown}:{exc.lineno}: compile: generated code does not compile "
-            f"({exc.msg}); this is a specbind bug"
-        ) from None
 
 
 def _read_tree(root: Path) -> dict[str, str]:
