@@ -59,7 +59,7 @@ def through_init(monkeypatch_module: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch_module.setattr(
         _converter,
         "_direct_model_hook",
-        lambda converter, cls, checked: _converter._model_hook(converter, cls),
+        _converter._init_model_hook,
     )
     found = {}
     for name in SPEC_NAMES:
@@ -130,7 +130,7 @@ def test_structuring_matches_detailed_validation(converter_name: str, case: Any)
     fast = _outcome(converter.structure, value, model)
     # Each converter's second pass run by itself: detailed validation only, with the
     # spec's checks on for the strict one and off for the lenient one.
-    detailed_only = functools.partial(_converter._DetailedOnFailure._detailed, converter)
+    detailed_only = functools.partial(_converter.ModelConverter._detailed, converter)
     assert fast == _outcome(detailed_only, value, model)
 
 
