@@ -3,7 +3,7 @@
 ``parse_json`` is what every body goes through (the client's answers and
 ``converter.loads``). Its result is always the one the ``json`` module gives, hooks
 included: ``NaN``, ``Infinity`` and numbers that overflow a float are refused, and an
-integer keeps every digit. When msgspec is importable it parses first, about three times
+integer keeps every digit. When msgspec is importable it parses first, two to three times
 faster; any body it refuses (a lone surrogate, ``1e400``, ``NaN``, a BOM, nesting past
 its limit, an integer of more than 4,300 digits, broken JSON) goes to the ``json``
 module, so that what is accepted, what is refused and the words of the error are the
