@@ -115,9 +115,12 @@ class ModelConverter(Converter):
     so they accept the same payloads and build equal models.
     """
 
-    def __init__(self, first_try: Converter) -> None:
+    def __init__(self, first_try: Converter, *, strict: bool) -> None:
         super().__init__(detailed_validation=True)
         self._first_try = first_try
+        self._strict = strict
+        #: Per model: parse and structure in one pass (see _typed), or None.
+        self._typed: dict[Any, Callable[[Any], Any] | None] = {}
 
     def structure(self, obj: Any, cl: Any) -> Any:
         try:
@@ -134,11 +137,30 @@ class ModelConverter(Converter):
         cattrs' ``ClassValidationError`` when it is JSON the model refuses.
         """
         try:
+            typed = self._typed[cl]
+        except KeyError:
+            typed = self._typed[cl] = self._typed_loader(cl)
+        except TypeError:  # an unhashable type argument: nothing typed for it
+            typed = None
+        if typed is not None:
+            try:
+                found: _T = typed(data)
+            except Exception:  # noqa: S110 -- the plain path decides, and words any error
+                pass
+            else:
+                return found
+        try:
             value = parse_json(data)
         except RecursionError:
             raise ValueError("the JSON is nested too deeply") from None
         structured: _T = self.structure(value, cl)
         return structured
+
+    def _typed_loader(self, cl: Any) -> Callable[[Any], Any] | None:
+        # Imported here: _typed builds on this module.
+        from ._typed import typed_loader
+
+        return typed_loader(self._first_try, cl, checked=self._strict)
 
     def _detailed(self, obj: Any, cl: Any) -> Any:
         try:
@@ -188,7 +210,9 @@ def make_converter(
         model_hook=functools.partial(_direct_model_hook, checked=strict),
     )
     detailed = ModelConverter if strict else _LenientModelConverter
-    return _configure(detailed(first_try), unions, strict=strict, model_hook=_model_hook)
+    return _configure(
+        detailed(first_try, strict=strict), unions, strict=strict, model_hook=_model_hook
+    )
 
 
 def _configure(
@@ -857,22 +881,33 @@ def _validate_field(field: attrs.Attribute[Any], n: int, namespace: dict[str, An
 
 
 def _read_field(converter: Converter, type_: Any, n: int, namespace: dict[str, Any]) -> list[str]:
-    """Lines that read field ``n`` from ``o`` into ``xn`` as cattrs would."""
-    nullable = False
+    """Lines that read field ``n`` from ``o`` into ``xn`` and structure it as cattrs would."""
+    return [f"x{n} = o[w{n}]", *_convert_field(converter, type_, n, namespace)]
+
+
+def _unwrapped(type_: Any) -> tuple[Any, bool]:
+    """The type a field's value is structured as, and whether null is let through first."""
     if _is_union(type_):
         members, nullable = _union_members(type_)
         if len(members) == 1:
             # What the union's hook would do, without the call to it (see _union_hook).
-            type_ = members[0]
-        else:
-            nullable = False  # a tagged union: its hook takes null itself
+            return members[0], nullable
+        # A tagged union: its hook takes null itself.
+    return type_, False
+
+
+def _convert_field(
+    converter: Converter, type_: Any, n: int, namespace: dict[str, Any]
+) -> list[str]:
+    """Lines that structure ``xn``, a value of field ``n`` (of ``type_``), as cattrs would."""
+    type_, nullable = _unwrapped(type_)
     hook = _field_hook(converter, type_)
     namespace[f"h{n}"] = hook
     namespace[f"t{n}"] = type_
     convert = _convert_inline(converter, hook, type_, f"{n}", namespace)
     if nullable:
         convert = [f"if x{n} is not None:", *_indent(convert)]
-    return [f"x{n} = o[w{n}]", *convert]
+    return convert
 
 
 def _convert_inline(

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FAST_PARSER", "parse_json"]
+__all__ = ["FAST_PARSER", "fast_module", "parse_json"]
 
 
 def _reject_constant(name: str) -> Any:
@@ -43,19 +43,26 @@ def _standard(body: bytes | str) -> Any:
     return _DECODER.decode(text)
 
 
-def _fast_decoder() -> Callable[[bytes | str], Any] | None:
+def _msgspec() -> Any:
     # Imported by name: the bindings neither need msgspec nor its type stubs.
     try:
-        msgspec_json = importlib.import_module("msgspec.json")
+        importlib.import_module("msgspec.json")
+        return importlib.import_module("msgspec")
     except ImportError:
         return None
-    decode: Callable[[bytes | str], Any] = msgspec_json.Decoder().decode
-    return decode
 
 
-_FAST = _fast_decoder()
+_MSGSPEC = _msgspec()
+_FAST: Callable[[bytes | str], Any] | None = (
+    None if _MSGSPEC is None else _MSGSPEC.json.Decoder().decode
+)
 #: The optional parser in use, or None: ``"msgspec"`` when it is installed.
 FAST_PARSER = None if _FAST is None else "msgspec"
+
+
+def fast_module() -> Any:
+    """The msgspec module when it is installed, else None."""
+    return _MSGSPEC
 
 
 def parse_json(body: bytes | str) -> Any:
