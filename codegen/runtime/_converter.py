@@ -43,6 +43,8 @@ __all__ = ["EXTRA_FIELD", "ModelConverter", "TaggedUnion", "make_converter"]
 
 #: The attribute of every model that keeps the JSON keys its spec does not know.
 EXTRA_FIELD = "additional_properties"
+#: What :meth:`ModelConverter.loads_in_one_pass` returns when it builds nothing.
+NOT_BUILT: Any = object()
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound=Converter)
@@ -136,25 +138,32 @@ class ModelConverter(Converter):
         JSON (not UTF-8, broken, ``NaN`` or a number out of range, nested too deeply);
         cattrs' ``ClassValidationError`` when it is JSON the model refuses.
         """
-        try:
-            typed = self._typed[cl]
-        except KeyError:
-            typed = self._typed[cl] = self._typed_loader(cl)
-        except TypeError:  # an unhashable type argument: nothing typed for it
-            typed = None
-        if typed is not None:
-            try:
-                found: _T = typed(data)
-            except Exception:  # noqa: S110 -- the plain path decides, and words any error
-                pass
-            else:
-                return found
+        found = self.loads_in_one_pass(data, cl)
+        if found is not NOT_BUILT:
+            return typing.cast(_T, found)
         try:
             value = parse_json(data)
         except RecursionError:
             raise ValueError("the JSON is nested too deeply") from None
         structured: _T = self.structure(value, cl)
         return structured
+
+    def loads_in_one_pass(self, data: bytes | str, cl: Any) -> Any:
+        """What ``loads`` gives, parsed and structured in one pass (see ``_typed``), or
+        :data:`NOT_BUILT` when that pass cannot build it (no msgspec, a ``cl`` it cannot
+        shape, unknown keys, or any fault): ``loads`` then takes the plain path."""
+        try:
+            typed = self._typed[cl]
+        except KeyError:
+            typed = self._typed[cl] = self._typed_loader(cl)
+        except TypeError:  # an unhashable type argument: nothing typed for it
+            return NOT_BUILT
+        if typed is None:
+            return NOT_BUILT
+        try:
+            return typed(data)
+        except Exception:
+            return NOT_BUILT
 
     def _typed_loader(self, cl: Any) -> Callable[[Any], Any] | None:
         # Imported here: _typed builds on this module.

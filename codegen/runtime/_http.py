@@ -96,6 +96,7 @@ __all__ = [
     "ByteStream",
     "RawResponse",
     "Transport",
+    "check_json",
     "decode_json",
     "raise_for_status",
 ]
@@ -809,6 +810,16 @@ def raise_for_status(
     )
 
 
+def check_json(response: RawResponse, *, method: str) -> None:
+    """``ResponseDecodeError`` unless a 2xx ``response`` says it is JSON: its content type
+    is JSON (``application/json`` or ``+json``) or absent, and its body is not empty."""
+    media_type = _media_type(response.headers)
+    if media_type is not None and not _is_json(media_type):
+        raise _decode_error(response, method, f"the content type {media_type!r} is not JSON")
+    if not response.body:
+        raise _decode_error(response, method, "the body is empty")
+
+
 def decode_json(response: RawResponse, *, method: str) -> Any:
     """The parsed JSON body of a 2xx ``response``; ``ResponseDecodeError`` when it is not JSON.
 
@@ -816,11 +827,7 @@ def decode_json(response: RawResponse, *, method: str) -> Any:
     body must be UTF-8 and strict JSON: ``NaN``, ``Infinity`` and numbers that overflow
     a float are refused, as are nesting too deep and integers too long for Python.
     """
-    media_type = _media_type(response.headers)
-    if media_type is not None and not _is_json(media_type):
-        raise _decode_error(response, method, f"the content type {media_type!r} is not JSON")
-    if not response.body:
-        raise _decode_error(response, method, "the body is empty")
+    check_json(response, method=method)
     try:
         return parse_json(response.body)
     except RecursionError:
