@@ -158,12 +158,7 @@ class ModelConverter(Converter):
             typed = self._typed[cl] = self._typed_loader(cl)
         except TypeError:  # an unhashable type argument: nothing typed for it
             return NOT_BUILT
-        if typed is None:
-            return NOT_BUILT
-        try:
-            return typed(data)
-        except Exception:
-            return NOT_BUILT
+        return NOT_BUILT if typed is None else typed(data)
 
     def _typed_loader(self, cl: Any) -> Callable[[Any], Any] | None:
         # Imported here: _typed builds on this module.

@@ -29,6 +29,7 @@ from cattrs import Converter
 from ._checks import _STRICT
 from ._converter import (
     EXTRA_FIELD,
+    NOT_BUILT,
     _builder,
     _convert_field,
     _fill,
@@ -48,8 +49,9 @@ _Shape = tuple[Any, Callable[[Any], Any]]
 
 def typed_loader(converter: Converter, cl: Any, *, checked: bool) -> Callable[[Any], Any] | None:
     """A function that parses a JSON body and structures it as the model ``cl``, as the
-    first try of ``converter`` does (with the spec's checks if ``checked``), raising on
-    anything else; None without msgspec, or for a ``cl`` it cannot shape."""
+    first try of ``converter`` does (with the spec's checks if ``checked``), and returns
+    ``NOT_BUILT`` for anything else; None without msgspec, or for a ``cl`` it cannot
+    shape."""
     msgspec = fast_module()
     if msgspec is None or not (isinstance(cl, type) and attrs.has(cl)):
         return None
@@ -58,11 +60,41 @@ def typed_loader(converter: Converter, cl: Any, *, checked: bool) -> Callable[[A
         return None
     decode = msgspec.json.Decoder(shape[0]).decode
     build = shape[1]
+    return _OnePass(lambda data: build(decode(data)))
 
-    def load(data: Any) -> Any:
-        return build(decode(data))
 
-    return load
+#: At most this many calls in a row go straight to the plain path after a failed pass.
+_MAX_BACKOFF = 64
+
+
+class _OnePass:
+    """One model's one-pass loader: the model, or ``NOT_BUILT`` (it never raises).
+
+    A body the pass cannot build costs a pass for nothing, and such bodies come in runs
+    (a server that sends a key the spec does not list sends it every time): after a
+    failure the next 1, then 3, 7, ... up to :data:`_MAX_BACKOFF` calls go straight to
+    the plain path; a success starts over. Which path builds a model never changes it.
+    """
+
+    __slots__ = ("_backoff", "_load", "_skip")
+
+    def __init__(self, load: Callable[[Any], Any]) -> None:
+        self._load = load
+        self._skip = 0
+        self._backoff = 0
+
+    def __call__(self, data: Any) -> Any:
+        if self._skip:
+            self._skip -= 1
+            return NOT_BUILT
+        try:
+            found = self._load(data)
+        except Exception:  # any refusal: the plain path decides, and words any error
+            self._backoff = min(2 * self._backoff + 1, _MAX_BACKOFF)
+            self._skip = self._backoff
+            return NOT_BUILT
+        self._backoff = 0
+        return found
 
 
 def _shape(
