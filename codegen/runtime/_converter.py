@@ -133,10 +133,11 @@ class ModelConverter(Converter):
     def loads(self, data: bytes | str, cl: type[_T]) -> _T:
         """Parse the JSON ``data`` and structure it as ``cl``: a response body as it came.
 
-        The parse is the one the client uses (``msgspec`` when it is installed, with
-        the same results and errors as without it). ``ValueError`` when ``data`` is not
-        JSON (not UTF-8, broken, ``NaN`` or a number out of range, nested too deeply);
-        cattrs' ``ClassValidationError`` when it is JSON the model refuses.
+        As the client reads its answers: with msgspec installed, in one pass where it can
+        (see ``_typed``), else parsed (see ``parse_json``) and structured; the model or
+        the error is the same either way. ``ValueError`` when ``data`` is not JSON (not
+        UTF-8, broken, ``NaN`` or a number out of range, nested too deeply); cattrs'
+        ``ClassValidationError`` when it is JSON the model refuses.
         """
         found = self.loads_in_one_pass(data, cl)
         if found is not NOT_BUILT:
