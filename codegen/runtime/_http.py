@@ -49,7 +49,6 @@ with a control character or an impossible port): it is never repaired and follow
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
 import re
@@ -85,6 +84,7 @@ from ._errors import (
     ResponseTooLarge,
     TransportError,
 )
+from ._json import parse_json
 from ._paths import check_path, header_name, header_value
 from ._security import Credential, choose
 
@@ -96,6 +96,7 @@ __all__ = [
     "ByteStream",
     "RawResponse",
     "Transport",
+    "check_json",
     "decode_json",
     "raise_for_status",
 ]
@@ -809,6 +810,16 @@ def raise_for_status(
     )
 
 
+def check_json(response: RawResponse, *, method: str) -> None:
+    """``ResponseDecodeError`` unless a 2xx ``response`` says it is JSON: its content type
+    is JSON (``application/json`` or ``+json``) or absent, and its body is not empty."""
+    media_type = _media_type(response.headers)
+    if media_type is not None and not _is_json(media_type):
+        raise _decode_error(response, method, f"the content type {media_type!r} is not JSON")
+    if not response.body:
+        raise _decode_error(response, method, "the body is empty")
+
+
 def decode_json(response: RawResponse, *, method: str) -> Any:
     """The parsed JSON body of a 2xx ``response``; ``ResponseDecodeError`` when it is not JSON.
 
@@ -816,13 +827,9 @@ def decode_json(response: RawResponse, *, method: str) -> Any:
     body must be UTF-8 and strict JSON: ``NaN``, ``Infinity`` and numbers that overflow
     a float are refused, as are nesting too deep and integers too long for Python.
     """
-    media_type = _media_type(response.headers)
-    if media_type is not None and not _is_json(media_type):
-        raise _decode_error(response, method, f"the content type {media_type!r} is not JSON")
-    if not response.body:
-        raise _decode_error(response, method, "the body is empty")
+    check_json(response, method=method)
     try:
-        return _loads(response.body)
+        return parse_json(response.body)
     except RecursionError:
         raise _decode_error(response, method, "the JSON is nested too deeply") from None
     except ValueError as exc:
@@ -1075,34 +1082,13 @@ def _is_json(media_type: str) -> bool:
     return media_type == _JSON_MEDIA_TYPE or media_type.endswith("+json")
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"the number {text[:40]} is out of range")
-    return value
-
-
-# json, not orjson: orjson turns integers past 2**64 into floats. One decoder for every
-# call: json.loads with these hooks would build a new one each time.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
-
-
-def _loads(body: bytes) -> Any:
-    # Decoding the bytes first keeps the parser from guessing UTF-16 or UTF-32.
-    return _DECODER.decode(body.decode("utf-8"))
-
-
 def _error_json(response: RawResponse) -> Any:
     """The parsed JSON of an error body, or ``None`` when it is not JSON."""
     media_type = _media_type(response.headers)
     if not response.body or (media_type is not None and not _is_json(media_type)):
         return None
     try:
-        return _loads(response.body)
+        return parse_json(response.body)
     except (ValueError, RecursionError):
         return None
 

@@ -19,7 +19,7 @@ from ._bodies import (
     text_body,
 )
 from ._checks import ConstraintViolation
-from ._converter import EXTRA_FIELD, TaggedUnion, make_converter
+from ._converter import EXTRA_FIELD, ModelConverter, TaggedUnion, make_converter
 from ._datetimes import format_datetime, parse_datetime
 from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum, SpecEnum, SpecIntEnum, SpecStrEnum, is_known
 from ._errors import (
@@ -35,6 +35,7 @@ from ._errors import (
     TransportError,
 )
 from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, ByteStream, RawResponse, Transport
+from ._json import FAST_PARSER, parse_json
 from ._locate import error_locations
 from ._params import check_parameter
 from ._paths import cookie_header, header_value, path_segment, query_value
@@ -76,6 +77,7 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY_BYTES",
     "EXTRA_FIELD",
+    "FAST_PARSER",
     "LAST_POLL_RESERVE",
     "NO_CONTENT",
     "TEXT",
@@ -92,6 +94,7 @@ __all__ = [
     "File",
     "FormValue",
     "InvalidParameterError",
+    "ModelConverter",
     "MultipartValue",
     "OpenEnum",
     "OpenIntEnum",
@@ -138,6 +141,7 @@ __all__ = [
     "make_converter",
     "multipart_body",
     "parse_datetime",
+    "parse_json",
     "path_parameter",
     "path_segment",
     "poll_until",

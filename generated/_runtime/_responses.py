@@ -19,8 +19,9 @@ from typing import Any, Generic, TypeVar
 import attrs
 from cattrs import Converter
 
+from ._converter import NOT_BUILT, ModelConverter
 from ._errors import ApiError, ResponseDecodeError
-from ._http import ByteStream, RawResponse, decode_json, raise_for_status
+from ._http import ByteStream, RawResponse, check_json, decode_json, raise_for_status
 from ._locate import error_locations
 
 __all__ = [
@@ -183,6 +184,13 @@ def _text(raw: RawResponse, method: str) -> str:
 
 
 def _structured(raw: RawResponse, method: str, model: Any, converter: Converter) -> Any:
+    if isinstance(converter, ModelConverter):
+        # Parsed and structured in one pass where msgspec can (see _typed); any other
+        # body, or one that pass refuses, is parsed and structured below.
+        check_json(raw, method=method)
+        found = converter.loads_in_one_pass(raw.body, model)
+        if found is not NOT_BUILT:
+            return found
     data = decode_json(raw, method=method)
     try:
         parsed = converter.structure(data, model)

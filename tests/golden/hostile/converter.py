@@ -3,7 +3,7 @@
 # Tools: datamodel-code-generator 0.89.0, ruff 0.17.5.
 # Regenerate with `specbind generate`.
 
-'cattrs converters for the models of Hostile """ API\'; import os #.\n\n``converter`` is lenient: it checks JSON types and required keys, keeps unknown\nkeys and unknown values of open enums, and does not check the spec\'s patterns,\nlengths and ranges; the client uses it. ``strict_converter`` checks every rule of\nthe spec and reports all errors with their paths.'
+'cattrs converters for the models of Hostile """ API\'; import os #.\n\n``converter`` is lenient: it checks JSON types and required keys, keeps unknown\nkeys and unknown values of open enums, and does not check the spec\'s patterns,\nlengths and ranges; the client uses it. ``strict_converter`` checks every rule of\nthe spec and reports all errors with their paths.\n\n``converter.structure(data, models.X)`` builds a model from parsed JSON;\n``converter.loads(body, models.X)`` parses the body too (bytes or text), as the\nclient parses its answers: with msgspec when it is installed (the ``fast``\nextra), with the same results and errors as without it.'
 
 from .._runtime import TaggedUnion, make_converter
 from . import models
