@@ -9,9 +9,9 @@ import sys
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-__all__ = ["Measured", "measure", "timed"]
+__all__ = ["Measured", "measure", "target", "timed"]
 
 ROOT = Path(__file__).parent.parent
 
@@ -67,3 +67,17 @@ def timed(command: list[str], output: Path) -> tuple[float, int, int]:
     """Run a command; its wall time, peak RSS in KiB and exit status."""
     found = measure(command, output)
     return found.seconds, found.maxrss_kib, found.status
+
+
+def target(what: str, baseline: str, ratio: float, wanted: str, met: bool | None) -> dict[str, Any]:
+    """One entry of a result's ``targets`` list, as bench/report.py reads it.
+
+    ``met`` is None for a figure reported without a target.
+    """
+    return {
+        "what": what,
+        "baseline": baseline,
+        "ratio": round(ratio, 3),
+        "target": wanted,
+        "met": met,
+    }
