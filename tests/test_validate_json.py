@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from specbind._validate._json import NotJson, Parsed, _parse_exactly, nested_too_deep, parse_json
+from specbind._validate._json import (
+    QUICK_MAX_BYTES,
+    NotJson,
+    Parsed,
+    _parse_exactly,
+    nested_too_deep,
+    parse_json,
+)
 
 # Numbers as JSON spells them, short and long: 19 digits and more reach past 64 bits,
 # where orjson would turn an integer into a float.
@@ -142,6 +149,13 @@ def test_any_bytes_parse_or_fail_as_before(raw: bytes) -> None:
         b"",
         b"  ",
         b"[" * 600 + b"]" * 600,
+        # Deeper than orjson writes (255), not deeper than validate parses (512).
+        b"[" * 300 + b"]" * 300,
+        b'{"a":' * 300 + b"1" + b"}" * 300,
+        b'{"a":' * 300 + b'{"b":1,"b":2}' + b"}" * 300,
+        # Larger than orjson is trusted with.
+        b'{"a":1,"s":"' + b"x" * QUICK_MAX_BYTES + b'"}',
+        b'{"a":1,"a":2,"s":"' + b"x" * QUICK_MAX_BYTES + b'"}',
     ],
 )
 def test_edges_parse_or_fail_as_before(raw: bytes) -> None:

@@ -21,7 +21,15 @@ import orjson
 
 from .._spec._load import escape_pointer_token
 
-__all__ = ["MAX_DEPTH", "NotJson", "Parsed", "TooDeep", "nested_too_deep", "parse_json"]
+__all__ = [
+    "MAX_DEPTH",
+    "QUICK_MAX_BYTES",
+    "NotJson",
+    "Parsed",
+    "TooDeep",
+    "nested_too_deep",
+    "parse_json",
+]
 
 #: Payloads nested deeper than this (arrays and objects) are reported, not parsed. It is
 #: far beyond real traffic and well within what the parser and the checks can recurse,
@@ -32,6 +40,9 @@ MAX_DEPTH = 512
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?')
 _BRACKETS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+#: Larger payloads go to the exact parser: orjson needs more memory than it does for a
+#: large document, and it crashes (SIGSEGV) rather than raise where memory runs out.
+QUICK_MAX_BYTES = 1 << 20
 # orjson turns an integer outside 64 bits into a float, silently: a run of this many
 # digits (anywhere, strings included) sends the payload to the exact parser.
 _LONG_DIGITS = b"0" * 19
@@ -98,6 +109,8 @@ def _parse_quickly(raw: bytes) -> Parsed | None:
     keys and strings that were kept. Every repeated key loses at least its own colon,
     so the two counts are equal exactly when no key was repeated.
     """
+    if len(raw) > QUICK_MAX_BYTES:
+        return None
     if b"\\" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
         return None
     if _LONG_DIGITS in raw.translate(_DIGITS_AS_ZEROS):
@@ -106,7 +119,11 @@ def _parse_quickly(raw: bytes) -> Parsed | None:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None  # the exact parser words why
-    if raw.count(b":") != orjson.dumps(value).count(b":"):
+    try:
+        written = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return None  # nested deeper than orjson writes (255 levels)
+    if raw.count(b":") != written.count(b":"):
         return None
     return Parsed(value, ())
 
