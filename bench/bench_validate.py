@@ -41,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _measure import target, timed
+from _measure import measure, target, timed
 from _prunner_jobs import job
 from specbind._spec._load import load_spec
 from specbind._validate._run import auto_jobs
@@ -146,6 +146,18 @@ def summary_line(output: Path) -> str:
     return next(line for line in output.read_text().splitlines() if line.startswith("checked "))
 
 
+def cache_byte_code(lines: Path, first: Path) -> None:
+    """Have each command start as from an installation, with its byte code cached.
+
+    Where the environment says not to write it (PYTHONDONTWRITEBYTECODE), every start
+    would compile specbind's sources again. One untimed run, on the first line, writes it.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    with lines.open("rb") as capture:
+        first.write_bytes(capture.readline())
+    subprocess.run(validate_command(first), capture_output=True, check=False)  # noqa: S603
+
+
 def openapi_core_python() -> Path:
     """openapi-core's own virtual environment, made on first use."""
     python = VENV / "bin" / "python"
@@ -174,27 +186,25 @@ def run(python: Path, work: Path) -> dict[str, Any]:
         str(python), str(script), str(spec_json), str(lines),
         str(OPENAPI_CORE_SUBSET), str(UNMARSHAL_SUBSET),
     ]  # fmt: skip
-    # Each command starts as from an installation, with its byte code cached: where the
-    # environment says not to write it (PYTHONDONTWRITEBYTECODE), every start would
-    # compile specbind's sources again. One untimed run writes it.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    first = work / "first.jsonl"
-    with lines.open("rb") as capture:
-        first.write_bytes(capture.readline())
-    subprocess.run(validate_command(first), capture_output=True, check=False)  # noqa: S603
+    cache_byte_code(lines, work / "first.jsonl")
     specbind: list[float] = []
     single: list[float] = []
     parse: list[float] = []
     core: list[dict[str, Any]] = []
     rss_small = 0
+    # CPU seconds of every process of a run: what it costs, whatever else shares the cores.
+    cpu: dict[str, list[float]] = {"auto": [], "jobs_1": []}
     for _ in range(ROUNDS):
-        seconds, rss_small, status = timed(validate_command(lines), report)
-        assert status == 1, report.read_text()[-2000:]
-        specbind.append(LINES / seconds)
-        seconds, _, status = timed(validate_command(lines, "--jobs", "1"), work / "single.txt")
-        assert status == 1, (work / "single.txt").read_text()[-2000:]
+        auto = measure(validate_command(lines), report)
+        assert auto.status == 1, report.read_text()[-2000:]
+        rss_small = auto.maxrss_kib
+        specbind.append(LINES / auto.seconds)
+        cpu["auto"].append(auto.cpu_seconds)
+        alone = measure(validate_command(lines, "--jobs", "1"), work / "single.txt")
+        assert alone.status == 1, (work / "single.txt").read_text()[-2000:]
+        cpu["jobs_1"].append(alone.cpu_seconds)
         assert (work / "single.txt").read_text() == report.read_text()
-        single.append(LINES / seconds)
+        single.append(LINES / alone.seconds)
         seconds, _, status = timed(floor, work / "floor.txt")
         assert status == 0, (work / "floor.txt").read_text()
         parse.append(LINES / seconds)
@@ -235,6 +245,12 @@ def run(python: Path, work: Path) -> dict[str, Any]:
             "openapi_core_validate_response": round(core_rate, 1),
             "openapi_core_unmarshal_response": round(
                 statistics.median(c["unmarshal_per_s"] for c in core), 1
+            ),
+        },
+        "cpu_us_per_payload": {
+            "specbind_validate_end_to_end": round(statistics.median(cpu["auto"]) / LINES * 1e6),
+            "specbind_validate_jobs_1_end_to_end": round(
+                statistics.median(cpu["jobs_1"]) / LINES * 1e6
             ),
         },
         "per_round": {
@@ -328,6 +344,12 @@ def show(found: dict[str, Any]) -> None:
     print(
         f"the orjson floor is {found['orjson_floor_x_specbind_jobs_1']:.1f}x faster than "
         f"specbind --jobs 1, {found['orjson_floor_x_specbind']:.1f}x than --jobs auto"
+    )
+    cpu = found["cpu_us_per_payload"]
+    print(
+        f"CPU per payload, every process, start-up included: "
+        f"{cpu['specbind_validate_jobs_1_end_to_end']} us with --jobs 1, "
+        f"{cpu['specbind_validate_end_to_end']} us with --jobs auto"
     )
     rss = found["peak_rss_kib"]
     print(
