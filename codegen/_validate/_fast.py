@@ -5,7 +5,8 @@ jsonschema-rs says in microseconds whether a value passes a schema. Its answer i
 one way only. Each schema is rewritten to be at least as strict as what the Python
 layers check: integer formats become bounds, ``date-time`` a pattern narrower than the
 Python checker's, every object that lists properties is closed, and every ``pattern`` is
-run by the same linear-time ECMA-262 engine as the Python layers. A payload that
+run by the same linear-time ECMA-262 engine as the Python layers (or, when it is plain
+ASCII that both engines read alike, by jsonschema-rs's own). A payload that
 passes the rewritten schema has no schema issue and no unknown field, so the Python
 layers are skipped; any other payload goes through them, and they word every finding.
 
@@ -20,6 +21,7 @@ dynamic or non-local references), gets no first look at all.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -29,7 +31,7 @@ from jsonschema import Draft202012Validator
 
 from .._spec._load import LoadedSpec, iter_pointer
 from ..runtime._base64 import is_base64
-from ..runtime._regex import compile_pattern
+from ..runtime._regex import PatternError, compile_pattern
 
 __all__ = ["FirstLook"]
 
@@ -49,9 +51,21 @@ _DATE_TIME = (
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 )
-#: jsonschema-rs runs every ``pattern`` as this keyword, through the linear-time ECMA-262
-#: engine the Python layers use, so the two read each pattern alike and neither backtracks.
+#: jsonschema-rs runs every ``pattern`` but plain ones as this keyword, through the
+#: linear-time ECMA-262 engine the Python layers use, so the two read each pattern alike
+#: and neither backtracks.
 _PATTERN = "x-specbind-pattern"
+#: A plain pattern reads alike in jsonschema-rs's own (linear-time) engine and in
+#: ECMA-262, so it is left to jsonschema-rs, without a Python call per string: anchors
+#: only at the ends, literal ASCII letters, digits and a few marks, classes of those
+#: (never negated), ``(?:`` groups, alternation and counts. Each atom matches one ASCII
+#: character and nothing else, so neither UTF-16 code units against code points nor
+#: Unicode case or class rules can tell the engines apart. (A pattern jsonschema-rs
+#: would refuse fails the build: then there is no first look.)
+_PLAIN_CHAR = r"[A-Za-z0-9_:,=@ ]|\\[.\-]"
+_PLAIN_ATOM = rf"-|{_PLAIN_CHAR}|\[(?:(?:[A-Za-z0-9_](?:-[A-Za-z0-9_])?|[.+]|{_PLAIN_CHAR})+-?)\]"
+_PLAIN_COUNT = r"(?:[?*+]|\{[0-9]{1,3}(?:,[0-9]{0,3})?\})?"
+_PLAIN_PATTERN = re.compile(rf"\^?(?:(?:{_PLAIN_ATOM}|\)){_PLAIN_COUNT}|\(\?:|\|)*\$?")
 # Keywords whose result a stricter subschema could turn from failure into success
 # (`oneOf` matching one branch instead of two, `not`, `if`), whose reading may differ
 # (`patternProperties`, float `multipleOf`, `uniqueItems` equality), or whose references
@@ -162,10 +176,23 @@ def _subschemas(node: dict[str, Any]) -> Iterator[Any]:
 
 
 def _move_pattern(node: dict[str, Any]) -> None:
-    # _DATE_TIME stays for jsonschema-rs itself (no Python call per date-time): its own
-    # engine is linear too, and on this ASCII-only, anchored pattern it reads as ECMA-262.
-    if "pattern" in node and node["pattern"] != _DATE_TIME:
+    # Plain patterns (_DATE_TIME among them) stay for jsonschema-rs itself.
+    if "pattern" in node and not is_plain(node["pattern"]):
         node[_PATTERN] = node.pop("pattern")
+
+
+def is_plain(pattern: object) -> bool:
+    """Whether jsonschema-rs reads ``pattern`` as ECMA-262 does (see ``_PLAIN_PATTERN``).
+
+    A pattern the ECMA-262 engine refuses is not plain: as the keyword, it fails the build.
+    """
+    if not (isinstance(pattern, str) and _PLAIN_PATTERN.fullmatch(pattern)):
+        return False
+    try:
+        compile_pattern(pattern)
+    except PatternError:
+        return False
+    return True
 
 
 class _EcmaPattern:
