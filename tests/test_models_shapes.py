@@ -188,6 +188,23 @@ def test_an_enum_lists_a_value_once_and_true_beside_1_is_typed_by_json_type(
             converters.converter.structure(bad, cls)
 
 
+def test_an_integer_may_be_written_with_a_zero_fraction(shapes: Any) -> None:
+    """JSON Schema's integer is any number without a fraction (``3.0`` is 3): what the
+    schema takes, both converters take, as the int it is; ``3.5`` is refused."""
+    models = shapes.models
+    converters = _converter(shapes)
+    base = {"id": "1", "state": "done"}
+    for converter in (converters.converter, converters.strict_converter):
+        job = converter.structure({**base, "retries": 3.0, "either": 2.0}, models.Job)
+        assert (job.retries, job.either) == (3, 2)
+        assert (type(job.retries), type(job.either)) == (int, int)
+        request = converter.structure({"name": "n", "priority": 2.0}, models.CreateJobRequest)
+        assert request.priority is models.CreateJobRequestPriority(2)
+        for bad in ({"retries": 3.5}, {"retries": float("inf")}, {"either": 2.5}):
+            with pytest.raises(BaseValidationError):
+                converter.structure({**base, **bad}, models.Job)
+
+
 def test_null_in_an_enum_makes_its_references_nullable(shapes: Any) -> None:
     job = round_trip(shapes, {**JOB, "mixed": None, "color": None}, shapes.models.Job)
     assert job.mixed is None

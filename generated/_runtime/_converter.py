@@ -294,8 +294,10 @@ def _structure_value_enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
     """An integer enum, or an enum of numbers, booleans or mixed values: only a value of
     the JSON type it is listed with is a member."""
     kind = _JSON_TYPES.get(type(value))
-    if issubclass(enum_type, int) and kind != "integer":
-        raise TypeError(f"expected an integer, found {_describe(value)}")
+    if issubclass(enum_type, int):
+        if not _integral(value):
+            raise TypeError(f"expected an integer, found {_describe(value)}")
+        value, kind = int(value), "integer"
     if kind not in ("boolean", "integer", "number", "string"):
         raise TypeError(f"expected a {enum_type.__name__} value, found {_describe(value)}")
     members = _members_by_json(enum_type)
@@ -327,7 +329,20 @@ def _exact(kind: type[_T], described: str) -> Callable[[Any, Any], _T]:
 
 _structure_str = _exact(str, "a string")
 _structure_bool = _exact(bool, "a boolean")
-_structure_int = _exact(int, "an integer")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    # JSON Schema's integer is any number without a fraction: `1.0` is the integer 1.
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise TypeError(f"expected an integer, found {_describe(value)}")
+
+
+def _integral(value: Any) -> bool:
+    """Whether a JSON number is an integer in JSON Schema's sense (``1.0`` is one)."""
+    return type(value) is int or (type(value) is float and value.is_integer())
 
 
 def _structure_number(value: Any, _: Any) -> float:
@@ -553,8 +568,11 @@ def _untagged_hook(
         if value is None and nullable:
             return None
         kind = _JSON_TYPES.get(type(value))
+        whole = kind == "number" and _integral(value)
         errors: list[Exception] = []
-        candidates = [member for member, kinds in accepted if kind in kinds]
+        candidates = [
+            member for member, kinds in accepted if kind in kinds or (whole and "integer" in kinds)
+        ]
         for index, member in enumerate(candidates):
             try:
                 found = converter.structure(value, member)
