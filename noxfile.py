@@ -24,7 +24,8 @@ nox.needs_version = ">=2025.5.1"
 # generated project, installed as a user installs it: not editable).
 BINDINGS = "./generated"
 # The lowest versions the bindings' dependency ranges allow (generated/pyproject.toml).
-LOWEST = ["attrs==23.1.0", "cattrs==24.1.0", "urllib3==2.7.0"]
+# The lower bounds of the bindings' ranges, and of their optional `fast` extra.
+LOWEST = ["attrs==23.1.0", "cattrs==24.1.0", "urllib3==2.7.0", "msgspec==0.18.0"]
 # bench_import's and bench_corpus's peer, with what the package it generates imports, and
 # the stubs mypy --strict needs to check that package (bench_corpus).
 PEER = [
@@ -44,6 +45,7 @@ BINDINGS_TESTS = [
     "tests/test_models.py",
     "tests/test_models_properties.py",
     "tests/test_runtime_fast_paths.py",
+    "tests/test_runtime_json.py",
     "tests/with_server",
 ]
 
@@ -105,7 +107,7 @@ def packaging(session: nox.Session) -> None:
 
 @nox.session(python="3.10")
 def lowest(session: nox.Session) -> None:
-    """The bindings' tests with the lowest attrs, cattrs and urllib3 their ranges allow."""
+    """The bindings' tests with the lowest attrs, cattrs, urllib3 and msgspec their ranges allow."""
     session.install(BINDINGS, "-e", ".[test]")
     # After the toolkit, so that its resolution cannot raise them again.
     session.install(*LOWEST)
