@@ -352,6 +352,25 @@ def test_a_recursion_with_a_way_out_is_clean(tmp_path: Path, way_out: dict[str, 
         assert "a type alias cannot refer to itself" in done.stdout
 
 
+def test_a_map_written_with_empty_properties_is_no_way_out(tmp_path: Path) -> None:
+    """``properties: {}`` beside typed additionalProperties is a map alias, as without it:
+    a recursion through it alone is refused (lint took it for a class, and the bindings
+    failed at run time on the alias's forward reference)."""
+    spec = copy.deepcopy(CLEAN_SPEC)
+    schemas = spec["components"]["schemas"]
+    schemas["A"] = {"oneOf": [{"$ref": "#/components/schemas/M"}, {"type": "string"}]}
+    schemas["M"] = {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": {"$ref": "#/components/schemas/A"},
+    }
+    schemas["Job"]["properties"]["tree"] = {"$ref": "#/components/schemas/A"}
+    write_spec(tmp_path / "tree.json", spec)
+    done = lint("--strict", "tree.json", cwd=tmp_path)
+    assert [rule for *_, rule in prefixes(done.stdout.splitlines())] == ["compilable"] * 2
+    assert "a type alias cannot refer to itself" in done.stdout
+
+
 def test_a_large_tree_of_objects_is_no_ref_expansion(tmp_path: Path) -> None:
     """150 objects, each with three properties naming three earlier objects: written out
     the tree is astronomically large, but each property holds a different part of a value,

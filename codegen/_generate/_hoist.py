@@ -220,7 +220,10 @@ def _is_class(schema: Any) -> bool:
         return False
     values = schema.get("additionalProperties")
     object_typed = schema.get("type") == "object"
-    return object_typed and ("properties" in schema or not (isinstance(values, dict) and values))
+    # `properties: {}` beside typed additionalProperties is a map, as without it.
+    return object_typed and (
+        bool(schema.get("properties")) or not (isinstance(values, dict) and values)
+    )
 
 
 def _alias_cycles(schemas: Mapping[str, Any]) -> Iterator[HoistError]:
