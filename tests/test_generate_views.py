@@ -53,3 +53,16 @@ def test_an_error_in_the_child_is_raised_as_in_one_process(
         build_tree(config, gate=lint_spec, apart=True)
     assert str(apart.value) == str(here.value)
     assert "broken.yaml" in str(apart.value)
+
+
+def test_a_package_named_specbind_in_the_working_directory_is_not_the_child(
+    project: Path, tmp_path: Path
+) -> None:
+    shadow = tmp_path / "work" / "specbind"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text('raise SystemExit("the wrong specbind")\n')
+    done = specbind(
+        "generate", "--check", "--no-cache", "--project", str(project),
+        cwd=shadow.parent, start=_START,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr

@@ -59,9 +59,13 @@ def build_views_apart(paths: Sequence[Path], gate: Gate | None) -> tuple[list[Ap
     a module-level function); its errors are raised here, as they were raised there."""
     request = pickle.dumps((list(paths), gate), protocol=pickle.HIGHEST_PROTOCOL)
     # The child's stderr is ours: what it says reaches the user as it is said.
-    # Not `-m`, which puts the working directory first on the child's path, where a
-    # directory of the user's could stand in for one of ours.
-    command = f"import sys; del sys.path[0]; from {__name__} import _child; sys.exit(_child())"
+    # `-c` puts the working directory first on the child's path (as "", unless
+    # PYTHONSAFEPATH is set), where a directory of the user's could stand in for one of
+    # ours: it is taken out again.
+    command = (
+        'import sys; sys.path[:1] = [] if sys.path[:1] == [""] else sys.path[:1]; '
+        f"from {__name__} import _child; sys.exit(_child())"
+    )
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-c", command], input=request, stdout=subprocess.PIPE, check=False
     )
