@@ -6,13 +6,18 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._spec._config import Config, ConfigError, load_config
 from ._exits import EXIT_OK, EXIT_USAGE
 from ._shown import shown_path
+
+if TYPE_CHECKING:
+    from .._spec._load import LoadedSpec
+    from .._spec._problems import Problem
 
 __all__ = ["main"]
 
@@ -232,6 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _lint_gate(spec: LoadedSpec) -> Iterable[Problem]:
+    """lint's rules, imported only where generate runs them: in the process that builds
+    the compile views, so that the one rendering the models never holds lint's imports."""
+    from .._lint import lint_spec
+
+    return lint_spec(spec)
+
+
 def _run(arguments: list[str]) -> int:
     project = _project(arguments)
     try:
@@ -252,7 +265,6 @@ def _run(arguments: list[str]) -> int:
     if args.command == "generate":
         from .._generate._cache import default_cache_dir
         from .._generate._run import run_generate
-        from .._lint import lint_spec
 
         return run_generate(
             config.project,
@@ -261,7 +273,7 @@ def _run(arguments: list[str]) -> int:
             output=args.output,
             package=args.package,
             distribution=args.distribution,
-            gate=lint_spec,
+            gate=_lint_gate,
         )
     if args.command == "wait":
         from ._wait import run_wait

@@ -16,7 +16,6 @@ from uuid import UUID
 from .._spec._extensions import ENUM_KEY, WAITERS_KEY
 from .._spec._files import shown_path
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
-from ..runtime._regex import PatternError, compile_pattern
 from ._hoist import HoistError, hoist, refusals
 from ._names import (
     CLIENT_NAMES,
@@ -426,6 +425,10 @@ def _accepts_uuid_text(schema: Mapping[str, Any]) -> bool:
         schema.get("maxLength", 36)
     ):
         return False
+    # Imported here: the package `runtime` brings the bindings' whole HTTP layer (urllib3,
+    # ssl: ~10 MB), which the process that renders the models never needs.
+    from ..runtime._regex import PatternError, compile_pattern
+
     try:
         return compile_pattern(str(schema["pattern"])).search(sample)
     except PatternError:

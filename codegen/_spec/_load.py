@@ -39,6 +39,10 @@ class LoadError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self) -> tuple[type[LoadError], tuple[str, str, int, int]]:
+        # Raised again where generate builds its compile views in a child process.
+        return (LoadError, (self.path, self.message, self.line, self.column))
+
     def __str__(self) -> str:
         if self.line:
             return f"{self.path}:{self.line}:{self.column}: load: {self.message}"
