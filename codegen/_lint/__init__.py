@@ -60,6 +60,7 @@ from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec
 from .._spec._patterns import PatternError, search
 from .._spec._problems import Problem
+from .._spec._refs import check_refs
 from .._spec._walk import (
     METHODS,
     Labelled,
@@ -73,7 +74,6 @@ from .._spec._walk import (
 from ._compilable import check_compilable
 from ._examples import check_examples
 from ._python_names import check_python_names
-from .._spec._refs import check_refs
 from ._style import check_info_contact, check_operation_tags
 from ._version import check_version
 from ._waiters import check_waiters

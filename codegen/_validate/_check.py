@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .._spec._refs import check_refs
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
+from .._spec._refs import check_refs
 from .._spec._walk import index_spec as lint_index
 from ._fast import FirstLook
 from ._finding import Finding, Result, Severity

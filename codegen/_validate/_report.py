@@ -48,6 +48,10 @@ class Summary:
 
     def add(self, result: Result) -> None:
         """Count one result."""
+        if not (result.findings or result.skipped or result.unreadable):
+            self.checked += 1  # most are clean: counted without looking further
+            self.valid += 1
+            return
         outcome = result.outcome
         if outcome == "skipped":
             self.skipped[result.skipped] += 1

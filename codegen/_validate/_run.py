@@ -138,21 +138,36 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
         pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(checker.options,))
     except OSError as exc:
         raise _NoWorkers(str(exc), first) from None
+    options = checker.options
     with pool:
         try:
-            pending: deque[Future[list[Result]]] = deque([pool.submit(_check_batch, first)])
+            pending: deque[tuple[list[str], Future[list[Result | None]]]] = deque(
+                [(_labels(first), pool.submit(_check_batch, first))]
+            )
         except OSError as exc:
             raise _NoWorkers(str(exc), first) from None
         try:
             for batch in batches:
-                pending.append(pool.submit(_check_batch, batch))
+                pending.append((_labels(batch), pool.submit(_check_batch, batch)))
                 if len(pending) >= 2 * jobs:
-                    yield from pending.popleft().result()
+                    yield from _unpacked(options, *pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from _unpacked(options, *pending.popleft())
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
+
+
+def _labels(batch: list[Unit]) -> list[str]:
+    return [unit.label for unit in batch]
+
+
+def _unpacked(
+    options: Options, labels: list[str], future: Future[list[Result | None]]
+) -> Iterator[Result]:
+    """A batch's results, each ``None`` (a body with nothing found) filled in again."""
+    for label, result in zip(labels, future.result(), strict=True):
+        yield Result(label, options.operation, options.status) if result is None else result
 
 
 def _start_worker(options: Options) -> None:
@@ -163,7 +178,16 @@ def _start_worker(options: Options) -> None:
         _worker = checker_for(options)
 
 
-def _check_batch(batch: list[Unit]) -> list[Result]:
+def _check_batch(batch: list[Unit]) -> list[Result | None]:
+    """The results of a batch; most payloads are clean, and for one whose result is just
+    its label and the command line's operation and status, ``None`` goes back instead:
+    less to pickle here and to unpickle in the process that reports."""
     if _worker is None:
         raise RunError("worker used before it was started")
-    return [_worker.check(unit) for unit in batch]
+    options = _worker.options
+    results: list[Result | None] = []
+    for unit in batch:
+        result = _worker.check(unit)
+        clean = Result(unit.label, options.operation, options.status)
+        results.append(None if result == clean else result)
+    return results
