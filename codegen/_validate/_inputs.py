@@ -50,7 +50,6 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _SKIP_CHUNK = 1024 * 1024
 #: JSON's whitespace: what blank lines and the space around a document are made of.
 _BLANK = b" \t\r\n"
-_READ_BUFFER = 256 * 1024
 #: How many lines after an unparseable first line are tried when telling JSON Lines
 #: from pretty-printed JSON.
 _SNIFF_LINES = 10
@@ -151,8 +150,7 @@ def open_input(name: str) -> Input:
             raise UnreadableInput("is a directory")
         if not stat.S_ISREG(mode):
             raise UnreadableInput("not a regular file")
-        # A larger buffer than the default: fewer reads for a file of many short lines.
-        stream = io.BufferedReader(io.FileIO(name), _READ_BUFFER)  # closed by Input.__exit__
+        stream = open(name, "rb")  # noqa: SIM115 -- closed by Input.__exit__
     except FileNotFoundError:
         raise UnreadableInput("no such file") from None
     except PermissionError:
