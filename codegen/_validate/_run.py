@@ -27,6 +27,9 @@ _BATCH_BYTES = 8 * 1024 * 1024
 AUTO_MIN_BYTES = 4 * 1024 * 1024
 _AUTO_MAX_JOBS = 8
 
+#: A unit as sent to a worker: a body as its label and bytes, anything else as it is.
+_Sent = tuple[str, bytes] | Unit
+
 #: The checker of this process. A worker forked from the process that set it inherits it
 #: and need not load the spec again; a worker started any other way builds its own.
 _worker: Checker | None = None
@@ -117,7 +120,9 @@ def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
 def _unparsed(unit: Unit) -> Unit:
     """A worker parses a body again: let go of any parse made here at once, before
     workers are forked with a copy of it."""
-    return Body(unit.label, unit.raw) if isinstance(unit, Body) else unit
+    return (
+        Body(unit.label, unit.raw) if isinstance(unit, Body) and unit.parsed is not None else unit
+    )
 
 
 def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[Result]:
@@ -142,13 +147,13 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
     with pool:
         try:
             pending: deque[tuple[list[str], Future[list[Result | None]]]] = deque(
-                [(_labels(first), pool.submit(_check_batch, first))]
+                [_submit(pool, first)]
             )
         except OSError as exc:
             raise _NoWorkers(str(exc), first) from None
         try:
             for batch in batches:
-                pending.append((_labels(batch), pool.submit(_check_batch, batch)))
+                pending.append(_submit(pool, batch))
                 if len(pending) >= 2 * jobs:
                     yield from _unpacked(options, *pending.popleft())
             while pending:
@@ -158,8 +163,15 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
                 future.cancel()
 
 
-def _labels(batch: list[Unit]) -> list[str]:
-    return [unit.label for unit in batch]
+def _submit(
+    pool: ProcessPoolExecutor, batch: list[Unit]
+) -> tuple[list[str], Future[list[Result | None]]]:
+    """Send a batch, a body as its label and bytes (quicker to pickle than a ``Body``);
+    return its labels, to fill in the results that come back as ``None``."""
+    sent: list[_Sent] = [
+        (unit.label, unit.raw) if isinstance(unit, Body) else unit for unit in batch
+    ]
+    return [unit.label for unit in batch], pool.submit(_check_batch, sent)
 
 
 def _unpacked(
@@ -178,16 +190,18 @@ def _start_worker(options: Options) -> None:
         _worker = checker_for(options)
 
 
-def _check_batch(batch: list[Unit]) -> list[Result | None]:
-    """The results of a batch; most payloads are clean, and for one whose result is just
-    its label and the command line's operation and status, ``None`` goes back instead:
-    less to pickle here and to unpickle in the process that reports."""
+def _check_batch(batch: list[_Sent]) -> list[Result | None]:
+    """The results of a batch. Most bodies are clean: for one with no findings (its
+    result is its label, the command line's operation and status, nothing else) ``None``
+    goes back instead, less to pickle here and to unpickle in the process that reports."""
     if _worker is None:
         raise RunError("worker used before it was started")
-    options = _worker.options
+    operation, status = _worker.options.operation, _worker.options.status
     results: list[Result | None] = []
     for unit in batch:
-        result = _worker.check(unit)
-        clean = Result(unit.label, options.operation, options.status)
-        results.append(None if result == clean else result)
+        if isinstance(unit, tuple):
+            result = _worker.body(*unit, None, operation, status)
+            results.append(result if result.findings else None)
+        else:
+            results.append(_worker.check(unit))
     return results
