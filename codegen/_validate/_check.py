@@ -325,13 +325,14 @@ class Checker:
             # Most payloads are clean: jsonschema-rs says so in microseconds, and the
             # Python layers, which word findings, look only at the others.
             if self.first_look.clean(schema, parsed.value):
-                issues: list[Issue] = []
+                # No schema finding to merge with: the model layer's are all there is.
+                findings += self._models(where, key, parsed.value, [])
             else:
                 issues = self.schemas.issues(schema, parsed.value) + self._unknown(
                     schema, parsed.value
                 )
-            seen = [self._from_issue(where, issue, issue.pointer) for issue in issues]
-            findings += _one_per_fault(seen, self._models(where, key, parsed.value, issues))
+                seen = [self._from_issue(where, issue, issue.pointer) for issue in issues]
+                findings += _one_per_fault(seen, self._models(where, key, parsed.value, issues))
         except RecursionError:
             findings.append(where.finding("", "error", "too-deep", "nested too deeply to check"))
         return findings
