@@ -173,3 +173,15 @@ def test_integers_beyond_64_bits_stay_exact() -> None:
         2**64,
         -(2**63) - 1,
     ]
+
+
+@pytest.mark.parametrize("depth", [254, 255, 256, 511, 512, 513, 1023, 1024, 1025, 5000])
+@pytest.mark.parametrize(("opening", "closing"), [(b"[", b"]"), (b'{"a":', b"}")])
+def test_depth_is_refused_alike_around_both_parsers_limits(
+    depth: int, opening: bytes, closing: bytes
+) -> None:
+    """orjson parses up to 1024 levels and writes up to 255: whatever it takes quickly is
+    within MAX_DEPTH, and every deeper payload still reaches the depth check."""
+    raw = opening * depth + b"1" + closing * depth
+    assert _quick(raw) == _exactly(raw)
+    assert ("TooDeep" in str(_quick(raw))) == (depth > 512)

@@ -16,7 +16,7 @@ Correctness (errors), ids as printed:
   pointer (remote references are never fetched);
 - ``ref-cycle``: every recursion can end: a ``$ref`` cycle with no way out (``A: {$ref:
   A}``, a required non-nullable property leading back to its object) holds no finite value
-  (see ``_refs``), and one that never reaches into the value (``A: {anyOf: [{$ref: A},
+  (see ``_spec._refs``), and one that never reaches into the value (``A: {anyOf: [{$ref: A},
   {type: string}]}``) has no validator that finishes; recursion through an optional
   property, an array or a map is fine;
 - ``ref-expansion``: no schema grows past a bound when its ``$ref``s are written out
@@ -60,6 +60,7 @@ from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec
 from .._spec._patterns import PatternError, search
 from .._spec._problems import Problem
+from .._spec._refs import check_refs
 from .._spec._walk import (
     METHODS,
     Labelled,
@@ -73,7 +74,6 @@ from .._spec._walk import (
 from ._compilable import check_compilable
 from ._examples import check_examples
 from ._python_names import check_python_names
-from ._refs import check_refs
 from ._style import check_info_contact, check_operation_tags
 from ._version import check_version
 from ._waiters import check_waiters

@@ -21,8 +21,8 @@ from openapi_spec_validator.validation.keywords import KeywordValidator, ValueVa
 
 from .._spec._load import LoadedSpec
 from .._spec._problems import Problem
+from .._spec._refs import has_broken_refs
 from .._spec._walk import SpecIndex, child, follow
-from ._refs import has_broken_refs
 from ._schema_objects import schema_object_checks
 
 __all__ = ["check_openapi", "check_openapi_shape"]

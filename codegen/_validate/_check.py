@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .._lint._refs import check_refs
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
+from .._spec._refs import check_refs
 from .._spec._walk import index_spec as lint_index
 from ._fast import FirstLook
 from ._finding import Finding, Result, Severity
@@ -113,6 +113,8 @@ class Checker:
         self.unknown = UnknownFields(spec)
         self.first_look = FirstLook(spec)
         self.models = models
+        # (operation, status) -> (response key, body schema pointer): looked up once.
+        self._body_targets: dict[tuple[str, str], tuple[str, str]] = {}
 
     def check(self, unit: Unit) -> Result:
         """All findings for one unit."""
@@ -145,13 +147,15 @@ class Checker:
         The caller checked first that the operation declares a JSON body for the status
         (:meth:`body_schema_problem`).
         """
-        operation = self.index.operations[operation_id]
-        response = operation.response_for(status)
-        schema = response.json_schema() if response is not None else None
-        if response is None or schema is None:
-            raise ValueError("the operation and status are checked first")
-        where = _Where(label, operation.id, status)
-        return where.result(self._body(where, response.key, schema, raw, parsed))
+        target = self._body_targets.get((operation_id, status))
+        if target is None:
+            response = self.index.operations[operation_id].response_for(status)
+            schema = response.json_schema() if response is not None else None
+            if response is None or schema is None:
+                raise ValueError("the operation and status are checked first")
+            target = self._body_targets[operation_id, status] = (response.key, schema)
+        where = _Where(label, operation_id, status)
+        return where.result(self._body(where, *target, raw, parsed))
 
     def body_schema_problem(self, operation_id: str, status: str) -> str:
         """Why bodies cannot be checked as ``operation_id`` ``status`` ("" when they can)."""
@@ -321,13 +325,14 @@ class Checker:
             # Most payloads are clean: jsonschema-rs says so in microseconds, and the
             # Python layers, which word findings, look only at the others.
             if self.first_look.clean(schema, parsed.value):
-                issues: list[Issue] = []
+                # No schema finding to merge with: the model layer's are all there is.
+                findings += self._models(where, key, parsed.value, [])
             else:
                 issues = self.schemas.issues(schema, parsed.value) + self._unknown(
                     schema, parsed.value
                 )
-            seen = [self._from_issue(where, issue, issue.pointer) for issue in issues]
-            findings += _one_per_fault(seen, self._models(where, key, parsed.value, issues))
+                seen = [self._from_issue(where, issue, issue.pointer) for issue in issues]
+                findings += _one_per_fault(seen, self._models(where, key, parsed.value, issues))
         except RecursionError:
             findings.append(where.finding("", "error", "too-deep", "nested too deeply to check"))
         return findings
@@ -354,6 +359,8 @@ class Checker:
             return []
         errors = self.models.errors(model, value)
         hard = [issue for issue in issues if not issue.soft]
+        if not (errors or hard):
+            return []
         expected = f"a value {model.__name__} accepts"
         if errors and hard:
             return [
@@ -382,21 +389,19 @@ class Checker:
                 )
                 for e in errors
             ]
-        if hard:
-            message = f"the schema rejects it but {model.__name__} accepts it (a generator bug)"
-            first = hard[0]
-            return [
-                where.finding(
-                    first.pointer,
-                    "error",
-                    "layer-disagreement",
-                    message,
-                    expected=first.expected,
-                    found=first.found,
-                    layers=("schema",),
-                )
-            ]
-        return []
+        message = f"the schema rejects it but {model.__name__} accepts it (a generator bug)"
+        first = hard[0]
+        return [
+            where.finding(
+                first.pointer,
+                "error",
+                "layer-disagreement",
+                message,
+                expected=first.expected,
+                found=first.found,
+                layers=("schema",),
+            )
+        ]
 
     def _from_issue(
         self, where: _Where, issue: Issue, pointer: str, *, rule: str = "", found: str = ""

@@ -307,6 +307,8 @@ def _skip_blank(stream: _Stream) -> int:
     """Move past blank bytes, a buffer at a time; return how many line ends were passed."""
     lines = 0
     while ahead := stream.peek(1):
+        if ahead[0] not in _BLANK:
+            break  # the common case: no copy of what is buffered
         rest = ahead.lstrip(_BLANK)
         skipped = len(ahead) - len(rest)
         lines += ahead.count(b"\n", 0, skipped)

@@ -81,17 +81,20 @@ def parse_json(raw: bytes) -> Parsed:
     ``NaN``, ``Infinity`` and numbers too large for a float (``1e999``) are refused:
     they are not JSON values. Integers longer than Python converts
     (``int_max_str_digits``) become ``NotJson`` instead of escaping. Nesting deeper than
-    :data:`MAX_DEPTH` raises :class:`TooDeep` before any parsing.
+    :data:`MAX_DEPTH` raises :class:`TooDeep` before the exact parser sees it (orjson
+    takes no more than 255 levels, so whatever it parses is not that deep).
     """
-    if nested_too_deep(raw):
-        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels; not checked")
     collecting = gc.isenabled()
     # Parsing makes no reference cycles, but millions of new containers would set off
     # the cyclic collector again and again, each time over all of them.
     gc.disable()
     try:
         quick = _parse_quickly(raw)
-        return quick if quick is not None else _parse_exactly(raw)
+        if quick is not None:
+            return quick
+        if nested_too_deep(raw):
+            raise TooDeep(f"nested deeper than {MAX_DEPTH} levels; not checked")
+        return _parse_exactly(raw)
     finally:
         if collecting:
             gc.enable()

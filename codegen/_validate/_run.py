@@ -27,6 +27,9 @@ _BATCH_BYTES = 8 * 1024 * 1024
 AUTO_MIN_BYTES = 4 * 1024 * 1024
 _AUTO_MAX_JOBS = 8
 
+#: A unit as sent to a worker: a body as its label and bytes, anything else as it is.
+_Sent = tuple[str, bytes] | Unit
+
 #: The checker of this process. A worker forked from the process that set it inherits it
 #: and need not load the spec again; a worker started any other way builds its own.
 _worker: Checker | None = None
@@ -117,7 +120,9 @@ def _batches(units: Iterable[Unit]) -> Iterator[list[Unit]]:
 def _unparsed(unit: Unit) -> Unit:
     """A worker parses a body again: let go of any parse made here at once, before
     workers are forked with a copy of it."""
-    return Body(unit.label, unit.raw) if isinstance(unit, Body) else unit
+    return (
+        Body(unit.label, unit.raw) if isinstance(unit, Body) and unit.parsed is not None else unit
+    )
 
 
 def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[Result]:
@@ -138,21 +143,43 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
         pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(checker.options,))
     except OSError as exc:
         raise _NoWorkers(str(exc), first) from None
+    options = checker.options
     with pool:
         try:
-            pending: deque[Future[list[Result]]] = deque([pool.submit(_check_batch, first)])
+            pending: deque[tuple[list[str], Future[list[Result | None]]]] = deque(
+                [_submit(pool, first)]
+            )
         except OSError as exc:
             raise _NoWorkers(str(exc), first) from None
         try:
             for batch in batches:
-                pending.append(pool.submit(_check_batch, batch))
+                pending.append(_submit(pool, batch))
                 if len(pending) >= 2 * jobs:
-                    yield from pending.popleft().result()
+                    yield from _unpacked(options, *pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from _unpacked(options, *pending.popleft())
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
+
+
+def _submit(
+    pool: ProcessPoolExecutor, batch: list[Unit]
+) -> tuple[list[str], Future[list[Result | None]]]:
+    """Send a batch, a body as its label and bytes (quicker to pickle than a ``Body``);
+    return its labels, to fill in the results that come back as ``None``."""
+    sent: list[_Sent] = [
+        (unit.label, unit.raw) if isinstance(unit, Body) else unit for unit in batch
+    ]
+    return [unit.label for unit in batch], pool.submit(_check_batch, sent)
+
+
+def _unpacked(
+    options: Options, labels: list[str], future: Future[list[Result | None]]
+) -> Iterator[Result]:
+    """A batch's results, each ``None`` (a body with nothing found) filled in again."""
+    for label, result in zip(labels, future.result(), strict=True):
+        yield Result(label, options.operation, options.status) if result is None else result
 
 
 def _start_worker(options: Options) -> None:
@@ -163,7 +190,18 @@ def _start_worker(options: Options) -> None:
         _worker = checker_for(options)
 
 
-def _check_batch(batch: list[Unit]) -> list[Result]:
+def _check_batch(batch: list[_Sent]) -> list[Result | None]:
+    """The results of a batch. Most bodies are clean: for one with no findings (its
+    result is its label, the command line's operation and status, nothing else) ``None``
+    goes back instead, less to pickle here and to unpickle in the process that reports."""
     if _worker is None:
         raise RunError("worker used before it was started")
-    return [_worker.check(unit) for unit in batch]
+    operation, status = _worker.options.operation, _worker.options.status
+    results: list[Result | None] = []
+    for unit in batch:
+        if isinstance(unit, tuple):
+            result = _worker.body(*unit, None, operation, status)
+            results.append(result if result.findings else None)
+        else:
+            results.append(_worker.check(unit))
+    return results

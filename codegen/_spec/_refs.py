@@ -18,9 +18,9 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
-from .._spec._load import LoadedSpec
-from .._spec._problems import Problem
-from .._spec._walk import (
+from ._load import LoadedSpec
+from ._problems import Problem
+from ._walk import (
     Ref,
     SpecIndex,
     child,
