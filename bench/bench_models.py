@@ -167,8 +167,8 @@ def _targets(medians: dict[str, float]) -> list[dict[str, Any]]:
             "what": LENIENT,
             "baseline": MSGSPEC,
             "ratio": time_against(LENIENT, MSGSPEC),
-            "target": "none: a reference (msgspec validates in C and keeps no unknown keys)",
-            "met": True,
+            "target": "reported: a reference (msgspec validates in C and keeps no unknown keys)",
+            "met": None,
         }
     )
     lenient_to_floor = time_against(LENIENT, "orjson.loads")
@@ -224,7 +224,7 @@ def main() -> None:
     for name, rate in medians.items():
         print(f"{name:<{width}}  {rate:>11,.0f}  {floor / rate:>14.2f}")
     for target in targets:
-        verdict = "met" if target["met"] else "MISSED"
+        verdict = {True: "met", False: "MISSED"}.get(target["met"], "reported")
         print(
             f"{target['what']} against {target['baseline']}: {target['ratio']:.2f}x the time "
             f"(target {target['target']}): {verdict}"
