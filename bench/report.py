@@ -35,7 +35,7 @@ def _verdict(met: object) -> str:
     return "met" if met else "MISSED"
 
 
-_WIDTHS = (13, 46, 34, 7, 28, 8)
+_WIDTHS = (13, 56, 56, 7, 44, 8)
 
 
 def _row(cells: tuple[str, ...]) -> str:
