@@ -404,11 +404,118 @@ def test_counted_repeats_agree_with_python_re(ecma: str, python: str) -> None:
         assert engine.search(value) is (compiled.search(value) is not None), (ecma, value)
 
 
+# -- Alternations of literal words: agreement with re -------------------------------------
+
+#: Characters for words and values: pattern syntax, `-` (which u mode refuses escaped
+#: outside a class), line terminators and non-ASCII text.
+_WORD_ALPHABET = "ab/_-.+*?^$|()[]{}\\\n\u2028é\U0001f600"
+
+
+def _escaped(word: str, spelled: list[bool]) -> Pair:
+    """``word`` as ECMA-262 literal characters (syntax escaped, some as ``\\u{...}``)
+    and as re.escape writes it."""
+    ecma = []
+    for char, as_code in zip(word, spelled, strict=True):
+        if as_code:
+            ecma.append(_code(char).ecma)
+        elif char in "^$\\.*+?()[]{}|/":
+            ecma.append("\\" + char)
+        else:
+            ecma.append(char)
+    return Pair("".join(ecma), re.escape(word))
+
+
+_ANCHORS = [
+    (Pair("", ""), Pair("", "")),
+    (Pair("^", "^"), Pair("", "")),
+    (Pair("", ""), Pair("$", r"\Z")),
+    (Pair("^", "^"), Pair("$", r"\Z")),
+]
+#: Branches that are not literal: the engine runs them apart from the words.
+_OTHER_BRANCHES = [
+    Pair("a+/", "a+/"),
+    Pair("^[ab]{2}$", r"^[ab]{2}\Z"),
+    Pair(r"\d", "[0-9]"),
+    Pair("(?:é|_)?\\.", "(?:é|_)?\\."),
+]
+
+
+@st.composite
+def _literal_alternation(draw: st.DrawFn) -> tuple[Pair, list[str]]:
+    words = draw(st.lists(st.text(_WORD_ALPHABET, max_size=6), min_size=1, max_size=12))
+    branches = []
+    for word in words:
+        spelled = draw(st.lists(st.booleans(), min_size=len(word), max_size=len(word)))
+        escaped = _escaped(word, spelled)
+        # Some branches carry their own anchors; the whole group may carry others.
+        start, end = draw(st.sampled_from(_ANCHORS))
+        branches.append(
+            Pair(start.ecma + escaped.ecma + end.ecma, start.python + escaped.python + end.python)
+        )
+    branches += draw(st.lists(st.sampled_from(_OTHER_BRANCHES), max_size=2))
+    branches = draw(st.permutations(branches))
+    inner = Pair("|".join(b.ecma for b in branches), "|".join(b.python for b in branches))
+    start, end = draw(st.sampled_from(_ANCHORS))
+    whole = Pair(
+        f"{start.ecma}(?:{inner.ecma}){end.ecma}", f"{start.python}(?:{inner.python}){end.python}"
+    )
+    return whole, words
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data(), alternation=_literal_alternation())
+def test_literal_alternations_agree_with_python_re(
+    data: st.DataObject, alternation: tuple[Pair, list[str]]
+) -> None:
+    pair, words = alternation
+    python = re.compile(pair.python)
+    engine = compile_pattern(pair.ecma)
+    pieces = st.one_of(st.sampled_from(words), st.text(_WORD_ALPHABET, max_size=3))
+    values = data.draw(st.lists(st.lists(pieces, max_size=5).map("".join), min_size=1, max_size=8))
+    for value in [*words, *values]:
+        assert engine.search(value) is (python.search(value) is not None), (pair, value)
+
+
+def test_large_literal_alternations_are_matched_apart() -> None:
+    engine = compile_pattern(_ZONES)
+    assert engine._literals is not None
+    # Only the branches with a repeat go to the position automaton.
+    assert engine._rest is not None
+    assert engine._rest._match.bit_length() < 200
+    python = re.compile(_ZONES)
+    for value in ["Region3/City_3", "x Region3/City_31 y", "Region3/City_4", "Etc/GMTTT1",
+                  "Etc/GMT+1", "Etc/GM1", "", "Region0/City_0\n"]:  # fmt: skip
+        assert engine.search(value) is (python.search(value) is not None), value
+    with pytest.raises(PatternError, match="too costly"):
+        compile_pattern(f"(?:ab|cd){{1,879}}x|{_ZONES}")
+
+
+def test_literal_words_past_the_state_limit_are_refused() -> None:
+    words = "|".join(f"word{i:05d}" for i in range(2000))
+    with pytest.raises(PatternError, match="too large: its literal branches hold more than"):
+        compile_pattern(words)
+
+
 # -- The worst case per character, in a child process with a timeout and a memory cap ------
+
+#: A vendor's list of names (Prefect's 598 time zones are like it): literal branches,
+#: and a few whose unescaped `+` makes them repeats (`Etc/GMT+1` is `Etc/GM`, `T+`, `1`).
+_ZONES = (
+    "|".join(f"Region{i % 7}/City_{i}" for i in range(500))
+    + "|"
+    + "|".join(f"Etc/GMT+{n}" for n in range(13))
+)
+#: Words that keep Aho-Corasick at its deepest node and following a failure link on
+#: every character of a run of `a`s.
+_DEEP_WORDS = "|".join("a" * length + "b" for length in range(1, 131))
 
 #: Patterns lint accepts, at or near the cost bound, each with a value that keeps their
 #: positions busy, and the verdict with and without a tail.
 _AT_THE_LIMIT = [
+    (_ZONES, "Region1/Cit", "Region1/City_1"),
+    (_DEEP_WORDS, "a", "b"),
+    (f"(?:{_DEEP_WORDS})$", "a", "b"),
+    (f"(?:ab|cd){{1,491}}x|{_ZONES}", "abcd", "x"),
     (r"\w{1,1000}@", "a", "@"),
     ("[a-z]{0,4000}0", "a", "0"),
     ("[a-z]{9998}0", "a", "0"),
@@ -487,7 +594,9 @@ components:
 
 def test_lint_refuses_a_pattern_it_cannot_match_within_the_bound(tmp_path: Path) -> None:
     spec = tmp_path / "costly.yaml"
-    spec.write_text(_COSTLY_SPEC)
+    # A long alternation of names, accepted: its literal branches are matched apart.
+    zone = f"        zone:\n          type: string\n          pattern: '{_ZONES}'\n"
+    spec.write_text(_COSTLY_SPEC + zone)
     done = subprocess.run(
         [sys.executable, "-m", "specbind", "lint", spec.name],
         cwd=tmp_path,

@@ -782,12 +782,17 @@ class Regex:
         rest: list[Node] = []
         weight = 0
         for branch in branches:
-            found = _words(branch, MAX_STATES - weight) if _literal_shaped(branch) else None
+            found = _words(branch, MAX_STATES) if _literal_shaped(branch) else None
             if found is None:
                 rest.append(branch)
-            else:
-                words.extend(found)
-                weight += _weight(found)
+                continue
+            words.extend(found)
+            weight += _weight(found)
+            if weight > MAX_STATES:
+                raise PatternError(
+                    self.pattern,
+                    f"too large: its literal branches hold more than {MAX_STATES} characters",
+                )
         if len(rest) == len(branches):
             return tree
         self._literals = _Literals(words)
