@@ -969,9 +969,10 @@ def _words(node: Node, cap: int) -> list[_Word] | None:
             words = _words(part, cap)
             if words is None:
                 return None
-            sequence = _joined(sequence, words, cap) if sequence else []
-            if sequence is None:
+            joined = _joined(sequence, words, cap) if sequence else []
+            if joined is None:
                 return None
+            sequence = joined
         return sequence
     least, most = node[2], node[3]
     assert isinstance(least, int)
@@ -980,7 +981,7 @@ def _words(node: Node, cap: int) -> list[_Word] | None:
     inner = _words(parts, cap)
     if inner is None:
         return None
-    power: list[_Word] | None = [(False, "", False)]
+    power: list[_Word] = [(False, "", False)]
     repeated: dict[_Word, None] = {}
     for count in range(most + 1):
         if count >= least:
@@ -988,9 +989,10 @@ def _words(node: Node, cap: int) -> list[_Word] | None:
             if _weight(repeated) > cap:
                 return None
         if count < most:
-            power = _joined(power, inner, cap) if power else []
-            if power is None:
+            longer = _joined(power, inner, cap) if power else []
+            if longer is None:
                 return None
+            power = longer
     return list(repeated)
 
 
@@ -1132,11 +1134,12 @@ def _walk(trie: dict[str, Any], chars: Iterable[str]) -> bool:
     if "" in node:
         return True
     for char in chars:
-        node = node.get(char)
-        if node is None:
+        below: dict[str, Any] | None = node.get(char)
+        if below is None:
             return False
-        if "" in node:
+        if "" in below:
             return True
+        node = below
     return False
 
 

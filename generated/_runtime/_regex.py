@@ -34,6 +34,8 @@ from __future__ import annotations
 import functools
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = ["MAX_STATES", "MAX_STEP_COST", "PatternError", "Regex", "compile_pattern"]
 
@@ -736,13 +738,20 @@ class _State(dict[str, "_State"]):
 class Regex:
     """A compiled pattern; :meth:`search` says whether it matches anywhere in a string."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, tree: Node | None = None, limit: int = 0) -> None:
         self.pattern = pattern
+        #: The literal branches, matched apart, and the engine of the others (if any).
+        self._literals: _Literals | None = None
+        self._rest: Regex | None = None
         automaton = _Positions(pattern)
         automaton.grow(1)  # the match
-        tree = _Parser(pattern).parse()
-        if _unrolled(tree, 4 * MAX_STATES) > 4 * MAX_STATES:
-            raise automaton.too_large()
+        if tree is None:
+            tree = _Parser(pattern).parse()
+            if _unrolled(tree, 4 * MAX_STATES) > 4 * MAX_STATES:
+                raise automaton.too_large()
+            tree = self._split(tree)
+            if tree is None:
+                return
         first, last, nullable = automaton.build(_simplify(tree))
         self._match = 1 << automaton.new()
         automaton.follow(1, first | (self._match if nullable else 0))
@@ -758,7 +767,7 @@ class Regex:
         )
         self._reads_words = bool(self._boundaries | self._non_boundaries)
         self._asserts = bool(kinds)
-        self._check_cost(automaton.count)
+        self._check_cost(automaton.count, limit or MAX_STEP_COST)
         self._states: dict[tuple[int, bool, bool], _State] = {}
         self._budget = _CACHE_BUDGET
         self._initial = self._state(1, at_start=True, after_word=False)
@@ -766,8 +775,42 @@ class Regex:
     def __repr__(self) -> str:
         return f"Regex({self.pattern!r})"
 
+    def _split(self, tree: Node) -> Node | None:
+        """Keep the branches that are literal words (``UTC|Europe/Paris|...``) for a
+        :class:`_Literals`, and give the others, if any, to an engine of their own,
+        whose step is bounded tighter by what the words cost (see :meth:`search`).
+        Returns the tree left for this engine: None when all branches are literal,
+        the tree itself when none are."""
+        branches = _branches(tree)
+        words: list[_Word] = []
+        rest: list[Node] = []
+        weight = 0
+        for branch in branches:
+            found = _words(branch, MAX_STATES) if _literal_shaped(branch) else None
+            if found is None:
+                rest.append(branch)
+                continue
+            words.extend(found)
+            weight += _weight(found)
+            if weight > MAX_STATES:
+                raise PatternError(
+                    self.pattern,
+                    f"too large: its literal branches hold more than {MAX_STATES} characters",
+                )
+        if len(rest) == len(branches):
+            return tree
+        self._literals = _Literals(words)
+        if rest:
+            left = rest[0] if len(rest) == 1 else ("alt", tuple(rest))
+            self._rest = Regex(self.pattern, left, MAX_STEP_COST - _LITERAL_COST)
+        return None
+
     def search(self, text: str) -> bool:
         """Whether the pattern matches somewhere in ``text`` (JSON Schema's reading)."""
+        if self._literals is not None:
+            if self._literals.search(text):
+                return True
+            return self._rest is not None and self._rest.search(text)
         if self._counters:
             return self._search_counting(text)
         state = self._initial
@@ -785,7 +828,7 @@ class Regex:
             final = state.final = bool(reached & self._match)
         return final
 
-    def _check_cost(self, positions: int) -> None:
+    def _check_cost(self, positions: int, limit: int) -> None:
         """Refuse a pattern whose step, the work one character costs when the DFA cache
         has no answer, could exceed :data:`MAX_STEP_COST`."""
         # `^` and `$` hold at one step of a search each: only the steps in between,
@@ -798,7 +841,7 @@ class Regex:
         # per 2,048 positions (the operands' size), as do the step's own six (the mask,
         # the match, the state's hash and comparison).
         cost = operations + 3 * (operations + 6) * positions // 2048
-        if cost > MAX_STEP_COST:
+        if cost > limit:
             raise PatternError(
                 self.pattern,
                 f"too costly to match in at most 5 µs per character: a character could"
@@ -894,12 +937,225 @@ class Regex:
         return positions
 
 
+# -- Alternations of literal strings ------------------------------------------------------
+
+#: A literal branch: whether ``^`` anchors it, its text, and whether ``$`` does.
+_Word = tuple[bool, str, bool]
+
+
+def _words(node: Node, cap: int) -> list[_Word] | None:
+    """What ``node`` matches, as literal words with their anchors; None when it is not a
+    finite set of literal strings (a class, a boundary, an unbounded repeat) or when the
+    words would hold more than ``cap`` characters. Words that can never match (``a^b``,
+    ``a$b``) are dropped."""
+    kind, parts = node[0], node[1]
+    if kind == "set":
+        assert isinstance(parts, tuple)
+        return [(False, chr(parts[0][0]), False)] if _single(parts) else None
+    if kind == "assert":
+        return [(parts == "^", "", parts == "$")] if parts in ("^", "$") else None
+    assert isinstance(parts, tuple)
+    if kind == "alt":
+        found: dict[_Word, None] = {}
+        weight = 0
+        for part in parts:
+            words = _words(part, cap)
+            if words is None:
+                return None
+            weight += _weight(words)
+            if weight > cap:
+                return None
+            found.update(dict.fromkeys(words))
+        return list(found)
+    if kind == "cat":
+        sequence: list[_Word] = [(False, "", False)]
+        for part in parts:
+            words = _words(part, cap)
+            if words is None:
+                return None
+            joined = _joined(sequence, words, cap) if sequence else []
+            if joined is None:
+                return None
+            sequence = joined
+        return sequence
+    least, most = node[2], node[3]
+    assert isinstance(least, int)
+    if not isinstance(most, int):
+        return None
+    inner = _words(parts, cap)
+    if inner is None:
+        return None
+    power: list[_Word] = [(False, "", False)]
+    repeated: dict[_Word, None] = {}
+    for count in range(most + 1):
+        if count >= least:
+            repeated.update(dict.fromkeys(power))
+            if _weight(repeated) > cap:
+                return None
+        if count < most:
+            longer = _joined(power, inner, cap) if power else []
+            if longer is None:
+                return None
+            power = longer
+    return list(repeated)
+
+
+def _literal_shaped(node: Node) -> bool:
+    """Whether ``node`` is made of single characters, ``^``, ``$`` and bounded repeats
+    only (a quick look before :func:`_words` expands it)."""
+    kind, parts = node[0], node[1]
+    if kind == "set":
+        assert isinstance(parts, tuple)
+        return _single(parts)
+    if kind == "assert":
+        return parts in ("^", "$")
+    assert isinstance(parts, tuple)
+    if kind == "rep":
+        return isinstance(node[3], int) and _literal_shaped(parts)
+    return all(_literal_shaped(part) for part in parts)
+
+
+def _weight(words: Iterable[_Word]) -> int:
+    """What words cost: a trie node per character, and one per word."""
+    return sum(1 + len(text) for _, text, _ in words)
+
+
+def _joined(left: list[_Word], right: list[_Word], cap: int) -> list[_Word] | None:
+    """Each word of ``left`` followed by each of ``right`` (None past ``cap``)."""
+    if len(left) * _weight(right) + len(right) * _weight(left) > 2 * cap:
+        return None
+    found: dict[_Word, None] = {}
+    for head, text, tail in left:
+        for head_2, text_2, tail_2 in right:
+            if (tail and text_2) or (head_2 and text):
+                continue  # `$` before a character, `^` after one: never matches
+            word = (head or (head_2 and not text), text + text_2, tail_2 or (tail and not text_2))
+            found[word] = None
+    if _weight(found) > cap:
+        return None
+    return list(found)
+
+
+def _branches(tree: Node) -> list[Node]:
+    """The top-level alternatives of ``tree``, with what surrounds the alternation
+    (``^(?:a|b)$`` is ``^a$|^b$``): a pattern matches where one of them does."""
+    kind, parts = tree[0], tree[1]
+    if kind == "alt":
+        assert isinstance(parts, tuple)
+        return list(parts)
+    if kind == "cat":
+        assert isinstance(parts, tuple)
+        alternations = [index for index, part in enumerate(parts) if part[0] == "alt"]
+        if len(alternations) == 1:
+            at = alternations[0]
+            inner = parts[at][1]
+            assert isinstance(inner, tuple)
+            return [("cat", (*parts[:at], branch, *parts[at + 1 :])) for branch in inner]
+    return [tree]
+
+
+class _Node(dict[str, "_Node"]):
+    """A node of the Aho-Corasick automaton of the unanchored words: the trie's children,
+    the node of the longest proper suffix that is also in the trie, and whether a word
+    ends here or at one of those suffixes."""
+
+    __slots__ = ("fail", "hit")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail: _Node = self
+        self.hit = False
+
+
+def _trie(texts: Iterable[str]) -> dict[str, Any]:
+    """A trie of dictionaries; the key ``""`` (never a character) marks a word's end."""
+    root: dict[str, Any] = {}
+    for text in texts:
+        node = root
+        for char in text:
+            node = node.setdefault(char, {})
+        node[""] = True
+    return root
+
+
+class _Literals:
+    """A set of literal words matched without an automaton of positions: ``^w$`` by a set
+    look-up, ``^w`` and ``w$`` by a walk down a trie from either end, the others by
+    Aho-Corasick. A search costs a bounded number of dictionary look-ups per character
+    of the value (a character moves one node deeper; a failure link, at least one node
+    shallower), whatever the number of words."""
+
+    def __init__(self, words: list[_Word]) -> None:
+        self.exact = frozenset(text for head, text, tail in words if head and tail)
+        self.prefixes = _trie(text for head, text, tail in words if head and not tail)
+        self.suffixes = _trie(text[::-1] for head, text, tail in words if tail and not head)
+        inner = [text for head, text, tail in words if not (head or tail)]
+        self.root = _Node()
+        self.infix = bool(inner)
+        for text in inner:
+            node = self.root
+            for char in text:
+                node = node.setdefault(char, _Node())
+            node.hit = True
+        queue = deque([self.root])
+        while queue:
+            node = queue.popleft()
+            for char, child in node.items():
+                fallback = node.fail
+                while char not in fallback and fallback is not self.root:
+                    fallback = fallback.fail
+                found = fallback.get(char)
+                child.fail = found if found is not None and found is not child else self.root
+                child.hit = child.hit or child.fail.hit
+                queue.append(child)
+
+    def search(self, text: str) -> bool:
+        if self.exact and text in self.exact:
+            return True
+        if self.prefixes and _walk(self.prefixes, text):
+            return True
+        if self.suffixes and _walk(self.suffixes, reversed(text)):
+            return True
+        if not self.infix:
+            return False
+        root = node = self.root
+        if root.hit:
+            return True
+        for char in text:
+            following = node.get(char)
+            while following is None and node is not root:
+                node = node.fail
+                following = node.get(char)
+            node = root if following is None else following
+            if node.hit:
+                return True
+        return False
+
+
+def _walk(trie: dict[str, Any], chars: Iterable[str]) -> bool:
+    """Whether a word of ``trie`` starts ``chars``."""
+    node = trie
+    if "" in node:
+        return True
+    for char in chars:
+        below: dict[str, Any] | None = node.get(char)
+        if below is None:
+            return False
+        if "" in below:
+            return True
+        node = below
+    return False
+
+
 #: How many follow calls the search for the longest chain of assertions may take.
 _ASSERTION_SEARCH = 20_000
 #: The most work one step may cost beyond its fixed part, in big-integer operations
 #: weighted by their size (units of about 15 ns): what it admits takes at most about
 #: 3.7 µs per character on a busy 2-core machine, within the 5 µs promised.
 MAX_STEP_COST = 110
+#: What a :class:`_Literals` search may cost per character, in the same units: at most
+#: two dictionary look-ups and a test per character, amortised, on each of its passes.
+_LITERAL_COST = 20
 
 
 def _assertion_rounds(follow: _Follow, holding_sets: list[int]) -> int:
