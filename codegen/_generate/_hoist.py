@@ -585,6 +585,10 @@ def _needs_component(node: Mapping[str, Any]) -> bool:
         return False
     if "properties" in node:
         return True
+    if isinstance(node.get("prefixItems"), list):
+        # A tuple: datamodel-code-generator would name its alias itself, after the
+        # property (`nodes` -> `Node`), taking a component's name (Prefect's Graph).
+        return True
     if isinstance(node.get("enum"), list) and any(value is not None for value in node["enum"]):
         return True
     all_of = node.get("allOf")
