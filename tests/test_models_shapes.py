@@ -450,6 +450,31 @@ def test_taken_names_get_a_number_and_operations_without_an_id_use_method_and_pa
     assert "GetJobsIdResponse" in schemas
 
 
+def test_a_tuple_is_named_after_where_it_is_written_not_after_its_property(
+    tmp_path: Path,
+) -> None:
+    # Prefect's Graph.nodes: pairs (id, Node), written before the Node component.
+    # Left unnamed, datamodel-code-generator called the tuple `Node` (after `nodes`)
+    # and then refused the component its own name: an internal error.
+    path = _spec(
+        tmp_path,
+        "    Graph:\n      type: object\n      properties:\n        nodes:\n"
+        "          type: array\n          items:\n            type: array\n"
+        "            prefixItems: [{type: string}, {$ref: '#/components/schemas/Node'}]\n"
+        "            minItems: 2\n            maxItems: 2\n"
+        "    Node:\n      type: object\n      properties:\n        id: {type: string}\n",
+    )
+    schemas = hoist(load_spec(path)).data["components"]["schemas"]
+    item = {"$ref": "#/components/schemas/GraphNodesItem"}
+    assert schemas["Graph"]["properties"]["nodes"]["items"] == item
+    files = compile_package(path)
+    for module in import_package(files, tmp_path / "generated"):
+        models = module.models
+        graph = round_trip(module, {"nodes": [["a", {"id": "n"}]]}, models.Graph)
+        assert graph.nodes == [("a", models.Node(id="n"))]
+        assert models.GraphNodesItem == tuple[str, models.Node]
+
+
 @pytest.mark.parametrize(
     ("components", "message"),
     [
