@@ -17,6 +17,15 @@ steps are computed and not kept. A step's cost is bounded when the pattern compi
 pattern whose step could cost more than about 5 µs per character (:data:`MAX_STEP_COST`)
 is refused, so no value costs more than that per character, whatever the cache holds.
 
+Branches of an alternation that are literal strings (a vendor's list of time zones,
+country codes, media types: ``UTC|Europe/Paris|...``, with ``^`` and ``$`` on the group
+or on each branch) would make a position per character and a costly step; they are
+matched apart instead (:class:`_Literals`): a set look-up for ``^w$``, a walk down a
+trie from either end for ``^w`` and ``w$``, and Aho-Corasick for the others, a bounded
+number of dictionary look-ups per character however many words (up to
+:data:`MAX_STATES` characters of them). The other branches, if any, keep the position
+automaton, bounded tighter by what the words cost (:data:`_LITERAL_COST`).
+
 Readings (ECMA-262, code point by code point): ``^`` and ``$`` match only at the start
 and the end of the value (not before a final newline); ``.`` matches anything but
 ``\\n``, ``\\r``, U+2028 and U+2029; ``\\d`` is ``[0-9]``, ``\\w`` ``[A-Za-z0-9_]``, and
