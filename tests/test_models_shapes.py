@@ -68,7 +68,8 @@ def import_package(files: dict[str, str], root: Path) -> Iterator[Any]:
         yield importlib.import_module(f"generated.{name}")
     finally:
         generated.__path__.remove(str(root))
-        for module in [n for n in sys.modules if n.startswith(f"generated.{name}")]:
+        package = f"generated.{name}"
+        for module in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
             del sys.modules[module]
 
 
