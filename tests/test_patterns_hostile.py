@@ -123,6 +123,33 @@ def test_validate_checks_a_nested_quantifier_in_linear_time(tmp_path: Path) -> N
     assert _pattern_pointers(results[0]) == _pattern_pointers(results[2]) == {"/name"}
 
 
+#: A vendor's list of names, as Prefect's time zones: literal branches, and a few whose
+#: unescaped `+` is a repeat (matched apart from the words, by the position automaton).
+_ZONES = (
+    "|".join(f"Region{i % 7}/City_{i}" for i in range(500))
+    + "|"
+    + "|".join(f"Etc/GMT+{n}" for n in range(13))
+)
+
+
+@pytest.mark.parametrize("size", [32_000, 128_000])
+def test_validate_checks_a_long_list_of_names_in_linear_time(tmp_path: Path, size: int) -> None:
+    spec = json.loads(json.dumps(_HOSTILE_SPEC))
+    schema = spec["paths"]["/things/{name}"]["get"]["responses"]["200"]["content"]
+    schema["application/json"]["schema"]["properties"]["name"]["pattern"] = _ZONES
+    path = tmp_path / "zones.json"
+    path.write_text(json.dumps(spec))
+    unit = "Region1/Cit"
+    bodies = [
+        {"name": unit * (size // len(unit))},
+        {"name": unit * (size // len(unit)) + "Region1/City_1"},
+        {"name": "Etc/GM" + "T" * size + "1"},
+    ]
+    results = _validate(path, "getThing", _write_lines(tmp_path / "things.jsonl", bodies))
+    assert [r["outcome"] for r in results] == ["invalid", "valid", "valid"]
+    assert _pattern_pointers(results[0]) == {"/name"}
+
+
 _MODELS_AND_CLIENT = textwrap.dedent(
     """
     import json, sys
