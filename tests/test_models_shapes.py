@@ -461,7 +461,10 @@ def test_taken_names_get_a_number_and_operations_without_an_id_use_method_and_pa
             "property 'x' has two different schemas in the parts of an allOf",
         ),
         (
-            "    L:\n      type: array\n      items: {$ref: '#/components/schemas/L'}\n",
+            # An alias that contains itself through a property alone (a list or a map
+            # on the way would make it a recursive alias that compiles).
+            "    X:\n      type: [object, string]\n"
+            "      properties: {next: {$ref: '#/components/schemas/X'}}\n",
             "a type alias cannot refer to itself",
         ),
     ],
