@@ -487,7 +487,10 @@ def test_a_tuple_is_named_after_where_it_is_written_not_after_its_property(
             "property 'x' has two different schemas in the parts of an allOf",
         ),
         (
-            "    L:\n      type: array\n      items: {$ref: '#/components/schemas/L'}\n",
+            # An alias that contains itself through a property alone (a list or a map
+            # on the way would make it a recursive alias that compiles).
+            "    X:\n      type: [object, string]\n"
+            "      properties: {next: {$ref: '#/components/schemas/X'}}\n",
             "a type alias cannot refer to itself",
         ),
     ],

@@ -72,6 +72,7 @@ __all__ = [
     "hoist",
     "is_json_media",
     "merge_conflict",
+    "recursive_aliases",
     "refusals",
 ]
 
@@ -79,8 +80,10 @@ __all__ = [
 ENUM_EMPTY = "an enum must list at least one value other than null"
 ENUM_VALUE_TYPES = "an enum's values must be strings, numbers or booleans"
 ALIAS_CYCLE = (
-    "this schema contains itself through arrays, maps or oneOf/anyOf alone; a type alias "
-    "cannot refer to itself (give the cycle an object with properties)"
+    "this schema contains itself with no array or map on the way (through oneOf/anyOf, "
+    "$ref, or the properties of a schema of several types); a type alias cannot refer to "
+    "itself there (put the cycle inside an array or a map, or give it an object with "
+    "properties)"
 )
 
 #: Where component schemas live, as a pointer prefix.
@@ -226,57 +229,105 @@ def _is_class(schema: Any) -> bool:
     )
 
 
+def recursive_aliases(schemas: Mapping[str, Any]) -> frozenset[str]:
+    """The components compiled to type aliases that refer to themselves, through other
+    aliases only: each is written with a string forward reference to itself
+    (``ErrorDetails: TypeAlias = dict[str, "ErrorDetails"] | InnerErrors``), and the
+    converter resolves that reference by name (see the runtime's ``make_converter``)."""
+    edges = _alias_edges(schemas, guarded=True)
+    return frozenset(key for cycle in _cycles(edges) for key in cycle)
+
+
 def _alias_cycles(schemas: Mapping[str, Any]) -> Iterator[HoistError]:
-    """Aliases that reach themselves without passing through a class."""
-    edges: dict[str, set[str]] = {}
-    for key, schema in schemas.items():
-        if not _is_class(schema):
-            edges[key] = {
-                ref for ref in _refs(schema) if ref in schemas and not _is_class(schemas[ref])
-            }
-    state: dict[str, int] = {}
-    cyclic: set[str] = set()
-    for start in sorted(edges):
-        if state.get(start):
-            continue
-        stack = [(start, iter(sorted(edges[start])))]
-        state[start] = 1
-        path = [start]
-        while stack:
-            node, children = stack[-1]
-            nxt = next(children, None)
-            if nxt is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-                continue
-            if state.get(nxt) == 1:
-                cyclic.update(path[path.index(nxt) :])
-            elif not state.get(nxt):
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter(sorted(edges.get(nxt, ())))))
+    """Aliases that are members of themselves: they reach themselves through aliases
+    alone, with no array or map on the way (``A = A | str``). One that passes through an
+    array or a map (``A = list[A] | str``) is a recursive alias that compiles."""
+    cyclic = {key for cycle in _cycles(_alias_edges(schemas, guarded=False)) for key in cycle}
     for key in sorted(cyclic):
         yield HoistError(SCHEMAS + escape_pointer_token(key), ALIAS_CYCLE)
 
 
-def _refs(node: Any) -> Iterator[str]:
-    """The component names a schema refers to, through every subschema."""
+def _alias_edges(schemas: Mapping[str, Any], *, guarded: bool) -> dict[str, set[str]]:
+    """For each alias component, the alias components it refers to: through every
+    subschema if ``guarded``, else only those not inside an array's items or a map's
+    values."""
+    return {
+        key: {
+            ref
+            for ref in _refs(schema, guarded=guarded)
+            if ref in schemas and not _is_class(schemas[ref])
+        }
+        for key, schema in schemas.items()
+        if not _is_class(schema)
+    }
+
+
+def _cycles(edges: Mapping[str, set[str]]) -> Iterator[list[str]]:
+    """The nodes of each strongly connected component of a graph that has a cycle (more
+    than one node, or a node with an edge to itself): every node on a cycle is in one.
+
+    Tarjan's algorithm, iterative (a spec may chain thousands of components), each node
+    and edge taken in sorted order so that the result does not depend on the document's.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] != index[node]:
+                continue
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1 or node in edges.get(node, ()):
+                yield sorted(component)
+
+
+def _refs(node: Any, *, guarded: bool = True) -> Iterator[str]:
+    """The component names a schema refers to, through every subschema; not through an
+    array's items nor a map's values unless ``guarded``."""
     if isinstance(node, list):
         for item in node:
-            yield from _refs(item)
+            yield from _refs(item, guarded=guarded)
     elif isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(SCHEMAS):
             tokens = list(iter_pointer(ref))
             if len(tokens) == 3:
                 yield tokens[2]
-        for key in ("items", "additionalProperties", *_COMPOSITES):
+        through = ("items", "additionalProperties") if guarded else ()
+        for key in (*through, *_COMPOSITES):
             if key in node:
-                yield from _refs(node[key])
+                yield from _refs(node[key], guarded=guarded)
         properties = node.get("properties")
         if isinstance(properties, dict):
-            yield from _refs(list(properties.values()))
+            yield from _refs(list(properties.values()), guarded=guarded)
 
 
 class _MovedPositions(Mapping[str, tuple[int, int]]):
@@ -336,12 +387,34 @@ class _Hoister:
         self.schemas.update(self.hoisted)
         for key in sorted(self.schemas):
             self.schemas[key] = self._shallow_refs(self.schemas[key])
+        self._name_own_items()
         positions = _MovedPositions(self.spec.positions, self.moved)
         try:
             _Normaliser(self.schemas).run()
         except HoistError as exc:
             raise HoistError(positions.origin(exc.pointer), exc.message) from None
         return dataclasses.replace(self.spec, data=self.data, positions=positions)
+
+    def _name_own_items(self) -> None:
+        """Make a component of the items of each array component that are, or hold, the
+        array itself (``L: {type: array, items: {$ref: L}}`` gets ``LItem: {$ref: L}``).
+
+        datamodel-code-generator drops the type of such items (``L = list``); a type alias
+        of its own keeps it (``L = list["LItem"]``, ``LItem = L``).
+        """
+        for key in sorted(self.schemas):
+            schema = self.schemas[key]
+            if not (isinstance(schema, dict) and isinstance(schema.get("items"), dict)):
+                continue
+            if key not in set(_refs(schema["items"])):
+                continue
+            name = self._name(f"{class_name(key)}Item")
+            written = _MovedPositions(self.spec.positions, self.moved).origin(
+                f"{_SCHEMAS_PATH}{escape_pointer_token(key)}/items"
+            )
+            self.moved[_SCHEMAS_PATH + escape_pointer_token(name)] = written
+            self.schemas[name] = schema["items"]
+            schema["items"] = {"$ref": SCHEMAS + escape_pointer_token(name)}
 
     def _shallow_refs(self, node: Any) -> Any:
         """``node`` with each ``$ref`` into the inside of a component replaced: by the

@@ -16,7 +16,7 @@ from uuid import UUID
 from .._spec._extensions import ENUM_KEY, WAITERS_KEY
 from .._spec._files import shown_path
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
-from ._hoist import HoistError, hoist, refusals
+from ._hoist import HoistError, hoist, recursive_aliases, refusals
 from ._names import (
     CLIENT_NAMES,
     HTTP_METHODS,
@@ -380,6 +380,10 @@ class Api:
     unions: tuple[UnionInfo, ...]
     operations: tuple[Operation, ...]
     aliases: tuple[AliasInfo, ...] = ()
+    #: The names of the type aliases (unions among them) that refer to themselves
+    #: through arrays or maps, sorted: the models write each such reference as a string,
+    #: which the converter resolves by name.
+    recursive_aliases: tuple[str, ...] = ()
     #: ``components/schemas`` after hoisting (see ``_hoist``): what the models render.
     schemas: Mapping[str, Any] = field(default_factory=dict)
 
@@ -445,9 +449,10 @@ def _member_refs(members: list[Any]) -> frozenset[str] | None:
 
 def _is_model(schema: Mapping[str, Any]) -> bool:
     """Whether an object schema is a class: it lists properties, or it is not a typed map
-    (an object whose ``additionalProperties`` is a schema is ``dict[str, X]``)."""
+    (an object whose ``additionalProperties`` is a schema is ``dict[str, X]``, with
+    ``properties: {}`` beside it or not, as the models and ``_hoist`` have it)."""
     values = schema.get("additionalProperties")
-    return "properties" in schema or not (isinstance(values, dict) and values)
+    return bool(schema.get("properties")) or not (isinstance(values, dict) and values)
 
 
 def _described(schema: Mapping[str, Any]) -> str | None:
@@ -563,6 +568,12 @@ class _Builder:
             unions=tuple(unions),
             operations=self._operations(),
             aliases=tuple(aliases),
+            recursive_aliases=tuple(
+                sorted(
+                    self.names[_SCHEMAS + escape_pointer_token(component)]
+                    for component in recursive_aliases(self.schemas)
+                )
+            ),
             schemas=self.schemas,
         )
 

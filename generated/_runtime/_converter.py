@@ -73,6 +73,7 @@ _NUMBERS = frozenset({"integer", "number"})
 _BUILDING = threading.local()
 # attrs' stubs declare Factory as a function; it is the class of factory defaults.
 _FACTORY: Any = attrs.Factory
+_NO_ALIASES: Mapping[str, Any] = types.MappingProxyType({})
 
 
 @attrs.frozen
@@ -193,7 +194,11 @@ _ModelHookFactory = Callable[[Converter, type[Any]], Callable[[Any, Any], Any]]
 
 
 def make_converter(
-    *, strict: bool, tagged_unions: Sequence[TaggedUnion] = (), one_of: Sequence[Any] = ()
+    *,
+    strict: bool,
+    tagged_unions: Sequence[TaggedUnion] = (),
+    one_of: Sequence[Any] = (),
+    recursive: Mapping[str, Any] = _NO_ALIASES,
 ) -> ModelConverter:
     """Build a converter for generated models.
 
@@ -202,6 +207,11 @@ def make_converter(
     lenient one checks JSON types and required keys only, which is what a client needs
     to read what a server sends. Either raises, for a payload it refuses, cattrs'
     detailed error: every fault with its path (see ``error_locations``).
+
+    ``recursive`` maps the name of each type alias that refers to itself to the alias:
+    the models write such a reference as a string (``dict[str, "ErrorDetails"]``), which
+    ``typing.get_type_hints`` leaves a ``ForwardRef`` once it meets it again; either
+    form is structured and unstructured as the alias of that name.
     """
     unions: dict[frozenset[Any], TaggedUnion | None] = {
         union.members(): union for union in tagged_unions
@@ -218,10 +228,15 @@ def make_converter(
         unions,
         strict=strict,
         model_hook=functools.partial(_direct_model_hook, checked=strict),
+        recursive=recursive,
     )
     detailed = ModelConverter if strict else _LenientModelConverter
     return _configure(
-        detailed(first_try, strict=strict), unions, strict=strict, model_hook=_model_hook
+        detailed(first_try, strict=strict),
+        unions,
+        strict=strict,
+        model_hook=_model_hook,
+        recursive=recursive,
     )
 
 
@@ -231,8 +246,11 @@ def _configure(
     *,
     strict: bool,
     model_hook: _ModelHookFactory,
+    recursive: Mapping[str, Any],
 ) -> _C:
     _register_scalars(converter, strict=strict)
+    if recursive:
+        _register_recursive(converter, recursive)
     converter.register_structure_hook_factory(_is_list, lambda t: _list_hook(converter, t))
     converter.register_structure_hook_factory(
         _is_union, lambda t: _union_hook(converter, t, unions)
@@ -266,6 +284,38 @@ def _register_scalars(converter: Converter, *, strict: bool) -> None:
     converter.register_unstructure_hook(date, format_date)
     converter.register_unstructure_hook(bytes, format_base64)
     converter.register_unstructure_hook(UUID, str)
+
+
+def _register_recursive(converter: Converter, aliases: Mapping[str, Any]) -> None:
+    """Hooks for the references of type aliases to themselves, by name (see
+    :func:`make_converter`).
+
+    Each looks the alias's own hook up on its first call, not when it is made: the
+    alias's hook is being made then, from the hooks of its members, this one among them.
+    """
+
+    def alias_of(type_: Any) -> Any:
+        if isinstance(type_, typing.ForwardRef):
+            type_ = type_.__forward_arg__
+        return aliases.get(type_) if isinstance(type_, str) else None
+
+    def structure_hook(type_: Any) -> Callable[[Any, Any], Any]:
+        alias = alias_of(type_)
+        hooks: list[Callable[[Any, Any], Any]] = []
+
+        def structure(value: Any, _: Any) -> Any:
+            if not hooks:
+                hooks.append(converter.get_structure_hook(alias))
+            return hooks[0](value, alias)
+
+        return structure
+
+    def unstructure_hook(type_: Any) -> Callable[[Any], Any]:
+        alias = alias_of(type_)
+        return lambda value: converter.unstructure(value, alias)
+
+    converter.register_structure_hook_factory(lambda t: alias_of(t) is not None, structure_hook)
+    converter.register_unstructure_hook_factory(lambda t: alias_of(t) is not None, unstructure_hook)
 
 
 def _structure_enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
