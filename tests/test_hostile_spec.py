@@ -255,6 +255,50 @@ def _objects(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]
     )
 
 
+#: Schemas that only narrow a property's values, whatever its type.
+_NARROWINGS = st.sampled_from(
+    [{"enum": [False]}, {"minimum": 1}, {"maxLength": 2}, {"const": "a"}, {"not": {}}]
+)
+
+
+def _constrained_objects(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """An object with a oneOf/anyOf beside its properties (qwilr's ``Expiry``): members
+    that only require or narrow declared properties, optionally restating the type (one
+    class, the union only constrains), or else a member with a shape (a component, a
+    primitive, a property the object does not declare: lint refuses it)."""
+
+    def build(
+        schema: dict[str, Any], keyword: str, picks: list[tuple[str, int, Any]]
+    ) -> dict[str, Any]:
+        declared = sorted(schema["properties"]) or ["id"]
+        members = []
+        for kind, index, extra in picks:
+            name = declared[index % len(declared)]
+            if kind == "required":
+                members.append({"required": [name]})
+            elif kind == "narrow":
+                member = {"properties": {name: extra}}
+                members.append({**member, "type": schema["type"]} if "type" in schema else member)
+            elif kind == "undeclared":
+                members.append({"properties": {"undeclared": extra}})
+            else:
+                members.append(extra)
+        return {**schema, keyword: members}
+
+    pick = st.one_of(
+        st.tuples(st.just("required"), st.integers(0, 3), st.none()),
+        st.tuples(st.just("narrow"), st.integers(0, 3), _NARROWINGS),
+        st.tuples(st.just("undeclared"), st.integers(0, 3), _NARROWINGS),
+        st.tuples(st.just("shape"), st.integers(0, 3), inner),
+    )
+    return st.builds(
+        build,
+        _objects(inner),
+        st.sampled_from(["oneOf", "anyOf"]),
+        st.lists(pick, min_size=1, max_size=3),
+    )
+
+
 def _shapes(depth: int) -> st.SearchStrategy[dict[str, Any]]:
     if depth == 0:
         return _leaves()
@@ -262,6 +306,7 @@ def _shapes(depth: int) -> st.SearchStrategy[dict[str, Any]]:
     return st.one_of(
         _leaves(),
         _objects(inner),
+        _constrained_objects(inner),
         inner.map(lambda items: {"type": "array", "items": items}),
         inner.map(lambda values: {"type": "object", "additionalProperties": values}),
         st.builds(

@@ -83,6 +83,27 @@ def test_unions_that_only_constrain_leave_one_class(package: Any) -> None:
     assert round_trip(package, {"reason": None}, models.Alert).reason is None
 
 
+def test_unions_that_narrow_declared_properties_leave_one_class(package: Any) -> None:
+    """An anyOf beside properties whose members narrow properties the object declares
+    (qwilr's ``Expiry``: ``{properties: {enabled: {enum: [false]}}}``, ``{required: [...]}``)
+    made datamodel-code-generator render an anyOf-common class without specbind's data:
+    UndefinedError: 'specbind' is undefined. The union only constrains: one class, the
+    object's, with its fields' own checks."""
+    models = package.models
+    expiry = round_trip(package, {"enabled": True, "expireAfterDays": 30}, models.Expiry)
+    assert (expiry.enabled, expiry.expire_after_days) == (True, 30)
+    assert round_trip(package, {"enabled": False}, models.Expiry).enabled is False
+    converters = importlib.import_module(f"{package.__name__}.converter")
+    with pytest.raises(BaseValidationError):
+        converters.strict_converter.structure(
+            {"enabled": True, "expireAfterDays": 0}, models.Expiry
+        )
+    schedule = round_trip(package, {"every": 5}, models.Schedule)
+    assert schedule.every == 5
+    classes = sorted(name for name in dir(models) if name.startswith(("Expiry", "Schedule")))
+    assert classes == ["Expiry", "Schedule"]
+
+
 @pytest.mark.slow
 def test_the_package_passes_mypy_strict(files: dict[str, str], tmp_path: Path) -> None:
     done = mypy_strict(files, tmp_path)

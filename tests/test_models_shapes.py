@@ -21,7 +21,8 @@ from cattrs.errors import BaseValidationError
 from specbind import load_spec
 from specbind._generate._compile import Names, compile_project
 from specbind._generate._hoist import hoist
-from specbind._generate._ir import CompileError, build_api
+from specbind._generate._ir import CompileError, _Builder, build_api
+from specbind._generate._models import compile_models
 from specbind._generate._pins import tool_versions
 from specbind._lint import lint_spec
 
@@ -493,8 +494,50 @@ def test_a_tuple_is_named_after_where_it_is_written_not_after_its_property(
             "      properties: {next: {$ref: '#/components/schemas/X'}}\n",
             "a type alias cannot refer to itself",
         ),
+        (
+            # A member that is no component and no constraint on declared properties.
+            "    A: {type: object, properties: {x: {type: string}}}\n"
+            "    E:\n      type: object\n      properties: {a: {type: string}}\n"
+            "      anyOf:\n        - $ref: '#/components/schemas/A'\n"
+            "        - required: [a]\n",
+            "properties beside a oneOf/anyOf whose members are not all component schemas",
+        ),
+        (
+            "    E:\n      type: object\n      properties: {a: {type: string}}\n"
+            "      oneOf:\n        - type: string\n        - required: [a]\n",
+            "properties beside a oneOf/anyOf whose members are not all component schemas",
+        ),
+        (
+            # A member naming a property the object does not declare is a shape.
+            "    E:\n      type: object\n      properties: {a: {type: string}}\n"
+            "      anyOf:\n        - properties: {b: {type: string}}\n"
+            "        - required: [a]\n",
+            "properties beside a oneOf/anyOf whose members are not all component schemas",
+        ),
+        (
+            "    E:\n      type: [object, string, 'null']\n      properties: {a: {type: string}}\n",
+            "an object with properties whose type also admits another type than null",
+        ),
+        (
+            "    E:\n      type: object\n      properties: {a: {type: string}}\n      enum: [x]\n",
+            "an enum beside properties",
+        ),
+        (
+            # A union of constants beside properties is no enum: it is refused as a union.
+            "    E:\n      properties: {a: {type: string}}\n      oneOf:\n        - const: x\n",
+            "properties beside a oneOf/anyOf whose members are not all component schemas",
+        ),
     ],
-    ids=["all-of-conflict", "alias-cycle"],
+    ids=[
+        "all-of-conflict",
+        "alias-cycle",
+        "union-of-ref-and-constraint-beside-properties",
+        "union-of-primitive-and-constraint-beside-properties",
+        "union-member-with-undeclared-property",
+        "object-among-types",
+        "enum-beside-properties",
+        "constants-beside-properties",
+    ],
 )
 def test_lint_and_generate_refuse_the_same_shapes_at_the_same_line(
     tmp_path: Path, components: str, message: str
@@ -507,6 +550,27 @@ def test_lint_and_generate_refuse_the_same_shapes_at_the_same_line(
         build_api(spec)
     assert str(refused.value).startswith(f"{spec.path}:{found[0].line}:{found[0].column}: ")
     assert message in str(refused.value)
+
+
+def test_a_class_without_compile_data_is_a_clear_refusal_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    """The backstop behind lint's compilable rule: should datamodel-code-generator make a
+    class the compile view has no data for (a shape lint does not know), generate refuses
+    with a CompileError naming the spec, not UndefinedError from a template."""
+    spec = load_spec(
+        _spec(
+            tmp_path,
+            "    A: {type: object, properties: {x: {type: string}}}\n"
+            "    E:\n      type: object\n      properties: {a: {type: string}}\n"
+            "      anyOf:\n        - $ref: '#/components/schemas/A'\n"
+            "        - required: [a]\n",
+        )
+    )
+    # The compile view built past lint's refusal, as a shape lint misses would be.
+    api = _Builder(hoist(spec)).build()
+    with pytest.raises(CompileError, match="datamodel-code-generator made a class"):
+        compile_models(api, "# header\n")
 
 
 @pytest.mark.slow

@@ -79,6 +79,20 @@ __all__ = [
 #: Why a shape is refused (by compile, and by lint's ``compilable`` rule).
 ENUM_EMPTY = "an enum must list at least one value other than null"
 ENUM_VALUE_TYPES = "an enum's values must be strings, numbers or booleans"
+UNION_BESIDE_PROPERTIES = (
+    "properties beside a oneOf/anyOf whose members are not all component schemas, nor only "
+    "constraints on the properties declared here: no one class can stand for both (make "
+    "each member a $ref to an object schema, or let the members only constrain these "
+    "properties: required, or narrower schemas of them)"
+)
+ENUM_BESIDE_PROPERTIES = (
+    "an enum beside properties: a class cannot be both an enum and an object "
+    "model (list the values in a property of the object, or drop the properties)"
+)
+OBJECT_AMONG_TYPES = (
+    "an object with properties whose type also admits another type than null has no "
+    "class (write the other types as members of a oneOf beside a $ref to the object)"
+)
 ALIAS_CYCLE = (
     "this schema contains itself with no array or map on the way (through oneOf/anyOf, "
     "$ref, or the properties of a schema of several types); a type alias cannot refer to "
@@ -210,6 +224,18 @@ def refusals(hoisted: LoadedSpec) -> Iterator[HoistError]:
                 yield HoistError(pointer, ENUM_EMPTY)
             elif not all(type(value) in (str, int, float, bool) for value in values):
                 yield HoistError(pointer, ENUM_VALUE_TYPES)
+        kinds = schema.get("type")
+        fields = schema.get("properties")
+        if not (isinstance(fields, dict) and fields):
+            continue
+        if isinstance(kinds, list) and "object" in kinds:
+            yield HoistError(pointer, OBJECT_AMONG_TYPES)
+        if isinstance(values, list) and kinds in (None, "object"):
+            yield HoistError(pointer, ENUM_BESIDE_PROPERTIES)
+        # A union beside properties that normalising left (see _union_alone): the
+        # compile stage makes it an alias, datamodel-code-generator would make classes.
+        if "oneOf" in schema or "anyOf" in schema:
+            yield HoistError(pointer, UNION_BESIDE_PROPERTIES)
     yield from _alias_cycles(schemas)
 
 
@@ -679,13 +705,16 @@ def _drop_constraint_unions(node: dict[str, Any]) -> None:
 
     Such a union (``oneOf: [{required: [a]}, {required: [b]}]`` beside ``properties``)
     only constrains the values the schema beside it accepts: the keywords beside it
-    alone decide the class. ``specbind validate`` still checks it, against the spec.
+    alone decide the class. A member that narrows properties the schema beside it
+    declares (``{properties: {enabled: {enum: [false]}}}``, without a ``type`` other
+    than the schema's own) adds no field either. ``specbind validate`` still checks the
+    union, against the spec.
     """
     for keyword in ("oneOf", "anyOf"):
         members = node.get(keyword)
         if (
             isinstance(members, list)
-            and all(map(_constrains_only, members))
+            and all(_constrains_only(member, node) for member in members)
             and not all(map(_is_null, members))
         ):
             del node[keyword]
@@ -704,6 +733,8 @@ def _consts_as_enum(node: dict[str, Any]) -> None:
     keyword, so the schema itself, which ``specbind validate`` reads, refuses any other
     value, and so do both converters.
     """
+    if isinstance(node.get("properties"), dict) and node["properties"]:
+        return  # beside an object's fields, a union of constants is refused, not an enum
     for keyword in ("oneOf", "anyOf"):
         members = node.get(keyword)
         if not isinstance(members, list):
@@ -732,19 +763,39 @@ def _listed_values(member: Any) -> list[Any] | None:
     return None
 
 
-def _constrains_only(member: Any) -> bool:
-    """Whether a union member adds no shape to the schema beside it (null is no shape:
-    the keywords beside the union decide whether null is admitted)."""
+def _constrains_only(member: Any, parent: Mapping[str, Any]) -> bool:
+    """Whether a union member adds no shape to the schema beside it, ``parent`` (null is
+    no shape: the keywords beside the union decide whether null is admitted).
+
+    A member may restate the parent's ``type`` and narrow properties the parent
+    declares: the parent's class has those fields already."""
     if not isinstance(member, dict):
         return False
     if _is_null(member):
         return True
-    if any(keyword in member for keyword in _SHAPES):
+    shapes = {keyword for keyword in _SHAPES if keyword in member}
+    if "type" in shapes and "type" in parent and member["type"] == parent["type"]:
+        shapes.discard("type")
+    if "properties" in shapes and _narrows_declared(member["properties"], parent):
+        shapes.discard("properties")
+    if shapes:
         return False
     return all(
         isinstance(member.get(keyword, []), list)
-        and all(map(_constrains_only, member.get(keyword, [])))
+        and all(_constrains_only(part, parent) for part in member.get(keyword, []))
         for keyword in _COMPOSITES
+    )
+
+
+def _narrows_declared(properties: Any, parent: Mapping[str, Any]) -> bool:
+    """Whether a union member's ``properties`` name only properties ``parent`` declares
+    (each then only constrains a field the parent's class has)."""
+    declared = parent.get("properties")
+    return (
+        isinstance(properties, dict)
+        and isinstance(declared, dict)
+        and bool(declared)
+        and set(properties) <= set(declared)
     )
 
 
@@ -787,7 +838,9 @@ class _Normaliser:
         nullable = set()
         for key, schema in sorted(self.schemas.items()):
             if isinstance(schema, dict):
-                self.schemas[key], had_null = _without_null(_listed_once(_union_alone(schema)))
+                self.schemas[key], had_null = _without_null(
+                    _listed_once(_union_alone(_one_type(schema)))
+                )
                 if had_null:
                     nullable.add(SCHEMAS + escape_pointer_token(key))
         if nullable:
@@ -901,6 +954,14 @@ def _union_alone(schema: dict[str, Any]) -> dict[str, Any]:
     if alone.get("type") == "object":
         del alone["type"]
     return alone
+
+
+def _one_type(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema whose ``type`` lists one type (``[object]``) with it written alone."""
+    kinds = schema.get("type")
+    if isinstance(kinds, list) and len(kinds) == 1 and isinstance(kinds[0], str):
+        return {**schema, "type": kinds[0]}
+    return schema
 
 
 def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:

@@ -91,47 +91,84 @@ def _generate(
 ) -> str:
     # Imported here: 0.3 s that a run which finds the models in the cache does not pay.
     import datamodel_code_generator as dmcg
-    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from jinja2.exceptions import UndefinedError
 
     with warnings.catch_warnings():
         # It warns about formats it has no Python type for (int16, int32); the
         # ranges those formats imply are enforced by our checks instead.
         warnings.simplefilter("ignore")
-        output = dmcg.generate(
-            document,
-            input_file_type=InputFileType.OpenAPI,
-            input_filename=f"{api.name}.yaml",
-            output_model_type=DataModelType.DataclassesDataclass,
-            custom_template_dir=TEMPLATES / "models",
-            extra_template_data=defaultdict(dict, template_data),
-            model_name_map=class_names,
-            additional_imports=["typing.Any"],
-            # The runtime is imported relative to the bindings' own package, whatever it
-            # is named; datamodel-code-generator takes only absolute additional imports,
-            # so our head of the module brings it (and the __future__ import, which must
-            # come first).
-            custom_file_header=render("models/head.py.jinja2", header=header).rstrip("\n"),
-            disable_future_imports=True,
-            target_python_version=dmcg.PythonVersion.PY_310,
-            snake_case_field=True,
-            capitalise_enum_members=True,
-            strict_nullable=True,
-            field_constraints=True,
-            use_union_operator=True,
-            use_standard_collections=True,
-            use_standard_primitive_types=True,
-            output_datetime_class=dmcg.DatetimeClassType.Datetime,
-            disable_timestamp=True,
-            keep_model_order=True,
-            allow_remote_refs=False,
-            formatters=[],
-            # base64 text (`format: byte`) is held as the bytes it encodes; the runtime
-            # decodes and encodes it.
-            type_mappings=["string+byte=binary"],
-        )
+        try:
+            output = _run_datamodel(
+                dmcg,
+                document=document,
+                api=api,
+                template_data=template_data,
+                class_names=class_names,
+                header=header,
+            )
+        except UndefinedError:
+            # Our templates render only the classes the compile view has data for
+            # (StrictUndefined): datamodel-code-generator made another one. Lint's
+            # compilable rule refuses every shape known to do that; this is the backstop,
+            # so that a shape it misses is still a clear refusal, not an internal error.
+            raise CompileError(
+                f"{api.spec_path}: compile: datamodel-code-generator made a class of a "
+                "schema that is no component class (a shape lint's compilable rule does "
+                "not know yet; please report it)"
+            ) from None
+        except dmcg.Error as exc:
+            raise CompileError(
+                f"{api.spec_path}: compile: datamodel-code-generator refused the models: "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            ) from None
     if not isinstance(output, str):
         raise CompileError(f"{api.spec_path}: compile: the models did not fit in one module")
     return output
+
+
+def _run_datamodel(
+    dmcg: Any,
+    *,
+    document: dict[str, Any],
+    api: Api,
+    template_data: dict[str, dict[str, Any]],
+    class_names: dict[str, str],
+    header: str,
+) -> object:
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+
+    return dmcg.generate(
+        document,
+        input_file_type=InputFileType.OpenAPI,
+        input_filename=f"{api.name}.yaml",
+        output_model_type=DataModelType.DataclassesDataclass,
+        custom_template_dir=TEMPLATES / "models",
+        extra_template_data=defaultdict(dict, template_data),
+        model_name_map=class_names,
+        additional_imports=["typing.Any"],
+        # The runtime is imported relative to the bindings' own package, whatever it
+        # is named; datamodel-code-generator takes only absolute additional imports,
+        # so our head of the module brings it (and the __future__ import, which must
+        # come first).
+        custom_file_header=render("models/head.py.jinja2", header=header).rstrip("\n"),
+        disable_future_imports=True,
+        target_python_version=dmcg.PythonVersion.PY_310,
+        snake_case_field=True,
+        capitalise_enum_members=True,
+        strict_nullable=True,
+        field_constraints=True,
+        use_union_operator=True,
+        use_standard_collections=True,
+        use_standard_primitive_types=True,
+        output_datetime_class=dmcg.DatetimeClassType.Datetime,
+        disable_timestamp=True,
+        keep_model_order=True,
+        allow_remote_refs=False,
+        formatters=[],
+        # base64 text (`format: byte`) is held as the bytes it encodes; the runtime
+        # decodes and encodes it.
+        type_mappings=["string+byte=binary"],
+    )
 
 
 #: The formats whose values the models hold as a Python type other than ``str`` or a
