@@ -13,7 +13,7 @@ from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from .._spec._refs import check_refs
 from .._spec._walk import index_spec as lint_index
 from ._fast import FirstLook
-from ._finding import Finding, Result, Severity
+from ._finding import Finding, Result, Severity, clean_result
 from ._har import Exchange, HarError, parse_entry
 from ._inputs import Body, Broken, HarEntry, Unit, Unreadable
 from ._issue import Issue
@@ -173,7 +173,8 @@ class Checker:
                 raise ValueError("the operation and status are checked first")
             target = self._body_targets[operation_id, status] = (response.key, schema)
         where = _Where(label, operation_id, status)
-        return where.result(self._body(where, *target, raw, parsed))
+        findings = self._body(where, *target, raw, parsed)
+        return where.result(findings) if findings else clean_result(label, operation_id, status)
 
     def body_schema_problem(self, operation_id: str, status: str) -> str:
         """Why bodies cannot be checked as ``operation_id`` ``status`` ("" when they can)."""
