@@ -362,7 +362,12 @@ def build_checker(options: Options) -> Checker:
 
 def _load_spec(path: str | Path) -> LoadedSpec:
     """The spec at ``path``, its read kept in (and taken from) ``generate``'s cache."""
-    return load_spec(path, cache=Cache(default_cache_dir()))
+    cache: Cache | None
+    try:
+        cache = Cache(default_cache_dir())
+    except RuntimeError:
+        cache = None  # no home directory to keep a cache in: the spec is read as it is
+    return load_spec(path, cache=cache)
 
 
 def _build(options: Options, spec: LoadedSpec) -> _Loaded:
