@@ -42,6 +42,7 @@ def test_the_client_and_http_names_load_on_first_use() -> None:
         assert Transport is defined and callable(json_answer) and DEFAULT_DEADLINE
         assert prunner.Client.__module__ == "generated.prunner.client"
         assert prunner.ByteStream.__module__ == "generated._runtime._http"
+        assert prunner.client.Client is prunner.Client
         names = {}
         exec("from generated.prunner import *", names)
         assert names["Client"] is prunner.Client

@@ -58,14 +58,18 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The client and the HTTP layer under it (urllib3, ssl) are imported on first use:
     # the models and converters need none of it.
-    if name == "Client":
+    if name in ("Client", "client"):
+        # Importing the submodule by its name first: ``from . import client`` alone would
+        # ask this package for ``client`` again, and so come back here.
         from .client import Client
 
-        globals()[name] = Client
-        return Client
+        if name == "Client":
+            return Client
+        from . import client
+
+        return client
     if name == "ByteStream":
         from .._runtime import ByteStream
 
-        globals()[name] = ByteStream
         return ByteStream
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
