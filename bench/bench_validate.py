@@ -16,7 +16,9 @@ made invalid) is written to a temporary directory, then, in interleaved rounds:
   Its rate is per payload, start-up and a first warm-up call excluded.
 
 Every command runs with its byte code cached, as from an installation (an untimed
-first run writes it, whatever PYTHONDONTWRITEBYTECODE says). Each figure is the median
+first run writes it, whatever PYTHONDONTWRITEBYTECODE says); that run also keeps the
+read of the spec in specbind's cache (``$SPECBIND_CACHE_DIR``, else the user's cache
+directory), as any earlier run of the same spec would. Each figure is the median
 over the rounds. Then the same file, ten times over (200,000
 lines), is checked once more, and the peak RSS of both validate processes is compared:
 the input is streamed, so it should not grow. The 180,000 lines that run adds also give

@@ -47,7 +47,7 @@ ALLOWED_CALLS = {
     "_checks.max_length", "TaggedUnion", "make_converter", "check_parameter", "path_segment",
     "query_value", "header_value", "str", "Transport", "structure_response", "self.close",
     "self._transport.close", "self._transport.request", "_BY_STATUS.get",
-    "self.get_thing_with_response",
+    "self.get_thing_with_response", "AttributeError",
 }  # fmt: skip
 ALLOWED_IMPORTS = {
     "__future__", "collections.abc", "datetime", "typing", "uuid", "urllib3",

@@ -8,12 +8,13 @@ rule to refuse.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -22,6 +23,10 @@ from ._events import Refused, escape_pointer_token, plain_document
 from ._files import package_name
 from ._json import json_document
 from ._problems import Problem
+from ._read_cache import Read, cached_read
+
+if TYPE_CHECKING:
+    from .._generate._cache import Cache
 
 __all__ = ["MAX_SPEC_BYTES", "LoadError", "LoadedSpec", "escape_pointer_token", "load_spec"]
 
@@ -124,8 +129,12 @@ def iter_pointer(pointer: str) -> Iterator[str]:
         yield raw.replace("~1", "/").replace("~0", "~")
 
 
-def load_spec(path: str | Path) -> LoadedSpec:
-    """Read and parse one spec file. Raises :class:`LoadError` with a one-line reason."""
+def load_spec(path: str | Path, *, cache: Cache | None = None) -> LoadedSpec:
+    """Read and parse one spec file. Raises :class:`LoadError` with a one-line reason.
+
+    With ``cache``, the read of the text is kept there and taken from there when the
+    same text was read before (see ``_read_cache``): the result is the same.
+    """
     shown = str(path)
     try:
         size = Path(path).stat().st_size
@@ -144,12 +153,14 @@ def load_spec(path: str | Path) -> LoadedSpec:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(shown, f"not UTF-8 text (byte {exc.start})") from None
-    read = None
     try:
+        kind = "yaml"
         if shown.lower().endswith(".json"):
             text = _checked_json(shown, text)
-            read = json_document(text)
-        document, positions, warned = (*read, []) if read else plain_document(text)
+            kind = "json"
+        document, positions, warned = cached_read(
+            text, kind, cache, functools.partial(_read, text, kind)
+        )
     except Refused as exc:
         raise LoadError(shown, exc.message, exc.line, exc.column) from None
     except MarkedYAMLError as exc:
@@ -180,6 +191,12 @@ def load_spec(path: str | Path) -> LoadedSpec:
         line, column = spec.as_written().locate(pointer)
         warnings.append(Problem(shown, line, column, "convert", message, "warning"))
     return replace(spec, load_warnings=tuple(warnings))
+
+
+def _read(text: str, kind: str) -> Read:
+    """The document, positions and warnings of a spec's text (``.json`` files: ``json``)."""
+    read = json_document(text) if kind == "json" else None
+    return (*read, []) if read else plain_document(text)
 
 
 def _checked_json(shown: str, text: str) -> str:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from .._spec._refs import check_refs
 from .._spec._walk import index_spec as lint_index
 from ._fast import FirstLook
-from ._finding import Finding, Result, Severity
+from ._finding import Finding, Result, Severity, clean_result
 from ._har import Exchange, HarError, parse_entry
 from ._inputs import Body, Broken, HarEntry, Unit, Unreadable
+from ._issue import Issue
 from ._json import NotJson, Parsed, parse_json
 from ._models import ModelLayer
 from ._operations import Match, Parameter, SpecError, index_spec, is_json_media
@@ -27,8 +29,10 @@ from ._redact import (
     show_text,
     show_value,
 )
-from ._schema import Issue, SchemaLayer
-from ._unknown import UnknownFields
+
+if TYPE_CHECKING:
+    from ._schema import SchemaLayer
+    from ._unknown import UnknownFields
 
 __all__ = ["Checker", "Options"]
 
@@ -109,12 +113,26 @@ class Checker:
         _refuse_broken_refs(spec)
         self.options = options
         self.index = index_spec(spec, options.servers)
-        self.schemas = SchemaLayer(spec)
-        self.unknown = UnknownFields(spec)
+        self.spec = spec
         self.first_look = FirstLook(spec)
         self.models = models
         # (operation, status) -> (response key, body schema pointer): looked up once.
         self._body_targets: dict[tuple[str, str], tuple[str, str]] = {}
+
+    @cached_property
+    def schemas(self) -> SchemaLayer:
+        """The JSON Schema layer, built on first use: most payloads pass the first look,
+        and a run where all do never imports jsonschema."""
+        from ._schema import SchemaLayer
+
+        return SchemaLayer(self.spec)
+
+    @cached_property
+    def unknown(self) -> UnknownFields:
+        """The walk for fields the spec does not declare, built on first use."""
+        from ._unknown import UnknownFields
+
+        return UnknownFields(self.spec)
 
     def check(self, unit: Unit) -> Result:
         """All findings for one unit."""
@@ -155,7 +173,8 @@ class Checker:
                 raise ValueError("the operation and status are checked first")
             target = self._body_targets[operation_id, status] = (response.key, schema)
         where = _Where(label, operation_id, status)
-        return where.result(self._body(where, *target, raw, parsed))
+        findings = self._body(where, *target, raw, parsed)
+        return where.result(findings) if findings else clean_result(label, operation_id, status)
 
     def body_schema_problem(self, operation_id: str, status: str) -> str:
         """Why bodies cannot be checked as ``operation_id`` ``status`` ("" when they can)."""

@@ -21,13 +21,13 @@ dynamic or non-local references), gets no first look at all.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
 
 from .._spec._load import LoadedSpec, iter_pointer
 from ..runtime._base64 import is_base64
@@ -39,7 +39,6 @@ _URI = "urn:specbind:first-look"
 # The formats the schema layer checks (see _schema._format_checker) that jsonschema-rs
 # does not check the same way: what replaces each one, or nothing (no first look).
 _INT_BOUNDS = {"int32": 2**31, "int64": 2**63}
-_CHECKED_ELSEWHERE = set(Draft202012Validator.FORMAT_CHECKER.checkers) | set(_INT_BOUNDS)
 #: jsonschema-rs accepts no ``uuid`` the Python checker refuses; it is kept as it is.
 _SAME_FORMATS = {"uuid"}
 #: RFC 3339 date-times the Python checker (rfc3339-validator) accepts, minus a few it
@@ -207,9 +206,21 @@ class _EcmaPattern:
             raise ValueError("does not match the pattern")
 
 
+@functools.cache
+def _checked_elsewhere() -> frozenset[str]:
+    """The formats the schema layer checks: jsonschema's, and the integer ones.
+
+    Asked when a first look is built, not at import: jsonschema takes a while to import,
+    and a run where every payload passes the first look never needs it otherwise.
+    """
+    from jsonschema import Draft202012Validator
+
+    return frozenset(Draft202012Validator.FORMAT_CHECKER.checkers) | frozenset(_INT_BOUNDS)
+
+
 def _replace_format(node: dict[str, Any]) -> None:
     name = node.get("format")
-    if name not in _CHECKED_ELSEWHERE or name in _SAME_FORMATS:
+    if name not in _checked_elsewhere() or name in _SAME_FORMATS:
         # Formats the schema layer does not check may only make jsonschema-rs stricter.
         return
     if name == "date-time":

@@ -7,12 +7,14 @@ import os
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from ._check import Checker, Options
-from ._finding import Result
+from ._finding import Result, clean_result
 from ._inputs import Body, Unit
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "check_units", "usable_cpus"]
 
@@ -80,6 +82,9 @@ def check_units(
     every unit is checked in this process; without ``fallback`` that is a ``RunError``.
     """
     if jobs > 1:
+        # Imported here: multiprocessing takes a while to import, and one process needs none of it.
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             yield from _in_workers(checker, units, jobs)
             return
@@ -131,6 +136,8 @@ def _in_workers(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[
     At most two batches per worker are in flight, so a huge input is never read ahead
     into memory.
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     global _worker  # noqa: PLW0603 -- handed down to forked workers
     _worker = checker
     batches = _batches(units)
@@ -179,7 +186,7 @@ def _unpacked(
 ) -> Iterator[Result]:
     """A batch's results, each ``None`` (a body with nothing found) filled in again."""
     for label, result in zip(labels, future.result(), strict=True):
-        yield Result(label, options.operation, options.status) if result is None else result
+        yield clean_result(label, options.operation, options.status) if result is None else result
 
 
 def _start_worker(options: Options) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -23,29 +22,13 @@ from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token
 from .._spec._patterns import PatternError, PatternValidator, search
 from ..runtime._base64 import is_base64
+from ._issue import Issue
 from ._redact import cut, preview, show_value
 
 __all__ = ["Issue", "SchemaLayer", "pointer_of"]
 
 _SPEC_URI = "urn:specbind:spec"
 _INT_RANGES = {"int32": 2**31, "int64": 2**63}
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem the schema layer found, before it is tied to an input.
-
-    ``soft`` issues (a value an open enum does not list, a field the spec lacks) are
-    warnings unless ``--strict``.
-    """
-
-    pointer: str
-    rule: str
-    keyword: str
-    expected: str
-    found: str
-    message: str
-    soft: bool = False
 
 
 def pointer_of(path: Iterable[str | int]) -> str:

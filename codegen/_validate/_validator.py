@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
+from .._generate._cache import Cache, default_cache_dir
 from .._spec._config import ConfigError, load_config
 from .._spec._find import SpecNotFound, find_spec
 from .._spec._load import LoadedSpec, LoadError, load_spec
@@ -95,7 +96,7 @@ class Validator:
     ) -> None:
         try:
             config = load_config(None if project is None else Path(project))
-            loaded = load_spec(find_spec(os.fspath(spec), config.specs))
+            loaded = _load_spec(find_spec(os.fspath(spec), config.specs))
         except (ConfigError, SpecNotFound, LoadError) as exc:
             raise ValidatorError(str(exc)) from None
         options = Options(
@@ -344,7 +345,7 @@ def _load(options: Options, spec: LoadedSpec | None = None) -> _Loaded:
     loaded = _LOADED.get(options)
     if loaded is None:
         try:
-            loaded = _build(options, spec or load_spec(options.spec))
+            loaded = _build(options, spec or _load_spec(options.spec))
         except (LoadError, SpecError) as exc:
             raise ValidatorError(str(exc)) from None
         _LOADED[options] = loaded
@@ -356,7 +357,17 @@ def build_checker(options: Options) -> Checker:
 
     Raises LoadError or SpecError.
     """
-    return _build(options, load_spec(options.spec)).checker
+    return _build(options, _load_spec(options.spec)).checker
+
+
+def _load_spec(path: str | Path) -> LoadedSpec:
+    """The spec at ``path``, its read kept in (and taken from) ``generate``'s cache."""
+    cache: Cache | None
+    try:
+        cache = Cache(default_cache_dir())
+    except RuntimeError:
+        cache = None  # no home directory to keep a cache in: the spec is read as it is
+    return load_spec(path, cache=cache)
 
 
 def _build(options: Options, spec: LoadedSpec) -> _Loaded:

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from urllib3 import HTTPHeaderDict
-
 __all__ = [
     "ApiError",
     "DeadlineExceeded",
@@ -153,7 +151,7 @@ class ApiError(SpecbindError):
         detail: str | None = None,
     ) -> None:
         self.status = status
-        self.headers: Mapping[str, str] = HTTPHeaderDict(headers)
+        self.headers: Mapping[str, str] = _headers(headers)
         self.body = body
         self.method = method
         self.url = url
@@ -183,7 +181,7 @@ class ResponseDecodeError(SpecbindError):
         faults: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.status = status
-        self.headers: Mapping[str, str] = HTTPHeaderDict(headers)
+        self.headers: Mapping[str, str] = _headers(headers)
         self.body = body
         self.method = method
         self.url = url
@@ -219,3 +217,11 @@ def _one_line(text: str) -> str:
     if len(collapsed) <= _DETAIL_LIMIT:
         return collapsed
     return collapsed[: _DETAIL_LIMIT - 1] + "…"
+
+
+def _headers(headers: Mapping[str, str]) -> Mapping[str, str]:
+    """A case-insensitive copy of ``headers``; urllib3 is imported only once an answer
+    is in hand, so that models and converters load without the HTTP layer."""
+    from urllib3 import HTTPHeaderDict
+
+    return HTTPHeaderDict(headers)

@@ -2,7 +2,14 @@
 # Tools: datamodel-code-generator 0.89.0, ruff 0.17.5.
 # Regenerate with `specbind generate`.
 
-"""The runtime shared by every generated package: models, converters and HTTP."""
+"""The runtime shared by every generated package: models, converters and HTTP.
+
+The HTTP layer (``_http`` and ``_responses``: urllib3, ssl, http.client) is imported on
+first use of one of its names, so that models and converters load without it.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from attrs import field as _field
 from attrs import frozen as _model
@@ -34,25 +41,10 @@ from ._errors import (
     SpecbindError,
     TransportError,
 )
-from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, ByteStream, RawResponse, Transport
 from ._json import FAST_PARSER, parse_json
 from ._locate import error_locations
 from ._params import check_parameter
 from ._paths import cookie_header, header_value, path_segment, query_value
-from ._responses import (
-    BYTES,
-    NO_CONTENT,
-    TEXT,
-    Answer,
-    ApiResponse,
-    header_float,
-    header_int,
-    header_text,
-    json_answer,
-    read_response,
-    stream_response,
-    structure_response,
-)
 from ._security import Credential, basic_credential
 from ._styles import cookie_pairs, header_parameter, path_parameter, query_parameter
 from ._unset import UNSET, Unset
@@ -66,6 +58,58 @@ from ._waiters import (
     last,
     poll_until,
 )
+
+if TYPE_CHECKING:
+    from ._http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_BYTES, ByteStream, RawResponse, Transport
+    from ._responses import (
+        BYTES,
+        NO_CONTENT,
+        TEXT,
+        Answer,
+        ApiResponse,
+        header_float,
+        header_int,
+        header_text,
+        json_answer,
+        read_response,
+        stream_response,
+        structure_response,
+    )
+
+#: The names of the HTTP layer, by the module that defines them (imported on first use).
+_LAZY = {
+    **dict.fromkeys(
+        ("DEFAULT_DEADLINE", "DEFAULT_MAX_BODY_BYTES", "ByteStream", "RawResponse", "Transport"),
+        "_http",
+    ),
+    **dict.fromkeys(
+        (
+            "BYTES",
+            "NO_CONTENT",
+            "TEXT",
+            "Answer",
+            "ApiResponse",
+            "header_float",
+            "header_int",
+            "header_text",
+            "json_answer",
+            "read_response",
+            "stream_response",
+            "structure_response",
+        ),
+        "_responses",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 # Underscored names are for generated class bodies, where a property name could
 # otherwise shadow them.

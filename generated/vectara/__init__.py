@@ -5,10 +5,11 @@
 
 """Bindings for Vectara jobs API (specbind) (specs/vectara.yaml)."""
 
+from typing import TYPE_CHECKING, Any
+
 from .._runtime import (
     UNSET,
     ApiError,
-    ByteStream,
     DeadlineExceeded,
     File,
     InvalidParameterError,
@@ -21,8 +22,11 @@ from .._runtime import (
     is_known,
 )
 from . import errors, models
-from .client import Client
 from .converter import RESPONSE_MODELS, converter, strict_converter
+
+if TYPE_CHECKING:
+    from .._runtime import ByteStream
+    from .client import Client
 
 #: The sha256 of the spec these bindings were generated from.
 SPEC_SHA256 = "3db37aa890f1cc16b1b1132e0ba0cdf9325b3a6ce246d67cd49def57ecebd44d"
@@ -49,3 +53,23 @@ __all__ = [
     "models",
     "strict_converter",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The client and the HTTP layer under it (urllib3, ssl) are imported on first use:
+    # the models and converters need none of it.
+    if name in ("Client", "client"):
+        # Importing the submodule by its name first: ``from . import client`` alone would
+        # ask this package for ``client`` again, and so come back here.
+        from .client import Client
+
+        if name == "Client":
+            return Client
+        from . import client
+
+        return client
+    if name == "ByteStream":
+        from .._runtime import ByteStream
+
+        return ByteStream
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
