@@ -892,10 +892,12 @@ class _Normaliser:
     def _merged(self, schema: dict[str, Any], pointer: str) -> dict[str, Any]:
         """One flat schema of an ``allOf`` and its parent's own keywords."""
         own = {key: value for key, value in schema.items() if key != "allOf"}
-        parts = [
-            self._part(part, f"{pointer}/allOf/{index}")
-            for index, part in enumerate(schema["allOf"])
-        ]
+        written = schema["allOf"]
+        if not isinstance(written, list):
+            # Not valid OpenAPI (the openapi rule says so too); a string would otherwise
+            # be read as a list of its characters.
+            raise HoistError(f"{pointer}/allOf", "an allOf must be a list of schema objects")
+        parts = [self._part(part, f"{pointer}/allOf/{index}") for index, part in enumerate(written)]
         merged: dict[str, Any] = {}
         properties: dict[str, Any] = {}
         required: list[str] = []
