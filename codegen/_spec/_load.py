@@ -68,12 +68,22 @@ class LoadedSpec:
     written: dict[str, Any] | None = field(default=None, repr=False)
     source_map: SourceMap | None = field(default=None, repr=False)
     load_warnings: tuple[Problem, ...] = ()
+    #: Pointers of the written document to each node the loader repaired (see
+    #: ``_convert_repair``): the ``openapi`` rule reports no error about them.
+    repaired: frozenset[str] = frozenset()
 
     def as_written(self) -> LoadedSpec:
         """This spec with ``data`` as the file has it (for checks of the written version)."""
         if self.written is None:
             return self
-        return LoadedSpec(self.path, self.written, self.sha256, self.positions, self.source_version)
+        return LoadedSpec(
+            self.path,
+            self.written,
+            self.sha256,
+            self.positions,
+            self.source_version,
+            repaired=self.repaired,
+        )
 
     @property
     def name(self) -> str:
@@ -168,18 +178,49 @@ def load_spec(path: str | Path) -> LoadedSpec:
     ]
     sha256 = hashlib.sha256(raw).hexdigest()
     version = source_version(document)
-    if version is None or version == "3.1":
+    if version is None:
         return LoadedSpec(
             shown, document, sha256, positions, version, load_warnings=tuple(warnings)
         )
-    converted = convert(document, version)
-    spec = LoadedSpec(
-        shown, converted.data, sha256, positions, version, document, converted.source_map
+    if version == "3.1":
+        spec = LoadedSpec(shown, document, sha256, positions, version)
+    else:
+        converted = convert(document, version)
+        spec = LoadedSpec(
+            shown, converted.data, sha256, positions, version, document, converted.source_map
+        )
+        for pointer, message in converted.warnings:
+            line, column = spec.as_written().locate(pointer)
+            warnings.append(Problem(shown, line, column, "convert", message, "warning"))
+    return _repaired(spec, warnings)
+
+
+def _repaired(spec: LoadedSpec, warnings: list[Problem]) -> LoadedSpec:
+    """The spec with its harmless faults repaired (see ``_convert_repair``), each warned of."""
+    # Imported here: the repairs walk the document with ``_walk``, which imports this module.
+    from ._convert_repair import find_repairs, repaired_data
+
+    try:
+        repairs = find_repairs(spec)
+    except RecursionError:
+        repairs = []  # nested too deep to walk: lint says so, and repairs nothing
+    if not repairs:
+        return replace(spec, load_warnings=tuple(warnings))
+    data = repaired_data(spec, repairs)
+    written = spec.written if spec.written is not None else spec.data
+    source_map = spec.source_map if spec.source_map is not None else SourceMap({})
+    for repair in repairs:
+        line, column = spec.locate(repair.pointer)
+        warnings.append(Problem(spec.path, line, column, "openapi", repair.message, "warning"))
+    pointers = frozenset(source_map.to_source(repair.pointer) for repair in repairs)
+    return replace(
+        spec,
+        data=data,
+        written=written,
+        source_map=source_map,
+        load_warnings=tuple(warnings),
+        repaired=pointers,
     )
-    for pointer, message in converted.warnings:
-        line, column = spec.as_written().locate(pointer)
-        warnings.append(Problem(shown, line, column, "convert", message, "warning"))
-    return replace(spec, load_warnings=tuple(warnings))
 
 
 def _checked_json(shown: str, text: str) -> str:
