@@ -902,13 +902,20 @@ def _union_alone(schema: dict[str, Any]) -> dict[str, Any]:
     members = schema.get("oneOf", schema.get("anyOf"))
     if not (isinstance(members, list) and members and "properties" in schema):
         return schema
-    if not all(_is_component_ref(member) or member == _NULL for member in members):
+    if not all(_is_component_ref(_bare(member)) or member == _NULL for member in members):
         return schema
     dropped = ("properties", "required", "additionalProperties")
     alone = {key: value for key, value in schema.items() if key not in dropped}
     if alone.get("type") == "object":
         del alone["type"]
     return alone
+
+
+def _bare(node: Any) -> Any:
+    """A schema without its annotations and extensions (``{$ref: X, x-note: ...}`` is X)."""
+    if not isinstance(node, dict):
+        return node
+    return {k: v for k, v in node.items() if not (k in _ANNOTATIONS or k.startswith("x-"))}
 
 
 def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:
