@@ -3,9 +3,8 @@
 
 openapi-spec-validator checks the document as the file has it, with the validator of its
 version, so that its messages are about what the user wrote; the other rules read the
-OpenAPI 3.1 the loader converted it to. Its errors about a node the loader repaired (a
-harmless fault with one obvious reading, see ``_spec._convert_repair``) are left out: the
-loader's warning about that node says what it was read as.
+OpenAPI 3.1 the loader converted it to. Both carry the loader's repairs of harmless faults
+(see ``_spec._convert_repair``), each reported as a warning of this rule by the loader.
 """
 
 from __future__ import annotations
@@ -42,9 +41,7 @@ def check_openapi_shape(spec: LoadedSpec, _index: SpecIndex) -> Iterator[Problem
     # document (a top-level $ref in it, say).
     schema_validator = _LOCATING_VALIDATORS[spec.source_version or "3.1"].schema_validator
     for error in schema_validator.iter_errors(spec.data):
-        pointer = _pointer(error.absolute_path)
-        if pointer not in spec.repaired:
-            yield _problem(spec, pointer, error.message)
+        yield _problem(spec, _pointer(error.absolute_path), error.message)
 
 
 def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
@@ -63,9 +60,7 @@ def check_openapi(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
                 # Python's reading of a pattern: pattern-unsupported reads it as ECMA-262,
                 # which JSON Schema names, and as every layer matches it.
                 continue
-            pointer = _physical(spec, error.absolute_path)
-            if pointer not in spec.repaired:
-                yield _problem(spec, pointer, error.message)
+            yield _problem(spec, _physical(spec, error.absolute_path), error.message)
     except Exception as exc:
         # The semantic checks assume a well-shaped document and may fail on one that is
         # not; the shape errors above already say what is wrong with it.

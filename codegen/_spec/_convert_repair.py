@@ -3,9 +3,9 @@
 Vendors publish documents that openapi-spec-validator refuses for faults with one obvious
 reading. Each is repaired in the OpenAPI 3.1 document every later stage reads (lint's own
 rules, generate, validate), and reported as an ``openapi`` warning at its line: a warning
-fails ``specbind lint`` only under ``--strict``. The ``openapi`` rule no longer reports the
-validator's errors about a node repaired here (see :attr:`LoadedSpec.repaired`); any other
-fault of the same document is still an error.
+fails ``specbind lint`` only under ``--strict``. openapi-spec-validator checks the written
+document with the same repairs (``LoadedSpec.written``): any other fault of the document is
+still an error.
 
 - ``required`` listing a name twice (JSON Schema wants each once): read with each once;
 - ``exclusiveMinimum``/``exclusiveMaximum: true`` in a 3.1 document (OpenAPI 3.0's
@@ -22,7 +22,8 @@ document.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -75,20 +76,49 @@ def find_repairs(spec: LoadedSpec) -> list[Repair]:
     return sorted(found, key=lambda repair: spec.locate(repair.pointer))
 
 
-def repaired_data(spec: LoadedSpec, repairs: list[Repair]) -> dict[str, Any]:
-    """The 3.1 document with the repairs made: a copy for a 3.1 document (whose data is
-    the document as written), else the converted document, changed in place."""
-    data = copy_plain(spec.data) if spec.written is None else spec.data
-    for repair in repairs:
-        for pointer, value in repair.edits:
-            parent_pointer, _, key = pointer.rpartition("/")
+def repaired_data(
+    spec: LoadedSpec, repairs: list[Repair]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The 3.1 document with the repairs made, and the written one (None for a 3.1
+    document, whose data is the document as written) with the same repairs at the
+    pointers they were written at, for openapi-spec-validator to check.
+
+    The 3.1 document is a copy for a 3.1 document, else the converted one, changed in
+    place; the written one is a copy. The repairs a 3.0 or 2.0 document can need (a
+    duplicate in ``required``, a default of the wrong type) mean the same in its version.
+    """
+    if spec.written is None:
+        data = copy_plain(spec.data)
+        _edit(data, (edit for repair in repairs for edit in repair.edits))
+        return data, None
+    written = copy_plain(spec.written)
+    _edit(spec.data, (edit for repair in repairs for edit in repair.edits))
+    source = spec.source_map
+    _edit(
+        written,
+        (
+            (source.to_source(pointer) if source is not None else pointer, value)
+            for repair in repairs
+            for pointer, value in repair.edits
+        ),
+    )
+    return spec.data, written
+
+
+def _edit(data: Any, edits: Iterable[tuple[str, Any]]) -> None:
+    for pointer, value in edits:
+        parent_pointer, _, key = pointer.rpartition("/")
+        try:
             parent = _node(data, parent_pointer)
-            key = key.replace("~1", "/").replace("~0", "~")
-            if value is DROP:
-                parent.pop(key, None)
-            else:
-                parent[key] = value
-    return data
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue  # not where the written document has it: left for the openapi rule
+        key = key.replace("~1", "/").replace("~0", "~")
+        if not isinstance(parent, dict):
+            continue
+        if value is DROP:
+            parent.pop(key, None)
+        else:
+            parent[key] = value
 
 
 def _node(data: Any, pointer: str) -> Any:
@@ -185,11 +215,11 @@ def _default(spec: LoadedSpec, pointer: str, schema: dict[str, Any]) -> Iterator
         return  # nested too deep to judge: the openapi rule says what it finds
     if allowed:
         return
-    shown = repr(value) if len(repr(value)) <= _SHOWN else repr(value)[: _SHOWN - 3] + "..."
-    article = "an" if kinds[0][0] in "aeiou" else "a"
+    written = json.dumps(value, ensure_ascii=False)
+    shown = written if len(written) <= _SHOWN else written[: _SHOWN - 3] + "..."
     message = (
-        f"repaired on load: default {shown} is {article} {kinds[0]}, a type its schema does "
-        "not allow; dropped, so the model has no default"
+        f"repaired on load: default {shown}: its schema allows no {kinds[0]}; dropped, so "
+        "the model has no default"
     )
     if schema.get("nullable") is True and spec.source_version == "3.1":
         message += " (nullable: true is OpenAPI 3.0's; in 3.1 the type lists 'null')"

@@ -53,8 +53,9 @@ class LoadError(Exception):
 class LoadedSpec:
     """A parsed spec: plain JSON-compatible data, plus where each node was written.
 
-    ``data`` is OpenAPI 3.1 whatever the file's version; ``written`` is the document as
-    the file has it (the same object for 3.1), ``source_version`` its version (``"3.1"``,
+    ``data`` is OpenAPI 3.1 whatever the file's version, its harmless faults repaired
+    (see ``_convert_repair``); ``written`` is the document as the file has it, with the
+    same repairs (None for 3.1: ``data`` is it), ``source_version`` its version (``"3.1"``,
     ``"3.0"``, ``"2.0"``, or None for one specbind does not read), and ``positions`` are
     of ``written``'s pointers. ``load_warnings`` are what the loader read as written but
     its author may have meant otherwise (lint reports them).
@@ -68,9 +69,6 @@ class LoadedSpec:
     written: dict[str, Any] | None = field(default=None, repr=False)
     source_map: SourceMap | None = field(default=None, repr=False)
     load_warnings: tuple[Problem, ...] = ()
-    #: Pointers of the written document to each node the loader repaired (see
-    #: ``_convert_repair``): the ``openapi`` rule reports no error about them.
-    repaired: frozenset[str] = frozenset()
 
     def as_written(self) -> LoadedSpec:
         """This spec with ``data`` as the file has it (for checks of the written version)."""
@@ -82,7 +80,6 @@ class LoadedSpec:
             self.sha256,
             self.positions,
             self.source_version,
-            repaired=self.repaired,
         )
 
     @property
@@ -202,25 +199,14 @@ def _repaired(spec: LoadedSpec, warnings: list[Problem]) -> LoadedSpec:
 
     try:
         repairs = find_repairs(spec)
+        data, written = repaired_data(spec, repairs) if repairs else (spec.data, spec.written)
     except RecursionError:
-        repairs = []  # nested too deep to walk: lint says so, and repairs nothing
-    if not repairs:
+        # Nested too deep to walk: lint says so, and nothing is repaired.
         return replace(spec, load_warnings=tuple(warnings))
-    data = repaired_data(spec, repairs)
-    written = spec.written if spec.written is not None else spec.data
-    source_map = spec.source_map if spec.source_map is not None else SourceMap({})
     for repair in repairs:
         line, column = spec.locate(repair.pointer)
         warnings.append(Problem(spec.path, line, column, "openapi", repair.message, "warning"))
-    pointers = frozenset(source_map.to_source(repair.pointer) for repair in repairs)
-    return replace(
-        spec,
-        data=data,
-        written=written,
-        source_map=source_map,
-        load_warnings=tuple(warnings),
-        repaired=pointers,
-    )
+    return replace(spec, data=data, written=written, load_warnings=tuple(warnings))
 
 
 def _checked_json(shown: str, text: str) -> str:
