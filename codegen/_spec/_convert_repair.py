@@ -238,8 +238,11 @@ def _allows(spec: LoadedSpec, schema: Any, kinds: tuple[str, ...], seen: frozens
     declared = schema.get("type")
     if isinstance(declared, str):
         declared = [declared]
-    typed = isinstance(declared, list) and all(isinstance(kind, str) for kind in declared)
-    if typed and not set(declared) & set(kinds):
+    if (
+        isinstance(declared, list)
+        and all(isinstance(kind, str) for kind in declared)
+        and not set(declared) & set(kinds)
+    ):
         return False
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref not in seen:

@@ -74,13 +74,7 @@ class LoadedSpec:
         """This spec with ``data`` as the file has it (for checks of the written version)."""
         if self.written is None:
             return self
-        return LoadedSpec(
-            self.path,
-            self.written,
-            self.sha256,
-            self.positions,
-            self.source_version,
-        )
+        return LoadedSpec(self.path, self.written, self.sha256, self.positions, self.source_version)
 
     @property
     def name(self) -> str:
