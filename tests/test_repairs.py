@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from specbind import load_spec
 
 REPAIRS = Path(__file__).parent / "fixtures" / "repairs"
@@ -93,6 +95,8 @@ def test_defaults_of_a_type_their_schema_refuses_are_dropped_and_no_other() -> N
     assert "default" not in job["options"]["anyOf"][0]
     assert "default" not in job["include"]
     assert "default" not in _schema(spec, "Owner")
+    # 3.0's nullable means nothing in 3.1: null is no object there.
+    assert "default" not in job["limits"]
     # Of its type, but below the minimum: no obvious reading, so kept (and an error).
     assert job["priority"]["default"] == 0
 
@@ -187,3 +191,67 @@ def test_validate_judges_by_the_repaired_spec_and_says_so(
     assert done.returncode == (0 if valid else 1), done.stdout + done.stderr
     if spec != "allof-enums.yaml":  # its warning is generate's, not the loader's
         assert "payloads are judged by the spec as repaired on load: " in done.stdout
+
+
+_TYPES = ["null", "boolean", "integer", "number", "string", "array", "object"]
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.5, 2.0]),
+    st.sampled_from(["", "a"]),
+    st.lists(st.integers(0, 2), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 2), max_size=2),
+)
+_JSON_TYPES = {
+    type(None): {"null"},
+    bool: {"boolean"},
+    int: {"integer", "number"},
+    float: {"number"},
+    str: {"string"},
+    list: {"array"},
+    dict: {"object"},
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=6),
+    declared=st.lists(st.sampled_from(_TYPES), min_size=1, max_size=3, unique=True),
+    default=_VALUES,
+)
+def test_repairs_leave_no_openapi_error_and_keep_every_default_of_its_type(
+    tmp_path_factory: pytest.TempPathFactory, names: list[str], declared: list[str], default: Any
+) -> None:
+    """Whatever the duplicates in ``required`` and the default's type, lint finds no
+    ``openapi`` error (a default of the schema's type is valid: the schema has no other
+    keyword), the loaded ``required`` lists each name once in its first order, a default
+    survives exactly when its type is declared, and each repair is one warning."""
+    from specbind._lint import lint_spec
+
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: {"type": "string"} for name in names},
+        "required": names,
+    }
+    schema["properties"]["v"] = {"type": declared, "default": default}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Thing": schema}},
+    }
+    path = tmp_path_factory.mktemp("repairs") / "spec.json"
+    path.write_text(json.dumps(document), "utf-8")
+    spec = load_spec(path)
+    thing = spec.data["components"]["schemas"]["Thing"]
+    assert thing["required"] == list(dict.fromkeys(names))
+    kinds = _JSON_TYPES[type(default)] | (
+        {"integer"} if isinstance(default, float) and default.is_integer() else set()
+    )
+    kept = bool(kinds & set(declared))
+    assert ("default" in thing["properties"]["v"]) == kept
+    repairs = [found for found in spec.load_warnings if found.rule == "openapi"]
+    assert len(repairs) == (len(names) != len(set(names))) + (not kept)
+    problems = lint_spec(spec)
+    assert [str(found) for found in problems if found.rule == "openapi" and found.is_error] == []

@@ -16,8 +16,11 @@ still an error.
 - a ``default`` whose JSON type no branch of its schema allows (``null`` for an object,
   a list for a string): dropped, so the model has no default.
 
-A repair only changes a node that has exactly that fault; nothing here touches a valid
-document.
+A repair only changes a node that has exactly that fault. openapi-spec-validator refuses
+each of them but the last where it sees it; it does not check every default (not one
+beside 3.0's ``nullable: true`` in a 3.1 document, say), and such a default is dropped all
+the same: a default is an annotation, which the bindings only record in field metadata,
+and none that its schema refuses is recorded.
 """
 
 from __future__ import annotations
@@ -159,10 +162,11 @@ def _bounds(pointer: str, schema: dict[str, Any]) -> Iterator[Repair]:
             message = f"{exclusive}: {number}, the {bound} itself excluded"
             # The bound moves to the exclusive keyword, as 3.0's converter does.
             yield Repair(at, head + message, ((at, number), (child(pointer, bound), DROP)))
-        elif flag:
+        elif flag and bound not in schema:
             yield Repair(at, head + f"nothing, as there is no {bound}", ((at, DROP),))
-        else:
+        elif not flag:
             yield Repair(at, head + f"{bound} is inclusive", ((at, DROP),))
+        # Else a bound that is no number: no obvious reading, the openapi rule's to report.
 
 
 def _recursive(pointer: str, schema: dict[str, Any]) -> Iterator[Repair]:
