@@ -64,11 +64,13 @@ from typing import Any
 
 from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
+from .._spec._problems import Problem
 from ._names import class_name
 
 __all__ = [
     "SCHEMAS",
     "HoistError",
+    "enum_intersection",
     "hoist",
     "is_json_media",
     "merge_conflict",
@@ -183,6 +185,10 @@ def _narrows(
     if pair in seen:
         return True  # a recursive schema, compared again where it began
     seen.add(pair)
+    members = resolved_wide.get("anyOf")
+    if isinstance(members, list) and set(resolved_wide) - _ANNOTATIONS == {"anyOf"}:
+        # What narrows one member of an anyOf (`X` of `anyOf: [X, null]`) narrows it.
+        return any(_narrows(narrow, member, resolve, seen) for member in members)
     constraints = {k: v for k, v in resolved_narrow.items() if k not in _ANNOTATIONS}
     for key, value in resolved_wide.items():
         if key in _ANNOTATIONS:
@@ -415,11 +421,22 @@ class _Hoister:
             self.schemas[key] = self._shallow_refs(self.schemas[key])
         self._name_own_items()
         positions = _MovedPositions(self.spec.positions, self.moved)
+        normaliser = _Normaliser(self.schemas, self._name, self.moved)
         try:
-            _Normaliser(self.schemas).run()
+            normaliser.run()
         except HoistError as exc:
             raise HoistError(positions.origin(exc.pointer), exc.message) from None
-        return dataclasses.replace(self.spec, data=self.data, positions=positions)
+        hoisted = dataclasses.replace(self.spec, data=self.data, positions=positions)
+        if not normaliser.notes:
+            return hoisted
+        # What the merge read in a way to say: warnings of the compilable rule.
+        notes = [
+            Problem(
+                hoisted.path, *hoisted.locate(note.pointer), "compilable", note.message, "warning"
+            )
+            for note in normaliser.notes
+        ]
+        return dataclasses.replace(hoisted, load_warnings=(*hoisted.load_warnings, *notes))
 
     def _name_own_items(self) -> None:
         """Make a component of the items of each array component that are, or hold, the
@@ -828,9 +845,15 @@ def _without_null(node: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 class _Normaliser:
     """Each component in the one shape the compile stage renders (see the module)."""
 
-    def __init__(self, schemas: dict[str, Any]) -> None:
+    def __init__(
+        self, schemas: dict[str, Any], name: Callable[[str], str], moved: dict[str, str]
+    ) -> None:
         self.schemas = schemas
         self.merging: set[str] = set()
+        self.name = name
+        self.moved = moved
+        #: What a merge read in a way worth a warning: (hoisted pointer, message).
+        self.notes: list[HoistError] = []
 
     def run(self) -> None:
         for key in sorted(self.schemas):
@@ -912,8 +935,12 @@ class _Normaliser:
                 narrower = written
                 if name in properties:
                     narrower = merge_conflict(properties[name], written, self._resolve)
+                    where = f"{pointer}/allOf/{index}" if index < len(parts) else pointer
                     if narrower is None:
-                        where = f"{pointer}/allOf/{index}" if index < len(parts) else pointer
+                        narrower = self._common_enum(
+                            properties[name], written, pointer, name, where
+                        )
+                    if narrower is None:
                         raise HoistError(
                             where,
                             f"property {name!r} has two different schemas in the parts of "
@@ -933,6 +960,64 @@ class _Normaliser:
             merged["required"] = required
         return merged
 
+    def _common_enum(
+        self, first: Any, second: Any, pointer: str, name: str, where: str
+    ) -> dict[str, Any] | None:
+        """A new component for the values two enums given one property by two parts of an
+        ``allOf`` both allow (what the ``allOf`` means), or None unless both are enums that
+        differ in their values alone and share one."""
+        common = enum_intersection(first, second, self._resolve)
+        if common is None:
+            return None
+        owner = list(iter_pointer(pointer))[2]
+        key = self.name(class_name(owner) + class_name(name))
+        target = SCHEMAS + escape_pointer_token(key)
+        self.moved[target.removeprefix("#")] = where.removeprefix("#")
+        self.schemas[key] = common
+        shown = cut_list(common["enum"])
+        self.notes.append(
+            HoistError(
+                where,
+                f"property {name!r} has two enums in the parts of an allOf, and neither is "
+                f"narrower: typed by the values both allow, {shown}, as the allOf means",
+            )
+        )
+        return {"$ref": target}
+
+
+def enum_intersection(
+    first: Any, second: Any, resolve: Callable[[Any], Any] = lambda node: node
+) -> dict[str, Any] | None:
+    """``second``'s enum with the values ``first`` lists too, when the two (each ``$ref``
+    resolved) differ in their ``enum`` alone, besides annotations, and share a value other
+    than null; else None."""
+    narrow, wide = resolve(second), resolve(first)
+    if not (isinstance(narrow, dict) and isinstance(wide, dict)):
+        return None
+    values, others = narrow.get("enum"), wide.get("enum")
+    if not (isinstance(values, list) and isinstance(others, list)):
+        return None
+    if not all(type(value) in _JSON_KINDS for value in (*values, *others)):
+        return None
+
+    def rest(schema: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in schema.items() if k not in _ANNOTATIONS and k != "enum"}
+
+    if rest(narrow) != rest(wide):
+        return None
+    listed = {(type(value) is bool, type(value) is str, value) for value in others}
+    common = [v for v in values if (type(v) is bool, type(v) is str, v) in listed]
+    if all(value is None for value in common):
+        return None
+    return {**narrow, "enum": common}
+
+
+def cut_list(values: list[Any], limit: int = 6) -> str:
+    """A short listing of enum values: the first few, and how many more."""
+    shown = ", ".join(repr(value) for value in values[:limit])
+    more = f", and {len(values) - limit} more" if len(values) > limit else ""
+    return f"[{shown}{more}]"
+
 
 # The JSON type of each value an enum may list.
 _JSON_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
@@ -949,7 +1034,7 @@ def _union_alone(schema: dict[str, Any]) -> dict[str, Any]:
     members = schema.get("oneOf", schema.get("anyOf"))
     if not (isinstance(members, list) and members and "properties" in schema):
         return schema
-    if not all(_is_component_ref(member) or member == _NULL for member in members):
+    if not all(_is_component_ref(_bare(member)) or member == _NULL for member in members):
         return schema
     dropped = ("properties", "required", "additionalProperties")
     alone = {key: value for key, value in schema.items() if key not in dropped}
@@ -964,6 +1049,13 @@ def _one_type(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(kinds, list) and len(kinds) == 1 and isinstance(kinds[0], str):
         return {**schema, "type": kinds[0]}
     return schema
+
+
+def _bare(node: Any) -> Any:
+    """A schema without its annotations and extensions (``{$ref: X, x-note: ...}`` is X)."""
+    if not isinstance(node, dict):
+        return node
+    return {k: v for k, v in node.items() if not (k in _ANNOTATIONS or k.startswith("x-"))}
 
 
 def _listed_once(schema: dict[str, Any]) -> dict[str, Any]:

@@ -662,7 +662,9 @@ class _Builder:
 
     def _is_model_ref(self, ref: str) -> bool:
         schema = self._deref({"$ref": ref})
-        return schema.get("type") == "object" and _is_model(schema)
+        # `type: object` beside a oneOf/anyOf is a union (an alias), not a class.
+        union = "oneOf" in schema or "anyOf" in schema
+        return schema.get("type") == "object" and _is_model(schema) and not union
 
     def _unions(self) -> Iterator[tuple[str, list[Any]]]:
         for component, schema in self.schemas.items():

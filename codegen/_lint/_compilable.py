@@ -30,6 +30,8 @@ def check_compilable(spec: LoadedSpec, index: SpecIndex) -> Iterator[Problem]:
         return
     for refused in refusals(hoisted):
         yield _problem(hoisted, refused)
+    # What the merge of an allOf read in a way it says (see ``_hoist``).
+    yield from hoisted.load_warnings[len(spec.load_warnings) :]
 
 
 def _problem(spec: LoadedSpec, refused: HoistError) -> Problem:

@@ -3,7 +3,8 @@
 
 openapi-spec-validator checks the document as the file has it, with the validator of its
 version, so that its messages are about what the user wrote; the other rules read the
-OpenAPI 3.1 the loader converted it to.
+OpenAPI 3.1 the loader converted it to. Both carry the loader's repairs of harmless faults
+(see ``_spec._convert_repair``), each reported as a warning of this rule by the loader.
 """
 
 from __future__ import annotations

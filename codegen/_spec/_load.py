@@ -58,8 +58,9 @@ class LoadError(Exception):
 class LoadedSpec:
     """A parsed spec: plain JSON-compatible data, plus where each node was written.
 
-    ``data`` is OpenAPI 3.1 whatever the file's version; ``written`` is the document as
-    the file has it (the same object for 3.1), ``source_version`` its version (``"3.1"``,
+    ``data`` is OpenAPI 3.1 whatever the file's version, its harmless faults repaired
+    (see ``_convert_repair``); ``written`` is the document as the file has it, with the
+    same repairs (None for 3.1: ``data`` is it), ``source_version`` its version (``"3.1"``,
     ``"3.0"``, ``"2.0"``, or None for one specbind does not read), and ``positions`` are
     of ``written``'s pointers. ``load_warnings`` are what the loader read as written but
     its author may have meant otherwise (lint reports them).
@@ -179,18 +180,38 @@ def load_spec(path: str | Path, *, cache: Cache | None = None) -> LoadedSpec:
     ]
     sha256 = hashlib.sha256(raw).hexdigest()
     version = source_version(document)
-    if version is None or version == "3.1":
+    if version is None:
         return LoadedSpec(
             shown, document, sha256, positions, version, load_warnings=tuple(warnings)
         )
-    converted = convert(document, version)
-    spec = LoadedSpec(
-        shown, converted.data, sha256, positions, version, document, converted.source_map
-    )
-    for pointer, message in converted.warnings:
-        line, column = spec.as_written().locate(pointer)
-        warnings.append(Problem(shown, line, column, "convert", message, "warning"))
-    return replace(spec, load_warnings=tuple(warnings))
+    if version == "3.1":
+        spec = LoadedSpec(shown, document, sha256, positions, version)
+    else:
+        converted = convert(document, version)
+        spec = LoadedSpec(
+            shown, converted.data, sha256, positions, version, document, converted.source_map
+        )
+        for pointer, message in converted.warnings:
+            line, column = spec.as_written().locate(pointer)
+            warnings.append(Problem(shown, line, column, "convert", message, "warning"))
+    return _repaired(spec, warnings)
+
+
+def _repaired(spec: LoadedSpec, warnings: list[Problem]) -> LoadedSpec:
+    """The spec with its harmless faults repaired (see ``_convert_repair``), each warned of."""
+    # Imported here: the repairs walk the document with ``_walk``, which imports this module.
+    from ._convert_repair import find_repairs, repaired_data
+
+    try:
+        repairs = find_repairs(spec)
+        data, written = repaired_data(spec, repairs) if repairs else (spec.data, spec.written)
+    except RecursionError:
+        # Nested too deep to walk: lint says so, and nothing is repaired.
+        return replace(spec, load_warnings=tuple(warnings))
+    for repair in repairs:
+        line, column = spec.locate(repair.pointer)
+        warnings.append(Problem(spec.path, line, column, "openapi", repair.message, "warning"))
+    return replace(spec, data=data, written=written, load_warnings=tuple(warnings))
 
 
 def _read(text: str, kind: str) -> Read:

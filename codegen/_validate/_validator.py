@@ -176,7 +176,8 @@ class Validator:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """What the report must say about the model layer (skipped, or missing models)."""
+        """What the report must say: about the model layer (skipped, or missing models),
+        then each repair the loader made to the spec payloads are judged by."""
         return self._loaded.notes
 
     @property
@@ -373,7 +374,12 @@ def _load_spec(path: str | Path) -> LoadedSpec:
 def _build(options: Options, spec: LoadedSpec) -> _Loaded:
     models = load_model_layer(spec, options.bindings, options.output)
     checker = Checker(spec, options, None if isinstance(models, str) else models)
-    return _Loaded(spec, checker, tuple(_notes(checker, models)))
+    repaired = [
+        f"payloads are judged by the spec as repaired on load: {problem}"
+        for problem in spec.load_warnings
+        if problem.rule == "openapi"
+    ]
+    return _Loaded(spec, checker, (*_notes(checker, models), *repaired))
 
 
 def _status(status: str | int) -> str:
