@@ -63,6 +63,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._spec._extensions import ENUM_KEY
+from .._spec._graph import strongly_connected
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
 from .._spec._problems import Problem
 from ._names import class_name
@@ -297,48 +298,13 @@ def _alias_edges(schemas: Mapping[str, Any], *, guarded: bool) -> dict[str, set[
 def _cycles(edges: Mapping[str, set[str]]) -> Iterator[list[str]]:
     """The nodes of each strongly connected component of a graph that has a cycle (more
     than one node, or a node with an edge to itself): every node on a cycle is in one.
-
-    Tarjan's algorithm, iterative (a spec may chain thousands of components), each node
-    and edge taken in sorted order so that the result does not depend on the document's.
-    """
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges[root])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] != index[node]:
-                continue
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1 or node in edges.get(node, ()):
-                yield sorted(component)
+    Nodes and edges are taken in sorted order, so that the result does not depend on the
+    document's."""
+    ordered = {node: sorted(edges[node]) for node in sorted(edges)}
+    for group in strongly_connected(ordered):
+        node = next(iter(group))
+        if len(group) > 1 or node in edges.get(node, ()):
+            yield sorted(group)
 
 
 def _refs(node: Any, *, guarded: bool = True) -> Iterator[str]:

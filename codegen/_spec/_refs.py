@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
+from ._graph import strongly_connected
 from ._load import LoadedSpec
 from ._problems import Problem
 from ._walk import (
@@ -89,7 +90,7 @@ def _cycles(spec: LoadedSpec, refs: list[Ref]) -> Iterator[Problem]:
                 if (found := targets.get(ref.ref)) is not None
             }
         )
-    for group in _strongly_connected(edges):
+    for group in strongly_connected(edges):
         members = sorted(group)
         if len(members) == 1 and members[0] not in edges[members[0]]:
             continue
@@ -141,7 +142,7 @@ def _in_place_cycle(group: set[str], inside: list[Ref], targets: dict[str, str])
                 edges[member].append(targets[ref.ref])
     return any(
         len(found) > 1 or next(iter(found)) in edges[next(iter(found))]
-        for found in _strongly_connected(edges)
+        for found in strongly_connected(edges)
     )
 
 
@@ -275,44 +276,3 @@ def _inside(pointer: str, nodes: set[str]) -> bool:
             return True
         pointer = pointer.rsplit("/", 1)[0]
     return False
-
-
-def _strongly_connected(edges: dict[str, list[str]]) -> list[set[str]]:
-    """Tarjan's algorithm, iterative so that a long chain cannot exhaust the stack."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[set[str]] = []
-    for root in edges:
-        if root in order:
-            continue
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            node, next_edge = work.pop()
-            if next_edge == 0:
-                order[node] = low[node] = len(order)
-                stack.append(node)
-                on_stack.add(node)
-            successors = edges.get(node, [])
-            if next_edge < len(successors):
-                work.append((node, next_edge + 1))
-                successor = successors[next_edge]
-                if successor not in order:
-                    work.append((successor, 0))
-                elif successor in on_stack:
-                    low[node] = min(low[node], order[successor])
-                continue
-            if low[node] == order[node]:
-                group: set[str] = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.add(member)
-                    if member == node:
-                        break
-                groups.append(group)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return groups
