@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from specbind import load_spec
+from test_versions_cli import specbind
 
 REPAIRS = Path(__file__).parent / "fixtures" / "repairs"
 SPECS = sorted(REPAIRS.glob("*.yaml"))
@@ -38,16 +39,7 @@ VALID = [
 
 
 def run(*args: str | Path, cwd: Path = REPAIRS) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "specbind", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
+    return specbind(*args, cwd=cwd)
 
 
 def expected(spec: Path) -> tuple[int, list[str]]:
