@@ -5,7 +5,8 @@ for a small spec), and ``specbind validate`` starts by loading one, every time. 
 is a pure function of the text and of the code that reads it, so it is kept in
 ``generate``'s content-addressed store (:class:`~codegen._generate._cache.Cache`), keyed
 by the sha256 of the text, of that code's source (the YAML and JSON readers here and
-ruamel.yaml's package, which carries its version) and of orjson's version. A spec edit
+ruamel.yaml's package, which carries its version), of PyYAML's and libyaml's versions
+(whether the C parser read it) and of orjson's version. A spec edit
 or an upgrade of any of them changes the key. Entries are checked against their own
 sha256 on every read; an entry that is missing, damaged or not of the expected shape is
 a miss, and the text is read as usual. A cache that cannot be read or written costs time
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ._events import Warned
+from ._events import C_PARSER_VERSION, Warned
 
 if TYPE_CHECKING:
     from .._generate._cache import Cache
@@ -45,6 +46,7 @@ _LAYOUT = "spec-read-1"
 def _reader_id() -> str | None:
     """The sha256 of the reading code (see the module), or None when it cannot be read."""
     digest = hashlib.sha256(orjson.__version__.encode())
+    digest.update(f"\0{C_PARSER_VERSION}\0".encode())
     here = Path(__file__).parent
     try:
         found = importlib.util.find_spec("ruamel.yaml")
