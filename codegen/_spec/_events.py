@@ -70,9 +70,7 @@ MAX_POINTER_CHARS = 64 * 1024 * 1024
 #: Whether libyaml's parser is there to read with (else ruamel's reads everything).
 C_PARSER: bool = bool(_with_libyaml)
 #: The versions of PyYAML and libyaml read with, for the read cache's key ("" without).
-C_PARSER_VERSION: str = (
-    f"pyyaml {_pyyaml_version} libyaml {_libyaml_version()}" if C_PARSER else ""
-)
+C_PARSER_VERSION: str = f"pyyaml {_pyyaml_version} libyaml {_libyaml_version()}" if C_PARSER else ""
 #: What libyaml (YAML 1.1) and ruamel (YAML 1.2) read differently: a byte order mark (or a
 #: U+FEFF anywhere), the characters YAML 1.1 breaks lines at and YAML 1.2 does not, and
 #: tabs (ruamel refuses one before a comment, libyaml does not). No corpus YAML has any.
@@ -234,6 +232,10 @@ class _Builder:
             self.key(parent, event, kind)
             return
         if parent is None:
+            if self.c_parser and kind == _SCALAR:
+                # A document that is one scalar is no spec; libyaml and ruamel differ on
+                # a block scalar's lines at column 0 ("|\n#"): ruamel says what it is.
+                raise _Deferred
             pointer = ""
         elif isinstance(parent.node, dict):
             pointer = parent.key_pointer
