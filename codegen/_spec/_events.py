@@ -39,8 +39,8 @@ try:
     from yaml import __version__ as _pyyaml_version
     from yaml import __with_libyaml__ as _with_libyaml
     from yaml import events as _pyyaml
-    from yaml.cyaml import CParser as _CParser
     from yaml._yaml import get_version_string as _libyaml_version
+    from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML is a dependency; ruamel reads alone
     _with_libyaml = False
 
