@@ -229,6 +229,32 @@ def _mutated(draw: st.DrawFn) -> str:
     return text
 
 
+#: The text of one line of a multi-line scalar: words, indicators, comments, quotes.
+_PIECES = [*"ab #:-'\"", "é", "😀", " #", ": ", "- "]
+_LINE = st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)
+
+
+@st.composite
+def _multiline(draw: st.DrawFn) -> str:
+    """A mapping of multi-line scalars: lines indented anyhow, blank lines with spaces."""
+    lines = []
+    for number in range(draw(st.integers(1, 3))):
+        indent = draw(st.sampled_from([0, 0, 2, 4]))
+        style = draw(st.sampled_from(["block", "plain", "single", "double"]))
+        head = draw(
+            st.sampled_from(["|", ">", "|-", ">+", "|2", ">1-", "|+ # c", "> #"])
+            if style == "block"
+            else st.sampled_from({"plain": [""], "single": ["'"], "double": ['"']}[style])
+        )
+        lines.append(f"{' ' * indent}k{number}: {head}{draw(_LINE) if style != 'block' else ''}")
+        for _ in range(draw(st.integers(0, 4))):
+            spaces = " " * (indent + draw(st.integers(0, 5)))
+            lines.append(spaces + draw(_LINE))
+        if style in ("single", "double"):
+            lines[-1] += head
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n", "\n  \n"]))
+
+
 _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -256,6 +282,15 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 @example("a: 0b101\nb: 0o17\nc: 012\nd: .inf\n")
 @example("é" * 40 + ": x\n" + "k: [1, " + "y" * 2000 + "]\n")
 def test_a_generated_document_reads_as_ruamel_reads_it(text: str) -> None:
+    _check(text)
+
+
+@_SETTINGS
+@given(_multiline())
+@example("k0: |\n  \n    a\n  b\n")
+@example("k0: a\n  # c\n  b\n")
+@example("k0: 'a\n\n   b'\n")
+def test_multi_line_scalars_read_as_ruamel_reads_them(text: str) -> None:
     _check(text)
 
 
