@@ -288,6 +288,8 @@ def test_a_generated_document_reads_as_ruamel_reads_it(text: str) -> None:
 @_SETTINGS
 @given(_multiline())
 @example("k0: |\n  \n    a\n  b\n")
+@example("k0: |\n \n  \n")
+@example("k0: |\n\n  \n   a\n")
 @example("k0: a\n  # c\n  b\n")
 @example("k0: 'a\n\n   b'\n")
 def test_multi_line_scalars_read_as_ruamel_reads_them(text: str) -> None:

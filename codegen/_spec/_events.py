@@ -76,8 +76,12 @@ C_PARSER_VERSION: str = f"pyyaml {_pyyaml_version} libyaml {_libyaml_version()}"
 #: tabs (ruamel refuses one before a comment, libyaml does not). No corpus YAML has any.
 _RUAMEL_ONLY = re.compile("[\t\ufeff\x85\u2028\u2029]")
 #: A block scalar's header as ruamel reads it too: libyaml also takes some ruamel refuses
-#: (``>#``). The C reading leaves any other to ruamel.
-_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#[^\r\n]*| *)(?:\r?\n|\Z)")
+#: (``>#``). Nor may the next line be blank with spaces in it: ruamel then refuses a later
+#: line more indented ("more indented follow up line"), libyaml does not. The C reading
+#: leaves any other to ruamel.
+_BLOCK_HEADER = re.compile(
+    r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#[^\r\n]*| *)(?:\r?\n(?! +(?:\r|\n))|\Z)"
+)
 
 #: A surrogate comes from a "\ud800" escape: alone it is no text (no UTF-8 encoder takes it).
 _SURROGATE = re.compile("[\ud800-\udfff]")
