@@ -317,6 +317,9 @@ def test_most_generated_documents_are_read_by_the_c_parser() -> None:
         "a:\n  - x\n  - 'y'\n  - \"z\\tq\"\n  - |\n    block\n",
         "é😀: ü😀\n",
         "a: b\r\n",
+        # A blank first line with spaces, and none more indented after it (OpenAI's).
+        "x:\n  k0: |+\n    \n  x: 1\n",
+        "k0: |\n  \n \n  a\n",
     ]
     assert all(_check(text) for text in texts)
 

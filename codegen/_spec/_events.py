@@ -76,12 +76,11 @@ C_PARSER_VERSION: str = f"pyyaml {_pyyaml_version} libyaml {_libyaml_version()}"
 #: tabs (ruamel refuses one before a comment, libyaml does not). No corpus YAML has any.
 _RUAMEL_ONLY = re.compile("[\t\ufeff\x85\u2028\u2029]")
 #: A block scalar's header as ruamel reads it too: libyaml also takes some ruamel refuses
-#: (``>#``). Nor may the next line be blank with spaces in it: ruamel then refuses a later
-#: line more indented ("more indented follow up line"), libyaml does not. The C reading
-#: leaves any other to ruamel.
-_BLOCK_HEADER = re.compile(
-    r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#[^\r\n]*| *)(?:\r?\n(?! +(?:\r|\n))|\Z)"
-)
+#: (``>#``). The C reading leaves any other to ruamel.
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#[^\r\n]*| *)(?:\r?\n|\Z)")
+#: A block scalar's leading blank lines, and the spaces that start the line after them.
+_LEADING_BLANKS = re.compile(r"((?: *(?:\r\n|\r|\n))*)( *)")
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 #: A surrogate comes from a "\ud800" escape: alone it is no text (no UTF-8 encoder takes it).
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -301,13 +300,27 @@ class _Builder:
             )
         return found
 
-    def scalar(self, event: Any) -> Any:
-        if (
-            self.c_parser
-            and event.style in _BLOCK
-            and not _BLOCK_HEADER.match(self.text, event.start_mark.index)
-        ):
+    def check_block_header(self, index: int) -> None:
+        """Defer to ruamel a block scalar whose header or leading lines it reads otherwise.
+
+        ruamel refuses a block scalar whose first leading blank line holds spaces and a
+        later leading line (or the first line of text) more spaces ("more indented follow
+        up line than first in a block scalar"); libyaml reads it.
+        """
+        header = _BLOCK_HEADER.match(self.text, index)
+        if header is None:
             raise _Deferred
+        leading = _LEADING_BLANKS.match(self.text, header.end())
+        assert leading is not None  # it matches the empty string
+        if leading.group(1):
+            lines = _BREAK.split(leading.group(1))[:-1]
+            first = len(lines[0])
+            if first and max(len(leading.group(2)), *map(len, lines)) > first:
+                raise _Deferred
+
+    def scalar(self, event: Any) -> Any:
+        if self.c_parser and event.style in _BLOCK:
+            self.check_block_header(event.start_mark.index)
         if event.style or not event.implicit[0]:
             # Quoted or block scalars are always strings.
             return _text(event) if _SURROGATE.search(event.value) else event.value
