@@ -366,3 +366,23 @@ def test_each_real_document_reads_as_ruamel_reads_it(path: Path) -> None:
     # The specs and the corpus documents are YAML libyaml reads: the fast path serves them.
     if path.parent.name in ("corpus", "specs"):
         assert c_read, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(path, id=path.name)
+        for path in [
+            *sorted((ROOT / "tests" / "corpus").glob("*.y*ml*")),
+            *sorted((ROOT / "specs").glob("*.y*ml")),
+        ]
+    ],
+)
+def test_each_corpus_yaml_document_is_read_by_libyaml(path: Path) -> None:
+    # Quick (no ruamel reading): what the test above checks for the large documents in
+    # the slow run, that the C parser serves them rather than deferring to ruamel.
+    data = path.read_bytes()
+    text = (lzma.decompress(data) if path.name.endswith(".xz") else data).decode("utf-8")
+    document, positions, _ = c_document(text)
+    assert isinstance(document, dict)
+    assert len(positions) > 1
