@@ -12,6 +12,8 @@ documents, on every YAML file of the corpus, specs/ and the test fixtures.
 from __future__ import annotations
 
 import lzma
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from _support import ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.error import YAMLError
+from specbind import load_spec
 from specbind._spec._events import (
     C_PARSER,
     C_PARSER_VERSION,
@@ -386,3 +389,23 @@ def test_each_corpus_yaml_document_is_read_by_libyaml(path: Path) -> None:
     document, positions, _ = c_document(text)
     assert isinstance(document, dict)
     assert len(positions) > 1
+
+
+def test_without_pyyaml_ruamel_reads_alone(tmp_path: Path) -> None:
+    # PyYAML absent (or built without libyaml): the loader reads as it did before it.
+    spec = ROOT / "specs" / "prunner.yaml"
+    script = (
+        "import sys; sys.modules['yaml'] = None\n"
+        "from specbind._spec import _events, _read_cache\n"
+        "from specbind import load_spec\n"
+        "assert not _events.C_PARSER and _events.C_PARSER_VERSION == ''\n"
+        "assert _read_cache._reader_id() is not None\n"
+        f"spec = load_spec({str(spec)!r})\n"
+        "print(repr((spec.data, dict(spec.positions), spec.load_warnings)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    fresh = load_spec(spec)
+    assert done.stdout == repr((fresh.data, dict(fresh.positions), fresh.load_warnings)) + "\n"
