@@ -216,10 +216,33 @@ _NOISE = st.sampled_from(
 )
 
 
+#: Lines of real specs, for windows of them to damage (a few small ones, read once).
+_REAL_LINES = [
+    (ROOT / folder / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    for folder, name in [
+        ("specs", "prunner.yaml"),
+        ("specs", "vectara.yaml"),
+        ("tests/corpus", "airflow-v1.yaml"),
+        ("tests/corpus", "scalar-galaxy.yaml"),
+    ]
+]
+
+
+@st.composite
+def _real_window(draw: st.DrawFn) -> str:
+    """Up to 40 consecutive lines of a real spec, dedented to the first one's indentation."""
+    lines = draw(st.sampled_from(_REAL_LINES))
+    start = draw(st.integers(0, len(lines) - 1))
+    window = lines[start : start + draw(st.integers(1, 40))]
+    cut = len(window[0]) - len(window[0].lstrip(" "))
+    return "".join(line[cut:] if line[:cut].isspace() else line for line in window)
+
+
 @st.composite
 def _mutated(draw: st.DrawFn) -> str:
-    """A generated document with a few characters inserted, removed or replaced."""
-    text = draw(_document())
+    """A generated document, or lines of a real one, with a few characters inserted,
+    removed or replaced."""
+    text = draw(_document() | _real_window())
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(text)))
         how = draw(st.sampled_from(["insert", "delete", "replace"]))
@@ -296,6 +319,12 @@ def test_a_generated_document_reads_as_ruamel_reads_it(text: str) -> None:
 @example("k0: a\n  # c\n  b\n")
 @example("k0: 'a\n\n   b'\n")
 def test_multi_line_scalars_read_as_ruamel_reads_them(text: str) -> None:
+    _check(text)
+
+
+@_SETTINGS
+@given(_real_window())
+def test_lines_of_real_specs_read_as_ruamel_reads_them(text: str) -> None:
     _check(text)
 
 
