@@ -305,6 +305,8 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 @example("a: |\n  x\n\n\n")
 @example("|\n#")
 @example("a: >#\n  x\n")
+@example("? >#\n  x\n: v\n")
+@example("? |\n \n  x\n: v\n")
 @example("a: 0b101\nb: 0o17\nc: 012\nd: .inf\n")
 @example("é" * 40 + ": x\n" + "k: [1, " + "y" * 2000 + "]\n")
 def test_a_generated_document_reads_as_ruamel_reads_it(text: str) -> None:
@@ -352,6 +354,8 @@ def test_most_generated_documents_are_read_by_the_c_parser() -> None:
         # A blank first line with spaces, and none more indented after it (OpenAI's).
         "x:\n  k0: |+\n    \n  x: 1\n",
         "k0: |\n  \n \n  a\n",
+        # Characters before a block scalar: its header is found by character index.
+        "é😀日: |\n  x\nü😀: >-\n  y\n",
     ]
     assert all(_check(text) for text in texts)
 

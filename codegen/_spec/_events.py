@@ -19,9 +19,10 @@ The events come from libyaml, through PyYAML's C parser, when it is there: it pa
 reads YAML 1.1 and ruamel 1.2, and their messages differ, so ruamel stays the reference:
 any text the C parser refuses, or that the builder refuses, is read again by ruamel, whose
 error (or document) is the answer; and so is a text with what the two read differently
-(a ``%`` directive, an anchor, a tab, a BOM, the line breaks U+0085, U+2028 and
-U+2029). What is left, the
-two read alike, event for event and mark for mark (``tests/test_yaml_c_parser.py``).
+(a ``%`` directive, an anchor, a tab, a BOM, the line breaks U+0085, U+2028 and U+2029,
+a block scalar header or leading blank lines ruamel refuses, a document that is one
+scalar). What is left, the two read alike, event for event and mark for mark
+(``tests/test_yaml_c_parser.py`` holds the C reading to ruamel's).
 """
 
 from __future__ import annotations
@@ -267,6 +268,8 @@ class _Builder:
         if kind != _SCALAR:
             shown = "mapping" if kind == _MAPPING else "sequence"
             raise Refused(f"a mapping key is a {shown}; keys must be strings", *_where(event))
+        if self.c_parser and event.style in _BLOCK:
+            self.check_block_header(event.start_mark.index)  # an explicit key: "? |"
         plain = not event.style and event.implicit[0]
         if plain and event.value == "<<":
             raise Refused(
