@@ -159,7 +159,7 @@ class ModelProof:
             for name in ("_converter", "_checks", "_enums", "_unset")
         }
         # The first try: the converter whose hooks decide whether structuring succeeds.
-        self._hooks = getattr(converter, "_first_try", None)
+        self._hooks: Any = getattr(converter, "_first_try", None)
 
     def covers(self, document: Any, root: Any, model: Any) -> bool:
         """Whether structuring as ``model`` takes every value that passes ``root`` (a
@@ -230,10 +230,11 @@ class ModelProof:
                 return False
             target = members[0]
             if nullable:
-                if facts.types is None:
+                kinds = facts.types
+                if kinds is None:
                     return target is Any
                 facts = copy.copy(facts)
-                facts.types = facts.types - {"null"}
+                facts.types = kinds - {"null"}
                 if not facts.types:
                     return True
         if target is Any:
@@ -266,9 +267,9 @@ class ModelProof:
                 return False
             if enums.is_open(target):
                 return True
-            members = {member.value for member in target}
+            values = {member.value for member in typing.cast(Any, target)}
             return any(
-                all(type(value) is str and value in members for value in listed)
+                all(type(value) is str and value in values for value in listed)
                 for listed in facts.enums
             )
         if origin is list:
@@ -328,9 +329,9 @@ class ModelProof:
         """Whether the checks of an optional field pass its default (absent, it is that)."""
         default: Any = field.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            if default.takes_self:  # type: ignore[attr-defined]
+            if default.takes_self:
                 return False
-            default = default.factory()  # type: ignore[attr-defined]
+            default = default.factory()
         try:
             for check in self._runtime["_checks"].validators_of(field.validator):
                 check(None, field, default)
