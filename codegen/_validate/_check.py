@@ -182,6 +182,23 @@ class Checker:
         findings = self._body(where, *target, raw, parsed)
         return where.result(findings) if findings else clean_result(label, operation_id, status)
 
+    def warm(self) -> None:
+        """Build now what checking the options' bodies builds on first use (the first
+        look, the model's structuring code, the proof): worker processes forked after
+        this inherit it instead of each building their own."""
+        operation, status = self.options.operation, self.options.status
+        if not operation or self.body_schema_problem(operation, status):
+            return
+        response = self.index.operations[operation].response_for(status)
+        schema = response.json_schema() if response is not None else None
+        if response is None or schema is None:
+            return
+        self.first_look.clean(schema, None)
+        self._model_proven(operation, response.key, schema)
+        model = self.models.model_for(operation, response.key) if self.models else None
+        if self.models is not None and model is not None:
+            self.models.errors(model, None)
+
     def body_schema_problem(self, operation_id: str, status: str) -> str:
         """Why bodies cannot be checked as ``operation_id`` ``status`` ("" when they can)."""
         operations = self.index.operations
