@@ -50,7 +50,6 @@ from uuid import UUID
 
 import attrs
 
-from .. import runtime as _our_runtime
 from ._fast import DATE_TIME, PATTERN, resolve
 
 __all__ = ["ModelProof"]
@@ -71,7 +70,7 @@ def _source(path: Path) -> str:
 
 def same_runtime(bindings: str) -> bool:
     """Whether the bindings' runtime is this specbind's, module for module."""
-    ours = Path(_our_runtime.__file__).parent
+    ours = Path(__file__).parent.parent / "runtime"
     try:
         for name in _RUNTIME_MODULES:
             theirs = importlib.import_module(f"{bindings}._runtime.{name}").__file__
