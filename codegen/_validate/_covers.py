@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import importlib
 import itertools
 import re
@@ -68,6 +69,7 @@ def _source(path: Path) -> str:
     return _NOQA.sub("", _HEADER.sub("", path.read_text("utf-8"), count=1))
 
 
+@functools.cache
 def same_runtime(bindings: str) -> bool:
     """Whether the bindings' runtime is this specbind's, module for module."""
     ours = Path(__file__).parent.parent / "runtime"

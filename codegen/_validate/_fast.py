@@ -91,6 +91,7 @@ class FirstLook:
         self._validators: dict[str, jsonschema_rs.Validator | None] = {}
         #: The rewritten document each validator runs, by schema pointer.
         self._documents: dict[str, Any] = {}
+        self._copy: Any = None
 
     def clean(self, schema: str, value: Any) -> bool:
         """True only if the schema layer would find no issue and no unknown field."""
@@ -126,7 +127,13 @@ class FirstLook:
         return None if document is None else (document, _at(document, schema))
 
     def _build(self, schema: str) -> jsonschema_rs.Validator | None:
-        document = copy.deepcopy(self._document)
+        # One rewritten copy for every schema: the rewrite of a node is the same from
+        # whichever schema it is reached, and doing it again changes nothing, so a
+        # schema's validator sees its reachable nodes rewritten, whatever was built
+        # before (a spec can be large, and each $ref a failing payload meets has one).
+        if self._copy is None:
+            self._copy = copy.deepcopy(self._document)
+        document = self._copy
         try:
             _tighten(document, _at(document, schema))
             self._documents[schema] = document
