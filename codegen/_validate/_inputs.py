@@ -53,8 +53,9 @@ _SKIP_CHUNK = 1024 * 1024
 _BLANK = b" \t\r\n"
 _NOT_BLANK = re.compile(rb"[^ \t\r\n]")
 _BLANK_BYTES = frozenset(_BLANK)
-#: JSON Lines are read this many bytes at a time.
-_READ_BYTES = 1024 * 1024
+#: JSON Lines are read this many bytes at a time: more, and glibc serves the reads from
+#: a heap that only grows (its mmap threshold rises), worker after worker.
+_READ_BYTES = 64 * 1024
 #: How many lines after an unparseable first line are tried when telling JSON Lines
 #: from pretty-printed JSON.
 _SNIFF_LINES = 10
@@ -329,7 +330,7 @@ def json_lines(stream: _Stream, label: str, before: int = 0) -> Iterator[Unit]:
     ``before`` is how many lines precede the stream in its file (a byte range of it
     starts at a line). Blank bytes before a line are skipped, and a line is what follows
     them up to its line end, ``\\r`` and ``\\n`` stripped from its end. The stream is
-    read a megabyte at a time and cut here: a line costs a search, not a call of
+    read 64 KiB at a time and cut here: a line costs a search, not a call of
     ``readline`` (nor a copy of the read buffer to look for blanks).
     """
     number = before
