@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from specbind import load_spec
 from specbind._validate._check import Checker, Options
-from specbind._validate._fast import FirstLook
+from specbind._validate._fast import JSONSCHEMA_FORMATS, FirstLook
 from specbind._validate._inputs import Body
 from specbind._validate._validator import build_checker
 
@@ -168,3 +170,29 @@ def test_schemas_the_libraries_may_read_differently_get_no_first_look(tmp_path: 
     one_of = tmp_path / "one_of.json"
     one_of.write_text(json.dumps(data))
     assert not FirstLook(load_spec(one_of)).clean("/components/schemas/Either", value | {"x": 1})
+
+
+def test_the_formats_jsonschema_may_check_are_all_known() -> None:
+    # Formats outside JSONSCHEMA_FORMATS are taken as unchecked by the schema layer
+    # without importing jsonschema: none it checks here may be missing.
+    from jsonschema import Draft202012Validator
+
+    checked = set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    assert checked <= JSONSCHEMA_FORMATS
+    assert "date-time" in checked  # rfc3339-validator is installed: the usual case
+
+
+def test_a_clean_run_imports_no_jsonschema() -> None:
+    lines = FIXTURES / "validate" / "prunner_jobs.jsonl"
+    code = (
+        "import sys\n"
+        "from specbind._validate._validator import Validator\n"
+        "v = Validator('prunner', operation='getJobDetail')\n"
+        f"body = open({str(lines)!r}, 'rb').readline()\n"
+        "assert not v.check_body(body).findings\n"
+        "assert 'jsonschema' not in sys.modules, 'jsonschema imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr

@@ -122,6 +122,47 @@ def test_the_quick_parse_is_the_exact_one(raw: bytes) -> None:
     _same(raw)
 
 
+@st.composite
+def _compact_texts(draw: Any) -> bytes:
+    """JSON text written compactly, as orjson writes it (and as most servers send it),
+    repeated keys and integers past 64 bits included: the quick parse's shortest path."""
+
+    def write(node: Any) -> str:
+        if isinstance(node, tuple) and node[0] == "number":
+            return str(node[1])
+        if isinstance(node, tuple) and node[0] == "array":
+            return "[" + ",".join(write(item) for item in node[1]) + "]"
+        if isinstance(node, tuple):
+            pairs = (f"{json.dumps(k, ensure_ascii=False)}:{write(v)}" for k, v in node[1])
+            return "{" + ",".join(pairs) + "}"
+        return json.dumps(node, ensure_ascii=False)
+
+    return write(draw(_TREES)).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=_compact_texts())
+def test_the_quick_parse_of_compact_text_is_the_exact_one(raw: bytes) -> None:
+    _same(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a":1,"a":1}',
+        b'{"a":{"b":[1,2]},"a":{"b":[1,2]}}',
+        b"[18446744073709551616]",
+        b"[-9223372036854775809,1]",
+        b"[1e16]",
+        b"-0",
+        rb'"\u003a"',
+        rb'{"\u0061":1,"a":1}',
+    ],
+)
+def test_compact_near_misses_parse_as_before(raw: bytes) -> None:
+    _same(raw)
+
+
 @settings(max_examples=300, deadline=None)
 @given(raw=st.binary(max_size=40))
 def test_any_bytes_parse_or_fail_as_before(raw: bytes) -> None:

@@ -116,8 +116,14 @@ class Checker:
         self.spec = spec
         self.first_look = FirstLook(spec)
         self.models = models
+        #: Whether a payload the first look passes skips the model layer where the
+        #: model is proven to take it (see ``_covers``); off, every payload is structured.
+        self.prove_models = True
         # (operation, status) -> (response key, body schema pointer): looked up once.
         self._body_targets: dict[tuple[str, str], tuple[str, str]] = {}
+        # (operation, response key, schema) -> whether the model is proven to take
+        # every payload the first look passes.
+        self._proven: dict[tuple[str, str, str], bool] = {}
 
     @cached_property
     def schemas(self) -> SchemaLayer:
@@ -125,14 +131,14 @@ class Checker:
         and a run where all do never imports jsonschema."""
         from ._schema import SchemaLayer
 
-        return SchemaLayer(self.spec)
+        return SchemaLayer(self.spec, self.first_look)
 
     @cached_property
     def unknown(self) -> UnknownFields:
         """The walk for fields the spec does not declare, built on first use."""
         from ._unknown import UnknownFields
 
-        return UnknownFields(self.spec)
+        return UnknownFields(self.spec, self.first_look)
 
     def check(self, unit: Unit) -> Result:
         """All findings for one unit."""
@@ -175,6 +181,23 @@ class Checker:
         where = _Where(label, operation_id, status)
         findings = self._body(where, *target, raw, parsed)
         return where.result(findings) if findings else clean_result(label, operation_id, status)
+
+    def warm(self) -> None:
+        """Build now what checking the options' bodies builds on first use (the first
+        look, the model's structuring code, the proof): worker processes forked after
+        this inherit it instead of each building their own."""
+        operation, status = self.options.operation, self.options.status
+        if not operation or self.body_schema_problem(operation, status):
+            return
+        response = self.index.operations[operation].response_for(status)
+        schema = response.json_schema() if response is not None else None
+        if response is None or schema is None:
+            return
+        self.first_look.clean(schema, None)
+        self._model_proven(operation, response.key, schema)
+        model = self.models.model_for(operation, response.key) if self.models else None
+        if self.models is not None and model is not None:
+            self.models.errors(model, None)
 
     def body_schema_problem(self, operation_id: str, status: str) -> str:
         """Why bodies cannot be checked as ``operation_id`` ``status`` ("" when they can)."""
@@ -344,8 +367,10 @@ class Checker:
             # Most payloads are clean: jsonschema-rs says so in microseconds, and the
             # Python layers, which word findings, look only at the others.
             if self.first_look.clean(schema, parsed.value):
-                # No schema finding to merge with: the model layer's are all there is.
-                findings += self._models(where, key, parsed.value, [])
+                # No schema finding to merge with: the model layer's are all there is,
+                # and there are none where the model takes whatever the first look passes.
+                if not self._model_proven(where.operation, key, schema):
+                    findings += self._models(where, key, parsed.value, [])
             else:
                 issues = self.schemas.issues(schema, parsed.value) + self._unknown(
                     schema, parsed.value
@@ -355,6 +380,26 @@ class Checker:
         except RecursionError:
             findings.append(where.finding("", "error", "too-deep", "nested too deeply to check"))
         return findings
+
+    def _model_proven(self, operation: str, key: str, schema: str) -> bool:
+        """Whether the model layer takes every payload the first look of ``schema``
+        passes (so that it has nothing to say about them); decided once."""
+        proven = self._proven.get((operation, key, schema))
+        if proven is None:
+            proven = self._proven[operation, key, schema] = self._prove(operation, key, schema)
+        return proven and self.prove_models
+
+    def _prove(self, operation: str, key: str, schema: str) -> bool:
+        models = self.models
+        model = models.model_for(operation, key) if models else None
+        rewritten = self.first_look.rewritten(schema)
+        if models is None or model is None or rewritten is None:
+            return False
+        from ._covers import ModelProof, same_runtime
+
+        if not same_runtime(self.options.bindings):
+            return False
+        return ModelProof(self.options.bindings, models.converter).covers(*rewritten, model)
 
     def _unknown(self, schema: str, value: Any) -> list[Issue]:
         """Fields the spec does not declare, as soft issues."""

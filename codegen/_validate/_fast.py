@@ -33,7 +33,7 @@ from .._spec._load import LoadedSpec, iter_pointer
 from ..runtime._base64 import is_base64
 from ..runtime._regex import PatternError, compile_pattern
 
-__all__ = ["FirstLook"]
+__all__ = ["DATE_TIME", "PATTERN", "FirstLook", "resolve"]
 
 _URI = "urn:specbind:first-look"
 # The formats the schema layer checks (see _schema._format_checker) that jsonschema-rs
@@ -43,7 +43,7 @@ _INT_BOUNDS = {"int32": 2**31, "int64": 2**63}
 _SAME_FORMATS = {"uuid"}
 #: RFC 3339 date-times the Python checker (rfc3339-validator) accepts, minus a few it
 #: also accepts (29 February, leap seconds, a newline at the end): those get the full look.
-_DATE_TIME = (
+DATE_TIME = (
     r"^(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-"
     r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
     r"|(?:0[13578]|1[02])-31)"
@@ -53,7 +53,7 @@ _DATE_TIME = (
 #: jsonschema-rs runs every ``pattern`` but plain ones as this keyword, through the
 #: linear-time ECMA-262 engine the Python layers use, so the two read each pattern alike
 #: and neither backtracks.
-_PATTERN = "x-specbind-pattern"
+PATTERN = "x-specbind-pattern"
 #: A plain pattern reads alike in jsonschema-rs's own (linear-time) engine and in
 #: ECMA-262, so it is left to jsonschema-rs, without a Python call per string: anchors
 #: only at the ends, literal ASCII letters, digits and a few marks, classes of those
@@ -89,6 +89,9 @@ class FirstLook:
     def __init__(self, spec: LoadedSpec) -> None:
         self._document = spec.data
         self._validators: dict[str, jsonschema_rs.Validator | None] = {}
+        #: The rewritten document each validator runs, by schema pointer.
+        self._documents: dict[str, Any] = {}
+        self._copy: Any = None
 
     def clean(self, schema: str, value: Any) -> bool:
         """True only if the schema layer would find no issue and no unknown field."""
@@ -103,10 +106,37 @@ class FirstLook:
             # A value jsonschema-rs cannot take: the Python layers look at it.
             return False
 
+    def clean_under(self, schema: str, reference: str, value: Any) -> bool:
+        """Whether ``value``, met at a ``$ref`` while the Python layers look at a payload
+        of ``schema``, is certainly free of findings there: they may skip it.
+
+        Only where ``schema`` has a first look, so that nothing it reaches changes what a
+        reference means (no ``$id``), and only for plain references into the spec.
+        """
+        return (
+            schema in self._documents
+            and reference.startswith("#/")
+            and "%" not in reference
+            and self.clean(reference[1:], value)
+        )
+
+    def rewritten(self, schema: str) -> tuple[Any, Any] | None:
+        """The rewritten document the first look of ``schema`` runs, and the schema in
+        it; None when it has no first look (or has not been built)."""
+        document = self._documents.get(schema)
+        return None if document is None else (document, _at(document, schema))
+
     def _build(self, schema: str) -> jsonschema_rs.Validator | None:
-        document = copy.deepcopy(self._document)
+        # One rewritten copy for every schema: the rewrite of a node is the same from
+        # whichever schema it is reached, and doing it again changes nothing, so a
+        # schema's validator sees its reachable nodes rewritten, whatever was built
+        # before (a spec can be large, and each $ref a failing payload meets has one).
+        if self._copy is None:
+            self._copy = copy.deepcopy(self._document)
+        document = self._copy
         try:
             _tighten(document, _at(document, schema))
+            self._documents[schema] = document
             registry = jsonschema_rs.Registry(
                 [(_URI, document)], draft=jsonschema_rs.Draft202012, retriever=_refuse
             )
@@ -117,16 +147,24 @@ class FirstLook:
                 validate_formats=True,
                 formats={"byte": is_base64},
                 retriever=_refuse,
-                keywords={_PATTERN: _EcmaPattern},
+                keywords={PATTERN: _EcmaPattern},
             )
         except Exception:
             # A schema jsonschema-rs cannot build (a bad pattern, a dangling reference)
             # or should not judge: the schema layer reports on it as usual.
+            self._documents.pop(schema, None)
             return None
 
 
 def _refuse(uri: str) -> Any:
     raise _NoFirstLook(f"only references into the spec are followed, not {uri}")
+
+
+def resolve(document: Any, reference: str) -> Any:
+    """The node a reference into the document names; KeyError for any other reference."""
+    if not reference.startswith("#"):
+        raise KeyError(reference)
+    return _at(document, reference[1:])
 
 
 def _at(document: Any, pointer: str) -> Any:
@@ -175,9 +213,9 @@ def _subschemas(node: dict[str, Any]) -> Iterator[Any]:
 
 
 def _move_pattern(node: dict[str, Any]) -> None:
-    # Plain patterns (_DATE_TIME among them) stay for jsonschema-rs itself.
+    # Plain patterns (DATE_TIME among them) stay for jsonschema-rs itself.
     if "pattern" in node and not is_plain(node["pattern"]):
-        node[_PATTERN] = node.pop("pattern")
+        node[PATTERN] = node.pop("pattern")
 
 
 def is_plain(pattern: object) -> bool:
@@ -206,6 +244,20 @@ class _EcmaPattern:
             raise ValueError("does not match the pattern")
 
 
+#: Every format jsonschema (4.26) can check under draft 2020-12, whatever is installed
+#: beside it, and OpenAPI's integer formats. Which of them it does check depends on what
+#: is installed, and takes importing jsonschema to learn: a spec whose formats are all
+#: outside this set needs no jsonschema until a payload fails.
+JSONSCHEMA_FORMATS = frozenset(
+    {
+        "date", "date-time", "duration", "email", "hostname", "idn-email", "idn-hostname",
+        "ipv4", "ipv6", "iri", "iri-reference", "json-pointer", "regex",
+        "relative-json-pointer", "time", "uri", "uri-reference", "uri-template", "uuid",
+        *_INT_BOUNDS,
+    }
+)  # fmt: skip
+
+
 @functools.cache
 def _checked_elsewhere() -> frozenset[str]:
     """The formats the schema layer checks: jsonschema's, and the integer ones.
@@ -220,11 +272,15 @@ def _checked_elsewhere() -> frozenset[str]:
 
 def _replace_format(node: dict[str, Any]) -> None:
     name = node.get("format")
-    if name not in _checked_elsewhere() or name in _SAME_FORMATS:
+    if name in _SAME_FORMATS or not (
+        # A date-time is narrowed whether or not the schema layer checks it (jsonschema
+        # checks it with rfc3339-validator installed): a narrower first look is sound.
+        name == "date-time" or (name in JSONSCHEMA_FORMATS and name in _checked_elsewhere())
+    ):
         # Formats the schema layer does not check may only make jsonschema-rs stricter.
         return
     if name == "date-time":
-        narrower: dict[str, Any] = {"pattern": _DATE_TIME}
+        narrower: dict[str, Any] = {"pattern": DATE_TIME}
     elif name in _INT_BOUNDS:
         bound = _INT_BOUNDS[name]
         narrower = {"minimum": -bound, "maximum": bound - 1}

@@ -114,10 +114,6 @@ def _parse_quickly(raw: bytes) -> Parsed | None:
     """
     if len(raw) > QUICK_MAX_BYTES:
         return None
-    if b"\\" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
-        return None
-    if _LONG_DIGITS in raw.translate(_DIGITS_AS_ZEROS):
-        return None
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -126,6 +122,15 @@ def _parse_quickly(raw: bytes) -> Parsed | None:
         written = orjson.dumps(value)
     except orjson.JSONEncodeError:
         return None  # nested deeper than orjson writes (255 levels)
+    if written == raw:
+        # The payload is orjson's own writing of the value (compact, as most servers
+        # send it): that writing holds each key of an object once, and writes a float
+        # with a point or an exponent, never as the digits of an integer outside 64 bits.
+        return Parsed(value, ())
+    if b"\\" in raw and (b"\\u003a" in raw or b"\\u003A" in raw):
+        return None
+    if _LONG_DIGITS in raw.translate(_DIGITS_AS_ZEROS):
+        return None
     if raw.count(b":") != written.count(b":"):
         return None
     return Parsed(value, ())

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import itertools
 import os
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ._check import Checker, Options
 from ._finding import Result, clean_result
-from ._inputs import Body, Unit
+from ._inputs import Body, Unit, Window, is_url, json_lines, kind_of
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-__all__ = ["AUTO_MIN_BYTES", "RunError", "auto_jobs", "check_units", "usable_cpus"]
+__all__ = [
+    "AUTO_MIN_BYTES",
+    "RunError",
+    "auto_jobs",
+    "check_inputs_in_processes",
+    "check_units",
+    "usable_cpus",
+]
 
 #: Units per batch sent to a worker, and raw bytes per batch: enough to amortise the
 #: hand-off, small enough to keep memory flat and all workers busy.
@@ -28,6 +37,11 @@ _BATCH_BYTES = 8 * 1024 * 1024
 #: several times what starting the workers costs.
 AUTO_MIN_BYTES = 4 * 1024 * 1024
 _AUTO_MAX_JOBS = 8
+
+#: A local JSON Lines file of at least twice this many bytes is cut into ranges of this
+#: many, each of which a worker reads and checks itself: the process that reports then
+#: neither reads its lines nor sends them, and gets back little but line numbers.
+_RANGE_BYTES = 2 * 1024 * 1024
 
 #: A unit as sent to a worker: a body as its label and bytes, anything else as it is.
 _Sent = tuple[str, bytes] | Unit
@@ -212,3 +226,183 @@ def _check_batch(batch: list[_Sent]) -> list[Result | None]:
         else:
             results.append(_worker.check(unit))
     return results
+
+
+#: Work for a worker: the function, its arguments, and what turns its answer into results.
+_Task = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], Iterator[Result]]]
+#: The inputs in order: a run of inputs read here, or a large local JSON Lines file.
+_Part = list[str | IO[bytes]] | tuple[str, int]
+
+
+def check_inputs_in_processes(
+    checker: Checker,
+    names: Sequence[str | IO[bytes]],
+    units_of: Callable[[Sequence[str | IO[bytes]]], Iterator[Unit]],
+    jobs: int,
+    *,
+    fallback: Callable[[str], None] | None = None,
+) -> Iterator[Result]:
+    """What :func:`check_units` gives for the units of ``names`` (``units_of`` reads
+    them), with each large local JSON Lines file read by the workers, a range each."""
+    parts = _plan(checker, names) if jobs > 1 else []
+    if not any(isinstance(part, tuple) for part in parts):
+        yield from check_units(checker, units_of(names), jobs, fallback=fallback)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from _tasks_in_workers(checker, _tasks(checker, parts, units_of), jobs)
+    except _NoWorkers as exc:
+        reason = f"cannot start {jobs} worker processes ({exc.reason})"
+        if fallback is None:
+            raise RunError(f"{reason}; run with --jobs 1") from None
+        fallback(f"{reason}; checking in this process")
+        # Nothing was read yet: every input is read again, here.
+        yield from map(checker.check, units_of(names))
+    except BrokenProcessPool as exc:
+        raise RunError(f"a worker process died: {exc}") from None
+
+
+def _plan(checker: Checker, names: Sequence[str | IO[bytes]]) -> list[_Part]:
+    parts: list[_Part] = []
+    run: list[str | IO[bytes]] = []
+    for name in names:
+        size = _ranged_size(checker, name) if isinstance(name, str) else None
+        if not isinstance(name, str) or size is None:
+            run.append(name)
+            continue
+        if run:
+            parts.append(run)
+            run = []
+        parts.append((name, size))
+    if run:
+        parts.append(run)
+    return parts
+
+
+def _ranged_size(checker: Checker, name: str) -> int | None:
+    """The size of a local JSON Lines file large enough to be cut into ranges, else None
+    (a file that cannot be read is read as before, to say why)."""
+    if not checker.options.operation or name == "-" or is_url(name):
+        return None
+    try:
+        found = os.stat(name)
+        if not stat.S_ISREG(found.st_mode) or found.st_size < 2 * _RANGE_BYTES:
+            return None
+        with open(name, "rb") as stream:
+            return found.st_size if kind_of(name, stream) == "jsonl" else None
+    except (OSError, ValueError):
+        return None
+
+
+def _tasks(
+    checker: Checker,
+    parts: list[_Part],
+    units_of: Callable[[Sequence[str | IO[bytes]]], Iterator[Unit]],
+) -> Iterator[_Task]:
+    """The work, in input order: batches of units read here, and the ranges of large
+    JSON Lines files, each with how many lines come before it (counted here, as each
+    range is moved to a line start: one read of the file, at memory speed)."""
+    from ._dask import _Range, _span
+
+    options = checker.options
+    for part in parts:
+        if isinstance(part, list):
+            for batch in _batches(units_of(part)):
+                labels = [unit.label for unit in batch]
+                sent: list[_Sent] = [
+                    (unit.label, unit.raw) if isinstance(unit, Body) else unit for unit in batch
+                ]
+                yield _check_batch, (sent,), functools.partial(_filled, options, labels)
+            continue
+        name, size = part
+        before = 0
+        dead: set[str] = set()
+        for start in range(0, size, _RANGE_BYTES):
+            span = _span(_Range(name, start, min(start + _RANGE_BYTES, size), size))
+            if span.end > span.start:
+                unpack = functools.partial(_range_results, options, name, dead)
+                yield _check_range, (name, span.start, span.end, before), unpack
+            before += span.newlines
+
+
+def _filled(options: Options, labels: list[str], results: list[Result | None]) -> Iterator[Result]:
+    for label, result in zip(labels, results, strict=True):
+        yield clean_result(label, options.operation, options.status) if result is None else result
+
+
+def _range_results(
+    options: Options, name: str, dead: set[str], results: list[Result | int]
+) -> Iterator[Result]:
+    """A range's results, each clean body's (sent as its line number) made again. After a
+    read error, as when one process reads the file, nothing more of it is reported."""
+    if name in dead:
+        return
+    for result in results:
+        if isinstance(result, int):
+            yield clean_result(f"{name}:{result}", options.operation, options.status)
+            continue
+        yield result
+        if result.unreadable:
+            dead.add(name)
+            return
+
+
+def _check_range(name: str, start: int, end: int, before: int) -> list[Result | int]:
+    """The results of the lines of ``name`` in bytes ``[start, end)`` (line starts),
+    numbered after ``before`` lines: a clean body's as its line number."""
+    if _worker is None:
+        raise RunError("worker used before it was started")
+    operation, status = _worker.options.operation, _worker.options.status
+    results: list[Result | int] = []
+    prefix = len(name) + 1
+    try:
+        with open(name, "rb") as stream:
+            stream.seek(start)
+            window = io.BufferedReader(Window(stream, end - start))
+            for unit in json_lines(window, name, before):
+                if isinstance(unit, Body):
+                    result = _worker.body(unit.label, unit.raw, None, operation, status)
+                    results.append(result if result.findings else int(unit.label[prefix:]))
+                else:
+                    results.append(_worker.check(unit))
+    except OSError as exc:
+        results.append(Result(name, unreadable=f"read failed: {exc.strerror or exc}"))
+    return results
+
+
+def _ping() -> None:
+    """A task that does nothing: the pool has started when it comes back."""
+
+
+def _tasks_in_workers(checker: Checker, tasks: Iterator[_Task], jobs: int) -> Iterator[Result]:
+    """Run ``tasks`` in ``jobs`` processes, yielding their results in order, at most two
+    per worker in flight. Raises _NoWorkers before any task is taken when the pool
+    cannot start."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _worker  # noqa: PLW0603 -- handed down to forked workers
+    _worker = checker
+    checker.warm()
+    try:
+        pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(checker.options,))
+    except OSError as exc:
+        raise _NoWorkers(str(exc), []) from None
+    with pool:
+        try:
+            pool.submit(_ping).result()
+        except OSError as exc:
+            raise _NoWorkers(str(exc), []) from None
+        pending: deque[tuple[Future[Any], Callable[[Any], Iterator[Result]]]] = deque()
+        try:
+            for function, arguments, unpack in tasks:
+                pending.append((pool.submit(function, *arguments), unpack))
+                if len(pending) >= 2 * jobs:
+                    done, finish = pending.popleft()
+                    yield from finish(done.result())
+            while pending:
+                done, finish = pending.popleft()
+                yield from finish(done.result())
+        finally:
+            for future, _ in pending:
+                future.cancel()

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
@@ -22,6 +22,7 @@ from .._spec._extensions import ENUM_KEY
 from .._spec._load import LoadedSpec, escape_pointer_token
 from .._spec._patterns import PatternError, PatternValidator, search
 from ..runtime._base64 import is_base64
+from ._fast import FirstLook
 from ._issue import Issue
 from ._redact import cut, preview, show_value
 
@@ -29,6 +30,7 @@ __all__ = ["Issue", "SchemaLayer", "pointer_of"]
 
 _SPEC_URI = "urn:specbind:spec"
 _INT_RANGES = {"int32": 2**31, "int64": 2**63}
+_REF = PatternValidator.VALIDATORS["$ref"]
 
 
 def pointer_of(path: Iterable[str | int]) -> str:
@@ -57,25 +59,43 @@ def _int_range(bound: int) -> Any:
 
 
 class SchemaLayer:
-    """Validators for the schemas of one spec, built on first use and then reused."""
+    """Validators for the schemas of one spec, built on first use and then reused.
 
-    def __init__(self, spec: LoadedSpec) -> None:
+    With ``first_look``, a value met at a ``$ref`` that the first look passes is not
+    looked at again: it has no error there (see ``FirstLook.clean_under``). Most of a
+    failing payload is usually fine, and checking it here costs milliseconds.
+    """
+
+    def __init__(self, spec: LoadedSpec, first_look: FirstLook | None = None) -> None:
         resource = Resource.from_contents(spec.data, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         self._formats = _format_checker()
         self._validators: dict[str, Any] = {}
+        self._first_look = first_look
 
     def validator(self, schema: str) -> Any:
         """The validator for the schema at a pointer into the spec."""
         found = self._validators.get(schema)
         if found is None:
-            found = PatternValidator(
+            found = self._validator_class(schema)(
                 {"$ref": f"{_SPEC_URI}#{schema}"},
                 registry=self._registry,
                 format_checker=self._formats,
             )
             self._validators[schema] = found
         return found
+
+    def _validator_class(self, schema: str) -> Any:
+        first_look = self._first_look
+        if first_look is None:
+            return PatternValidator
+
+        def ref(validator: Any, reference: Any, instance: Any, node: Any) -> Any:
+            if isinstance(reference, str) and first_look.clean_under(schema, reference, instance):
+                return
+            yield from _REF(validator, reference, instance, node)
+
+        return validators.extend(PatternValidator, {"$ref": ref})
 
     def issues(self, schema: str, value: Any) -> list[Issue]:
         """Every problem of ``value`` against the schema at a pointer, in document order."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from .._spec._load import LoadedSpec, escape_pointer_token
 from .._spec._patterns import PatternError, search
+from ._fast import FirstLook
 
 __all__ = ["UnknownFields"]
 
@@ -30,8 +31,12 @@ _JSON_TYPES = {
 class UnknownFields:
     """Walks payloads alongside the schemas of one spec."""
 
-    def __init__(self, spec: LoadedSpec) -> None:
+    def __init__(self, spec: LoadedSpec, first_look: FirstLook | None = None) -> None:
+        """With ``first_look``, a value met at a ``$ref`` that the first look passes is
+        not walked: it holds no unknown field (see ``FirstLook.clean_under``)."""
         self._spec = spec
+        self._first_look = first_look
+        self._root = ""
 
     def find(self, schema: str, value: Any) -> dict[str, Any]:
         """Keys in ``value`` that the schema at pointer ``schema`` does not declare.
@@ -42,6 +47,7 @@ class UnknownFields:
         an ``additionalProperties`` or ``patternProperties`` schema covers are not unknown.
         """
         found: dict[str, Any] = {}
+        self._root = schema
         self._walk({"$ref": f"#{schema}"}, value, "", found)
         return found
 
@@ -57,6 +63,16 @@ class UnknownFields:
         return {}
 
     def _walk(self, schema: Any, value: Any, pointer: str, found: dict[str, Any]) -> None:
+        if (
+            self._first_look is not None
+            and pointer
+            and isinstance(value, dict | list)
+            and isinstance(schema, dict)
+            and isinstance(schema.get("$ref"), str)
+            # A schema beside $ref says nothing here: the walk follows the reference only.
+            and self._first_look.clean_under(self._root, schema["$ref"], value)
+        ):
+            return
         if isinstance(value, dict):
             self._walk_object(self._parts(schema, value, 0), value, pointer, found)
         elif isinstance(value, list):

@@ -37,7 +37,7 @@ from ._json import Parsed
 from ._models import ModelLayer, load_model_layer
 from ._operations import SpecError
 from ._redact import cut
-from ._run import check_units
+from ._run import check_inputs_in_processes
 
 __all__ = ["ModelLayerWarning", "Validator", "ValidatorError", "build_checker", "checker_for"]
 
@@ -270,7 +270,9 @@ class Validator:
             return
         if engine != "processes":
             raise ValidatorError(f"--engine {engine}: not an engine (processes, dask)")
-        yield from check_units(chosen._loaded.checker, chosen.units(names), jobs, fallback=fallback)
+        yield from check_inputs_in_processes(
+            chosen._loaded.checker, names, chosen.units, jobs, fallback=fallback
+        )
 
     def units(self, names: Iterable[str | IO[bytes]]) -> Iterator[Unit]:
         """The units of the named inputs, in order (an unreadable input is one unit)."""

@@ -1,0 +1,62 @@
+"""`--jobs N` reads a large local JSON Lines file in ranges, one per worker task: the
+results are those of one process, in the same order, line numbers and all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _support import FIXTURES
+from specbind._validate import _run
+from specbind._validate._validator import Validator
+
+HERE = FIXTURES / "validate"
+
+
+def _capture(path: Path, *, ending: bytes = b"\n") -> Path:
+    """Many lines, clean and not, blank lines and CRLF among them, no end of line last."""
+    lines = (HERE / "prunner_jobs.jsonl").read_bytes().splitlines()
+    broken = json.loads(lines[0]) | {"completed": "no", "surprise": 1}
+    extra = [json.dumps(broken).encode(), b"{not json", b"", b"   ", b'{"id": 1, "id": 2}']
+    out = []
+    for index in range(300):
+        out.append(lines[index % len(lines)] + (b"\r" if index % 7 == 0 else b""))
+        if index % 13 == 0:
+            out.append(extra[index % len(extra)])
+    path.write_bytes(ending.join(out))
+    return path
+
+
+@pytest.mark.parametrize("range_bytes", [1, 700, 4096, 1 << 20])
+def test_ranges_give_the_results_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, range_bytes: int
+) -> None:
+    monkeypatch.setattr(_run, "_RANGE_BYTES", range_bytes)
+    capture = _capture(tmp_path / "capture.jsonl")
+    small = tmp_path / "small.jsonl"
+    small.write_bytes((HERE / "prunner_jobs.jsonl").read_bytes()[:4000].rsplit(b"\n", 1)[0])
+    validator = Validator("prunner", operation="getJobDetail")
+    names = [str(capture), str(small), str(capture), str(tmp_path / "missing.jsonl")]
+    one = list(validator.check_inputs(names, jobs=1))
+    assert sum(1 for result in one if result.outcome == "invalid") >= 20
+    assert list(validator.check_inputs(names, jobs=2)) == one
+
+
+def test_only_large_local_json_lines_files_are_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_run, "_RANGE_BYTES", 2000)
+    capture = _capture(tmp_path / "capture.jsonl")
+    har = HERE / "five_operations.har"
+    checker = Validator("prunner", operation="getJobDetail")._loaded.checker
+    parts = _run._plan(checker, [str(har), str(capture), "-", str(capture)])
+    assert parts == [
+        [str(har)],
+        (str(capture), capture.stat().st_size),
+        ["-"],
+        (str(capture), capture.stat().st_size),
+    ]
+    assert _run._plan(checker, [str(HERE / "prunner_jobs.jsonl")]) == [
+        [str(HERE / "prunner_jobs.jsonl")]
+    ]
