@@ -71,7 +71,7 @@ def compile_apis(
     )
     for api in apis:
         started = time.monotonic()
-        sources.update(_compile_api(api, versions, names, cache))
+        sources.update(_compile_api(api, versions, names, cache, progress))
         progress(f"compiled {api.spec_path} ({time.monotonic() - started:.1f} s)")
     release_memory()
     # ruff sees each file under the import package's name.
@@ -91,11 +91,15 @@ def compile_apis(
 
 
 def _compile_api(
-    api: Api, versions: ToolVersions, names: Names, cache: Cache | None
+    api: Api,
+    versions: ToolVersions,
+    names: Names,
+    cache: Cache | None,
+    progress: Callable[[str], None],
 ) -> dict[str, str]:
     """The unformatted sources of one spec's package, keyed by path under the output."""
     header = _header(api.spec_path, api.spec_sha256, versions)
-    sources = {"models.py": compile_models(api, header, cache)}
+    sources = {"models.py": compile_models(api, header, cache, progress)}
     for name in _PACKAGE_TEMPLATES:
         sources[name] = render(
             f"package/{name}.jinja2",

@@ -1,0 +1,595 @@
+"""Models of a large spec in chunks, each run of datamodel-code-generator in a worker process.
+
+datamodel-code-generator's working set grows with the schemas of one run (about 210 MB for
+OpenAI's 3,502): a large spec's models are made in chunks instead, a few in parallel, by
+worker processes that hold one chunk at a time, and put together into one module.
+
+- **Order.** The components are grouped into strongly connected groups of the references
+  between them, taken dependencies first, and consecutive groups are packed into chunks up
+  to a weight (the size of their schemas as JSON). Every reference that leaves a chunk so
+  points to an earlier one, and the chunks' outputs, concatenated in order, define every
+  name before a type alias's value (evaluated at import) uses it; class annotations are
+  not evaluated (``from __future__ import annotations``).
+- **Stubs.** A chunk's document holds, for each component it refers to outside itself, a
+  stub ``{"type": "object"}``: datamodel-code-generator writes a reference to a component
+  by its name (``model_name_map``), whatever the component is, and the templates render a
+  stub as nothing (``specbind.stub``).
+- **Names.** Every name of a chunk comes from ``model_name_map``, except the few
+  datamodel-code-generator invents (the constraint keywords, which make most of them, are
+  left out of a chunked document: the models' checks come from the compile view). A name
+  two chunks define, or one defines and another imports, merges the chunks between them
+  into one and runs it again, until no name is defined twice: the output is never
+  silently wrong, at worst made in fewer chunks.
+- **Imports.** Each chunk's output has its own import block; the module has their union
+  (``models/chunked.py.jinja2``).
+
+The output depends on the chunks, never on how many workers ran them nor in what order.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import unquote
+
+from .._spec._graph import strongly_connected
+from .._spec._load import escape_pointer_token, iter_pointer
+from .._spec._walk import map_subschemas
+from ._ir import CompileError
+from ._render import render
+
+__all__ = ["CHUNK_WEIGHT", "MAX_WORKERS", "Plan", "plan_chunks", "run_chunked", "worker_count"]
+
+#: The weight of one chunk: the size, as compact JSON, of the schemas it holds. A spec whose
+#: schemas weigh no more is made in one run, in this process, as it always was.
+CHUNK_WEIGHT = 128_000
+#: Worker processes at most (each holds datamodel-code-generator and one chunk).
+MAX_WORKERS = 4
+
+_SCHEMAS = "#/components/schemas/"
+#: What a chunk's document holds for a component it refers to outside itself.
+_STUB: dict[str, Any] = {"type": "object"}
+#: The template data of a stub: the models' templates render it as nothing.
+_STUB_DATA: dict[str, Any] = {"specbind": {"stub": True}}
+#: The template that puts the chunks' outputs together.
+_MODULE_TEMPLATE = "models/chunked.py.jinja2"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The chunks of a document's components, in order, and each component's references."""
+
+    chunks: tuple[tuple[str, ...], ...]
+    refs: Mapping[str, frozenset[str]]
+
+
+def plan_chunks(schemas: Mapping[str, Any], weight: int) -> Plan | None:
+    """The chunks to make the models of ``schemas`` in, or None to make them in one run:
+    when they weigh no more than one chunk, when they make one chunk anyway, or when a
+    ``$ref`` names anything but a whole component (a stub could not stand for it)."""
+    weights = {
+        name: len(json.dumps(schema, separators=(",", ":"))) for name, schema in schemas.items()
+    }
+    if sum(weights.values()) <= weight:
+        return None
+    refs: dict[str, frozenset[str]] = {}
+    edges: dict[str, set[str]] = {name: set() for name in schemas}
+    for name, schema in schemas.items():
+        found = _component_refs(schema, schemas)
+        if found is None:
+            return None
+        plain, bound = found
+        refs[name] = frozenset(plain | bound)
+        edges[name] |= plain | bound
+        # What no stub stands for is made in the same chunk as what refers to it: an edge
+        # back puts both in one strongly connected group.
+        for target in bound | {target for target in plain if not _stubbable(target, schemas)}:
+            edges[target].add(name)
+    ordered = {name: sorted(edges[name]) for name in sorted(schemas)}
+    chunks: list[list[str]] = []
+    load = 0
+    # Tarjan's algorithm closes a group after every group it refers to: dependencies first.
+    for group in strongly_connected(ordered):
+        group_weight = sum(weights[name] for name in group)
+        if not chunks or (load + group_weight > weight and load > 0):
+            chunks.append([])
+            load = 0
+        chunks[-1].extend(sorted(group))
+        load += group_weight
+    if len(chunks) < 2:
+        return None
+    return Plan(tuple(tuple(chunk) for chunk in chunks), refs)
+
+
+#: The keywords beside a ``$ref`` that leave it a plain reference, of which
+#: datamodel-code-generator reads only whether its target admits null
+#: (``get_ref_data_type``). With any other (``type``, ``properties``, ``const``, ...) it
+#: merges the target's schema into the site (``merge_ref_with_schema``), for which no stub
+#: stands in.
+_PLAIN_SIBLINGS = frozenset(
+    {
+        "$comment",
+        "default",
+        "deprecated",
+        "description",
+        "example",
+        "examples",
+        "externalDocs",
+        "nullable",
+        "readOnly",
+        "title",
+        "writeOnly",
+        "xml",
+    }
+)
+
+
+def _component_refs(schema: Any, schemas: Mapping[str, Any]) -> tuple[set[str], set[str]] | None:
+    """The components a schema refers to through every subschema: those by a plain
+    ``$ref``, and the others (every one, in a schema with an ``allOf``, which reads its
+    parts' schemas); None when a ``$ref`` names anything but a component."""
+    plain: set[str] = set()
+    bound: set[str] = set()
+    combined = False
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        combined = combined or "allOf" in node
+        if "$ref" in node:
+            names = _ref_targets(node["$ref"], schemas)
+            if not names:
+                return None
+            siblings = (key for key in node if key != "$ref")
+            is_plain = all(key in _PLAIN_SIBLINGS or key.startswith("x-") for key in siblings)
+            (plain if is_plain else bound).update(names)
+        map_subschemas(node, stack.append)
+    if combined:
+        return set(), plain | bound
+    return plain - bound, bound
+
+
+def _ref_targets(ref: Any, schemas: Mapping[str, Any]) -> set[str]:
+    """The components a ``$ref`` may name, read as written and URI-decoded."""
+    if not isinstance(ref, str):
+        return set()
+    names: set[str] = set()
+    for written in {ref, unquote(ref)}:
+        if not written.startswith(_SCHEMAS):
+            continue
+        try:
+            tokens = list(iter_pointer(written))
+        except KeyError:
+            continue
+        if len(tokens) == 3 and tokens[2] in schemas:
+            names.add(tokens[2])
+    return names
+
+
+def _stubbable(name: str, schemas: Mapping[str, Any]) -> bool:
+    """Whether a stub can stand for a component in a chunk that refers to it: an object
+    schema that does not admit only null (datamodel-code-generator drops such a member of
+    a union, through a chain of ``$ref``), nor names a Python import or type."""
+    seen: set[str] = set()
+    while name not in seen:
+        seen.add(name)
+        schema = schemas[name]
+        if not isinstance(schema, dict) or _null_only(schema):
+            return False
+        if "x-python-import" in schema or "x-python-type" in schema:
+            return False
+        targets = _ref_targets(schema.get("$ref"), schemas)
+        if len(targets) != 1:
+            return not targets
+        (name,) = targets
+    return True
+
+
+def _null_only(schema: dict[str, Any]) -> bool:
+    return (
+        schema.get("type") in ("null", ["null"])
+        or schema.get("enum") == [None]
+        or ("const" in schema and schema["const"] is None)
+    )
+
+
+def _stub(schema: Any) -> dict[str, Any]:
+    """What a chunk's document holds for a component it refers to outside itself: an
+    object that admits null as the component does (all datamodel-code-generator reads of a
+    plain reference's target)."""
+    return {**_STUB, "nullable": True} if schema.get("nullable") is True else _STUB
+
+
+def worker_count(chunks: int, limit: int | None = None) -> int:
+    """How many workers make ``chunks`` chunks: one per chunk, at most one per processor
+    this process may run on, and at most ``limit`` (:data:`MAX_WORKERS` by default)."""
+    try:
+        processors = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        processors = os.cpu_count() or 1
+    return max(1, min(chunks, processors, MAX_WORKERS if limit is None else limit))
+
+
+#: One chunk's run: what ``_models._generate`` takes (the spec's name and shown path, the
+#: document, the template data, the class names and the header).
+Request = tuple[str, str, dict[str, Any], dict[str, Any], dict[str, str], str]
+
+
+def run_chunked(
+    plan: Plan,
+    request: Callable[[Sequence[str], Sequence[str]], Request],
+    header: str,
+    *,
+    workers: int | None,
+    progress: Callable[[str], None],
+) -> tuple[str, list[list[str]]]:
+    """The models module made chunk by chunk: ``request(members, stubs)`` is the run of one
+    chunk, ``header`` the module's. Returns the module and the chunks it was put together
+    from (fewer than planned when names collided).
+
+    Raises the CompileError of the first chunk (in order) that datamodel-code-generator
+    refused, as a run of the whole document raises it.
+    """
+    chunks = [list(chunk) for chunk in plan.chunks]
+    made: dict[tuple[str, ...], _Output] = {}
+    while True:
+        missing = [chunk for chunk in chunks if tuple(chunk) not in made]
+        texts = _run_all(
+            [functools.partial(_request, request, chunk, plan) for chunk in missing],
+            workers=worker_count(len(missing), workers),
+            progress=progress,
+        )
+        for chunk, output in zip(missing, texts, strict=True):
+            made[tuple(chunk)] = output
+        outputs = [made[tuple(chunk)] for chunk in chunks]
+        merged = _merge_colliding(chunks, outputs)
+        if merged is None:
+            break
+        chunks = merged
+    return _assemble(render("models/head.py.jinja2", header=header), outputs), chunks
+
+
+def _request(
+    request: Callable[[Sequence[str], Sequence[str]], Request], chunk: list[str], plan: Plan
+) -> Request:
+    return request(chunk, _stubs(chunk, plan))
+
+
+def _stubs(chunk: Sequence[str], plan: Plan) -> list[str]:
+    members = set(chunk)
+    return sorted({ref for name in chunk for ref in plan.refs[name]} - members)
+
+
+def chunk_document(
+    title: str,
+    version: str,
+    schemas: Mapping[str, Any],
+    members: Sequence[str],
+    stubs: Sequence[str],
+) -> dict[str, Any]:
+    """The document of one chunk: its members' schemas, and a stub for each of ``stubs``."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": {},
+        "components": {
+            "schemas": {
+                **{name: schemas[name] for name in members},
+                **{name: _stub(schemas[name]) for name in stubs},
+            }
+        },
+    }
+
+
+def chunk_template_data(
+    template_data: Mapping[str, dict[str, Any]], members: Sequence[str], stubs: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The template data of one chunk's classes, keyed by pointer; stubs render as nothing."""
+    pointers = [_pointer(name) for name in members]
+    data = {pointer: template_data[pointer] for pointer in pointers if pointer in template_data}
+    data.update({_pointer(name): _STUB_DATA for name in stubs})
+    return data
+
+
+def chunk_class_names(
+    class_names: Mapping[str, str], members: Sequence[str], stubs: Sequence[str]
+) -> dict[str, str]:
+    """The class names of one chunk's components and stubs, keyed by pointer."""
+    return {_pointer(name): class_names[_pointer(name)] for name in [*members, *stubs]}
+
+
+def _pointer(name: str) -> str:
+    return _SCHEMAS + escape_pointer_token(name)
+
+
+@dataclass(frozen=True)
+class _Output:
+    """One chunk's output, split: its imports (module, level, name, alias) and the rest."""
+
+    imports: frozenset[tuple[str | None, int, str, str | None]]
+    body: str
+    #: The names it defines at the top level, in order.
+    defined: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> _Output:
+        tree = ast.parse(text)
+        imports: set[tuple[str | None, int, str, str | None]] = set()
+        defined: list[str] = []
+        body_line = len(text.splitlines()) + 1
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                if defined or body_line <= node.lineno:
+                    raise RuntimeError("datamodel-code-generator wrote an import below the models")
+                for alias in node.names:
+                    if isinstance(node, ast.ImportFrom):
+                        imports.add((node.module, node.level, alias.name, alias.asname))
+                    else:
+                        imports.add((None, 0, alias.name, alias.asname))
+                continue
+            body_line = min(body_line, _first_line(node))
+            defined.extend(_defined_names(node))
+        lines = text.splitlines(keepends=True)
+        return cls(frozenset(imports), "".join(lines[body_line - 1 :]).strip("\n"), tuple(defined))
+
+    def imported_names(self) -> set[str]:
+        return {alias or name.partition(".")[0] for _, _, name, alias in self.imports}
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(decorator.lineno for decorator in decorators)])
+
+
+def _defined_names(node: ast.stmt) -> Iterator[str]:
+    if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        yield node.name
+    elif isinstance(node, ast.AnnAssign):
+        if isinstance(node.target, ast.Name):
+            yield node.target.id
+    elif isinstance(node, ast.Assign):
+        for target in node.targets:
+            yield from (name.id for name in ast.walk(target) if isinstance(name, ast.Name))
+
+
+def _merge_colliding(chunks: list[list[str]], outputs: Sequence[_Output]) -> list[list[str]] | None:
+    """The chunks with every run of chunks between two that define the same name (or one
+    that defines a name another imports) merged into one; None when there is no such pair."""
+    first: dict[str, int] = {}
+    spans: list[tuple[int, int]] = []
+    for index, output in enumerate(outputs):
+        for name in output.defined:
+            if name in first and first[name] != index:
+                spans.append((first[name], index))
+            first.setdefault(name, index)
+    for index, output in enumerate(outputs):
+        for name in output.imported_names():
+            if name in first and first[name] != index:
+                spans.append(tuple(sorted((first[name], index))))  # type: ignore[arg-type]
+    if not spans:
+        return None
+    # Each span [low, high] of chunks becomes one chunk; overlapping spans join.
+    joined: list[list[int]] = []
+    for low, high in sorted(spans):
+        if joined and low <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], high)
+        else:
+            joined.append([low, high])
+    merged: list[list[str]] = []
+    index = 0
+    for low, high in joined:
+        merged.extend(chunks[index:low])
+        merged.append([name for chunk in chunks[low : high + 1] for name in chunk])
+        index = high + 1
+    merged.extend(chunks[index:])
+    return merged
+
+
+def _assemble(head: str, outputs: Sequence[_Output]) -> str:
+    """One module: the head, the union of the chunks' imports (but those of the head), and
+    the chunks' bodies in order."""
+    own = _Output.parse(head).imports
+    imports = sorted(
+        {item for output in outputs for item in output.imports} - own,
+        key=lambda item: (item[1], item[0] or "", item[0] is None, item[2], item[3] or ""),
+    )
+    modules: dict[tuple[str | None, int], list[tuple[str, str | None]]] = {}
+    for module, level, name, alias in imports:
+        modules.setdefault((module, level), []).append((name, alias))
+    return render(
+        _MODULE_TEMPLATE,
+        head=head,
+        plain=[names for (module, _), names in modules.items() if module is None],
+        imports=[
+            ("." * level + module, names) for (module, level), names in modules.items() if module
+        ],
+        bodies=[output.body for output in outputs if output.body],
+    )
+
+
+def _run_all(
+    requests: Sequence[Callable[[], Request]], *, workers: int, progress: Callable[[str], None]
+) -> list[_Output]:
+    """The output of each request, run by ``workers`` worker processes."""
+    if not requests:
+        return []
+    pool = _Pool(requests, progress)
+    pool.run(workers)
+    return pool.results()
+
+
+class _Pool:
+    """Worker processes that take the next request as soon as they are free."""
+
+    def __init__(
+        self, requests: Sequence[Callable[[], Request]], progress: Callable[[str], None]
+    ) -> None:
+        self.requests = requests
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.next = 0
+        self.done = 0
+        self.answers: dict[int, _Output | BaseException] = {}
+        self.stopped = False
+
+    def run(self, workers: int) -> None:
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(workers):
+                processes.append(_start_worker())
+            threads = [
+                threading.Thread(target=self._serve, args=(process,), daemon=True)
+                for process in processes
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            # Ctrl-C, or an error: no worker outlives the run.
+            for process in processes:
+                _stop_worker(process)
+
+    def _take(self) -> int | None:
+        with self.lock:
+            if self.stopped or self.next >= len(self.requests):
+                return None
+            self.next += 1
+            return self.next - 1
+
+    def _serve(self, process: subprocess.Popen[bytes]) -> None:
+        while (index := self._take()) is not None:
+            try:
+                answer: _Output | BaseException = _ask(process, self.requests[index]())
+            except BaseException as exc:  # raised again in the caller
+                answer = exc
+            with self.lock:
+                self.answers[index] = answer
+                if isinstance(answer, BaseException):
+                    # No new chunk starts; the ones under way finish, so that every chunk
+                    # before this one has an answer and the first failure is reported.
+                    self.stopped = True
+                    return
+                self.done += 1
+                self.progress(f"models: chunk {self.done}/{len(self.requests)}")
+
+    def results(self) -> list[_Output]:
+        texts: list[_Output] = []
+        for index in range(len(self.requests)):
+            answer = self.answers.get(index)
+            if isinstance(answer, BaseException):
+                raise answer
+            if answer is None:
+                raise RuntimeError(f"the models of chunk {index + 1} were not made")
+            texts.append(answer)
+        return texts
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    # A new interpreter, not a fork of this one: its pages are not ours. `-c` puts the
+    # working directory first on its path, where a directory of the user's could stand in
+    # for one of ours: it is taken out again (as in _views).
+    command = (
+        'import sys; sys.path[:1] = [] if sys.path[:1] == [""] else sys.path[:1]; '
+        f"from {__name__} import _worker; sys.exit(_worker())"
+    )
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", command], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+
+
+def _stop_worker(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        # Told to stop by the end of its input, when idle; else killed.
+        try:
+            if process.stdin is not None:
+                process.stdin.close()
+            process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout):
+        if stream is not None and not stream.closed:
+            stream.close()
+
+
+def _ask(process: subprocess.Popen[bytes], request: Request) -> _Output | BaseException:
+    assert process.stdin is not None  # both piped
+    assert process.stdout is not None
+    _write(process.stdin, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+    raw = _read(process.stdout)
+    if raw is None:
+        raise RuntimeError(f"a models worker exited {process.wait()}")
+    answer: _Output | BaseException = pickle.loads(raw)  # noqa: S301 - our worker's
+    return answer
+
+
+def _write(stream: IO[bytes], data: bytes) -> None:
+    stream.write(len(data).to_bytes(8, "big"))
+    stream.write(data)
+    stream.flush()
+
+
+def _read(stream: IO[bytes]) -> bytes | None:
+    size = stream.read(8)
+    if len(size) < 8:
+        return None
+    data = stream.read(int.from_bytes(size, "big"))
+    return data if len(data) == int.from_bytes(size, "big") else None
+
+
+def _worker() -> int:
+    """A worker: makes the models of each chunk it reads, until its input ends."""
+    from ._memory import release_memory
+    from ._models import _generate
+
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    # Only answers go to stdout: anything printed on the way goes to stderr.
+    sys.stdout = sys.stderr
+    try:
+        while (raw := _read(requests)) is not None:
+            request: Request = pickle.loads(raw)  # noqa: S301 - our parent's
+            answer: object
+            try:
+                name, spec_path, document, template_data, class_names, header = request
+                # Split here, so that the parent does not parse every chunk's output.
+                answer = _Output.parse(
+                    _generate(
+                        name,
+                        spec_path,
+                        document,
+                        template_data=template_data,
+                        class_names=class_names,
+                        header=header,
+                    )
+                )
+            except CompileError as exc:
+                answer = exc
+            except Exception as exc:  # raised in the parent: a bug here still reads as a bug
+                answer = RuntimeError(f"{type(exc).__name__}: {exc}")
+            del request, raw, document, template_data
+            try:
+                pickled = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                pickled = pickle.dumps(RuntimeError(f"{type(answer).__name__}: {answer}"))
+            _write(answers, pickled)
+            del answer, pickled
+            release_memory()
+    except KeyboardInterrupt:
+        # The parent was interrupted too, and says so.
+        return 130
+    except BrokenPipeError:
+        return 1
+    return 0
