@@ -444,6 +444,7 @@ class _Pool:
 
     def run(self, workers: int) -> None:
         processes: list[subprocess.Popen[bytes]] = []
+        finished = False
         try:
             for _ in range(workers):
                 processes.append(_start_worker())
@@ -455,10 +456,12 @@ class _Pool:
                 thread.start()
             for thread in threads:
                 thread.join()
+            finished = True
         finally:
-            # Ctrl-C, or an error: no worker outlives the run.
+            # No worker outlives the run: idle ones are told to stop by the end of their
+            # input; after Ctrl-C or an error, busy ones are killed.
             for process in processes:
-                _stop_worker(process)
+                _stop_worker(process, kill=not finished)
 
     def _take(self) -> int | None:
         with self.lock:
@@ -508,21 +511,21 @@ def _start_worker() -> subprocess.Popen[bytes]:
     )
 
 
-def _stop_worker(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        # Told to stop by the end of its input, when idle; else killed.
-        try:
-            if process.stdin is not None:
-                process.stdin.close()
-            process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    if process.poll() is None:
+def _stop_worker(process: subprocess.Popen[bytes], *, kill: bool) -> None:
+    if kill:
         process.kill()
-    process.wait()
-    for stream in (process.stdin, process.stdout):
-        if stream is not None and not stream.closed:
-            stream.close()
+    try:
+        if process.stdin is not None:
+            process.stdin.close()
+    except OSError:  # a worker that died with a request unread
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def _ask(process: subprocess.Popen[bytes], request: Request) -> _Output | BaseException:

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from .._spec._walk import map_subschemas
+from . import _chunks
 from ._cache import Cache
 from ._chunks import (
-    CHUNK_WEIGHT,
     Request,
     chunk_class_names,
     chunk_document,
@@ -51,7 +51,7 @@ def compile_models(
     cache: Cache | None = None,
     progress: Callable[[str], None] | None = None,
     *,
-    chunk_weight: int = CHUNK_WEIGHT,
+    chunk_weight: int | None = None,
     workers: int | None = None,
 ) -> str:
     """Return the source of ``generated/<api>/models.py`` (before formatting).
@@ -60,10 +60,10 @@ def compile_models(
     ``cache`` holds for the same input is reused; datamodel-code-generator (and its
     0.3 s of imports) runs only for a spec, template or tool that changed.
 
-    Schemas that weigh more than ``chunk_weight`` (see ``_chunks``) are made in chunks
-    by at most ``workers`` worker processes (by default one per processor, up to
-    ``_chunks.MAX_WORKERS``), each chunk reported to ``progress``; the output does not
-    depend on ``workers``.
+    Schemas that weigh more than ``chunk_weight`` (by default ``_chunks.CHUNK_WEIGHT``)
+    are made in chunks (see ``_chunks``) by at most ``workers`` worker processes (by
+    default one per processor, up to ``_chunks.MAX_WORKERS``), each chunk reported to
+    ``progress``; the output does not depend on ``workers``.
     """
     if not api.schemas:
         # datamodel-code-generator refuses a document without schemas ("Models not
@@ -73,6 +73,8 @@ def compile_models(
     schemas = _for_datamodel(api.schemas)
     template_data = _template_data(api)
     class_names = api.class_names()
+    if chunk_weight is None:
+        chunk_weight = _chunks.CHUNK_WEIGHT
     plan = plan_chunks(schemas, chunk_weight)
     make: Callable[[], str]
     if plan is None:
