@@ -459,9 +459,12 @@ class _Pool:
             finished = True
         finally:
             # No worker outlives the run: idle ones are told to stop by the end of their
-            # input; after Ctrl-C or an error, busy ones are killed.
+            # input (all of them, then each is waited for); after Ctrl-C or an error, busy
+            # ones are killed.
             for process in processes:
-                _stop_worker(process, kill=not finished)
+                _close_input(process, kill=not finished)
+            for process in processes:
+                _wait_worker(process)
 
     def _take(self) -> int | None:
         with self.lock:
@@ -511,7 +514,7 @@ def _start_worker() -> subprocess.Popen[bytes]:
     )
 
 
-def _stop_worker(process: subprocess.Popen[bytes], *, kill: bool) -> None:
+def _close_input(process: subprocess.Popen[bytes], *, kill: bool) -> None:
     if kill:
         process.kill()
     try:
@@ -519,6 +522,9 @@ def _stop_worker(process: subprocess.Popen[bytes], *, kill: bool) -> None:
             process.stdin.close()
     except OSError:  # a worker that died with a request unread
         pass
+
+
+def _wait_worker(process: subprocess.Popen[bytes]) -> None:
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -555,34 +561,28 @@ def _read(stream: IO[bytes]) -> bytes | None:
 
 def _worker() -> int:
     """A worker: makes the models of each chunk it reads, until its input ends."""
-    from ._memory import release_memory
-    from ._models import _generate
-
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     # Only answers go to stdout: anything printed on the way goes to stderr.
     sys.stdout = sys.stderr
     try:
+        # Imported while the parent prepares the first chunk, rather than after.
+        import datamodel_code_generator.parser.openapi  # noqa: F401
+
+        from ._memory import release_memory
+        from ._models import _generate
+
         while (raw := _read(requests)) is not None:
-            request: Request = pickle.loads(raw)  # noqa: S301 - our parent's
             answer: object
             try:
-                name, spec_path, document, template_data, class_names, header = request
+                request: Request = pickle.loads(raw)  # noqa: S301 - our parent's
+                del raw
                 # Split here, so that the parent does not parse every chunk's output.
-                answer = _Output.parse(
-                    _generate(
-                        name,
-                        spec_path,
-                        document,
-                        template_data=template_data,
-                        class_names=class_names,
-                        header=header,
-                    )
-                )
+                answer = _Output.parse(_generate(*request[:3], **_keywords(request)))
             except CompileError as exc:
                 answer = exc
             except Exception as exc:  # raised in the parent: a bug here still reads as a bug
                 answer = RuntimeError(f"{type(exc).__name__}: {exc}")
-            del request, raw, document, template_data
+            request = None  # type: ignore[assignment]
             try:
                 pickled = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:
@@ -595,4 +595,12 @@ def _worker() -> int:
         return 130
     except BrokenPipeError:
         return 1
-    return 0
+    # Done: nothing to tidy that is worth the fraction of a second interpreter shutdown
+    # takes with datamodel-code-generator loaded.
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _keywords(request: Request) -> dict[str, Any]:
+    _, _, _, template_data, class_names, header = request
+    return {"template_data": template_data, "class_names": class_names, "header": header}
