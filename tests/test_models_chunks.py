@@ -368,7 +368,10 @@ def test_generate_reports_the_chunks_and_checks_clean(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_an_interrupted_generate_leaves_no_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("group", [True, False], ids=["ctrl-c", "sigint-to-the-command"])
+def test_an_interrupted_generate_leaves_no_worker(tmp_path: Path, group: bool) -> None:
+    """Ctrl-C interrupts the command and its workers; SIGINT to the command alone (``kill
+    -INT``) leaves it to stop them."""
     project = _large_project(tmp_path / "large")
     marker = f"SPECBIND_TEST_MARKER={os.getpid()}-{time.monotonic_ns()}"
     key, value = marker.split("=", 1)
@@ -388,13 +391,17 @@ def test_an_interrupted_generate_leaves_no_worker(tmp_path: Path) -> None:
         else:
             pytest.fail("generate finished before its first chunk")
         assert len(_workers_of(marker)) >= 2  # the command and at least one worker
-        # Ctrl-C reaches the whole foreground process group.
-        os.killpg(process.pid, signal.SIGINT)
+        if group:
+            # Ctrl-C reaches the whole foreground process group.
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 130
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        process.stderr.close()
     deadline = time.monotonic() + 10
     while _workers_of(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
