@@ -47,13 +47,25 @@ from .._spec._walk import map_subschemas
 from ._ir import CompileError
 from ._render import render
 
-__all__ = ["CHUNK_WEIGHT", "MAX_WORKERS", "Plan", "plan_chunks", "run_chunked", "worker_count"]
+__all__ = [
+    "CHUNK_WEIGHT",
+    "MAX_WORKERS",
+    "PREWARM_BYTES",
+    "Plan",
+    "Workers",
+    "plan_chunks",
+    "run_chunked",
+    "worker_count",
+]
 
 #: The weight of one chunk: the size, as compact JSON, of the schemas it holds. A spec whose
 #: schemas weigh no more is made in one run, in this process, as it always was.
 CHUNK_WEIGHT = 128_000
 #: Worker processes at most (each holds datamodel-code-generator and one chunk).
 MAX_WORKERS = 4
+#: Specs of this many bytes in all likely have schemas enough to be made in chunks:
+#: ``generate`` starts the workers before it loads them (see ``Workers.start``).
+PREWARM_BYTES = 4 * CHUNK_WEIGHT
 
 _SCHEMAS = "#/components/schemas/"
 #: What a chunk's document holds for a component it refers to outside itself.
@@ -230,7 +242,7 @@ def run_chunked(
     request: Callable[[Sequence[str], Sequence[str]], Request],
     header: str,
     *,
-    workers: int | None,
+    workers: int | Workers | None,
     progress: Callable[[str], None],
 ) -> tuple[str, list[list[str]]]:
     """The models module made chunk by chunk: ``request(members, stubs)`` is the run of one
@@ -240,16 +252,17 @@ def run_chunked(
     Raises the CompileError of the first chunk (in order) that datamodel-code-generator
     refused, as a run of the whole document raises it.
     """
+    if not isinstance(workers, Workers):
+        with Workers(workers) as own:
+            return run_chunked(plan, request, header, workers=own, progress=progress)
     chunks = [list(chunk) for chunk in plan.chunks]
     made: dict[tuple[str, ...], _Output] = {}
     while True:
         missing = [chunk for chunk in chunks if tuple(chunk) not in made]
-        texts = _run_all(
-            [functools.partial(_request, request, chunk, plan) for chunk in missing],
-            workers=worker_count(len(missing), workers),
-            progress=progress,
+        outputs = workers.run(
+            [functools.partial(_request, request, chunk, plan) for chunk in missing], progress
         )
-        for chunk, output in zip(missing, texts, strict=True):
+        for chunk, output in zip(missing, outputs, strict=True):
             made[tuple(chunk)] = output
         outputs = [made[tuple(chunk)] for chunk in chunks]
         merged = _merge_colliding(chunks, outputs)
@@ -417,19 +430,69 @@ def _assemble(head: str, outputs: Sequence[_Output]) -> str:
     )
 
 
-def _run_all(
-    requests: Sequence[Callable[[], Request]], *, workers: int, progress: Callable[[str], None]
-) -> list[_Output]:
-    """The output of each request, run by ``workers`` worker processes."""
-    if not requests:
-        return []
-    pool = _Pool(requests, progress)
-    pool.run(workers)
-    return pool.results()
+class Workers:
+    """The worker processes that make the models' chunks: started when first needed (or
+    ahead, by :meth:`start`), used by every run of chunks, stopped by :meth:`close`.
+
+    ``limit`` caps their number (by default :data:`MAX_WORKERS`); there are never more
+    than processors this process may run on, nor than chunks to make at once.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        self.close(kill=failure[0] is not None)
+
+    def start(self, chunks: int | None = None) -> None:
+        """Start the workers that ``chunks`` chunks need (all of them by default)."""
+        wanted = worker_count(MAX_WORKERS if chunks is None else chunks, self.limit)
+        while len(self.processes) < wanted:
+            self.processes.append(_start_worker())
+
+    def run(
+        self, requests: Sequence[Callable[[], Request]], progress: Callable[[str], None]
+    ) -> list[_Output]:
+        """The output of each request, each made by the next free worker."""
+        if not requests:
+            return []
+        self.start(len(requests))
+        batch = _Batch(requests, progress)
+        count = worker_count(len(requests), self.limit)
+        threads = [
+            threading.Thread(target=batch.serve, args=(process,), daemon=True)
+            for process in self.processes[:count]
+        ]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        except BaseException:
+            # Ctrl-C: the chunks under way are not waited for.
+            self.close(kill=True)
+            raise
+        if batch.failed:
+            # A worker that failed may be in any state: none is reused.
+            self.close(kill=True)
+        return batch.results()
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop every worker: idle ones by the end of their input (all told first, then
+        each waited for); with ``kill``, at once, whatever they are doing."""
+        processes, self.processes = self.processes, []
+        for process in processes:
+            _close_input(process, kill=kill)
+        for process in processes:
+            _wait_worker(process)
 
 
-class _Pool:
-    """Worker processes that take the next request as soon as they are free."""
+class _Batch:
+    """Requests handed out to workers in order, as each is free; the answers by index."""
 
     def __init__(
         self, requests: Sequence[Callable[[], Request]], progress: Callable[[str], None]
@@ -440,40 +503,17 @@ class _Pool:
         self.next = 0
         self.done = 0
         self.answers: dict[int, _Output | BaseException] = {}
-        self.stopped = False
-
-    def run(self, workers: int) -> None:
-        processes: list[subprocess.Popen[bytes]] = []
-        finished = False
-        try:
-            for _ in range(workers):
-                processes.append(_start_worker())
-            threads = [
-                threading.Thread(target=self._serve, args=(process,), daemon=True)
-                for process in processes
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            finished = True
-        finally:
-            # No worker outlives the run: idle ones are told to stop by the end of their
-            # input (all of them, then each is waited for); after Ctrl-C or an error, busy
-            # ones are killed.
-            for process in processes:
-                _close_input(process, kill=not finished)
-            for process in processes:
-                _wait_worker(process)
+        self.failed = False
 
     def _take(self) -> int | None:
         with self.lock:
-            if self.stopped or self.next >= len(self.requests):
+            if self.failed or self.next >= len(self.requests):
                 return None
             self.next += 1
             return self.next - 1
 
-    def _serve(self, process: subprocess.Popen[bytes]) -> None:
+    def serve(self, process: subprocess.Popen[bytes]) -> None:
+        """Make the next request with ``process`` until none is left or one failed."""
         while (index := self._take()) is not None:
             try:
                 answer: _Output | BaseException = _ask(process, self.requests[index]())
@@ -484,7 +524,7 @@ class _Pool:
                 if isinstance(answer, BaseException):
                     # No new chunk starts; the ones under way finish, so that every chunk
                     # before this one has an answer and the first failure is reported.
-                    self.stopped = True
+                    self.failed = True
                     return
                 self.done += 1
                 self.progress(f"models: chunk {self.done}/{len(self.requests)}")

@@ -33,6 +33,7 @@ from . import _chunks
 from ._cache import Cache
 from ._chunks import (
     Request,
+    Workers,
     chunk_class_names,
     chunk_document,
     chunk_template_data,
@@ -52,7 +53,7 @@ def compile_models(
     progress: Callable[[str], None] | None = None,
     *,
     chunk_weight: int | None = None,
-    workers: int | None = None,
+    workers: int | Workers | None = None,
 ) -> str:
     """Return the source of ``generated/<api>/models.py`` (before formatting).
 
@@ -61,9 +62,10 @@ def compile_models(
     0.3 s of imports) runs only for a spec, template or tool that changed.
 
     Schemas that weigh more than ``chunk_weight`` (by default ``_chunks.CHUNK_WEIGHT``)
-    are made in chunks (see ``_chunks``) by at most ``workers`` worker processes (by
-    default one per processor, up to ``_chunks.MAX_WORKERS``), each chunk reported to
-    ``progress``; the output does not depend on ``workers``.
+    are made in chunks (see ``_chunks``) by ``workers`` (:class:`Workers`, or at most
+    that many worker processes; by default one per processor, up to
+    ``_chunks.MAX_WORKERS``), each chunk reported to ``progress``; the output does not
+    depend on ``workers``.
     """
     if not api.schemas:
         # datamodel-code-generator refuses a document without schemas ("Models not
