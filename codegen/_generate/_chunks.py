@@ -11,9 +11,16 @@ worker processes that hold one chunk at a time, and put together into one module
   name before a type alias's value (evaluated at import) uses it; class annotations are
   not evaluated (``from __future__ import annotations``).
 - **Stubs.** A chunk's document holds, for each component it refers to outside itself, a
-  stub ``{"type": "object"}``: datamodel-code-generator writes a reference to a component
-  by its name (``model_name_map``), whatever the component is, and the templates render a
-  stub as nothing (``specbind.stub``).
+  stub ``{"type": "object"}``, ``nullable`` as the component is: of the target of a plain
+  ``$ref`` (nothing but annotations beside it), datamodel-code-generator reads only its
+  name (``model_name_map``) and whether it admits null (``get_ref_data_type``), and the
+  templates render a stub as nothing (``specbind.stub``). Where it reads more (a ``$ref``
+  with schema keywords beside it, which it merges with its target; an ``allOf``; a union
+  member that admits only null, which it drops), both ends are put in one chunk. Each
+  chunk's definitions are those of one run over the whole document (tests/
+  test_models_chunks.py compares them on the corpus' shapes and random specs), but for
+  the import aliases each run picks for itself (``date as date_aliased`` where a field
+  is named ``date``).
 - **Names.** Every name of a chunk comes from ``model_name_map``, except the few
   datamodel-code-generator invents (the constraint keywords, which make most of them, are
   left out of a chunked document: the models' checks come from the compile view). A name
@@ -29,10 +36,12 @@ The output depends on the chunks, never on how many workers ran them nor in what
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -436,11 +445,18 @@ class Workers:
 
     ``limit`` caps their number (by default :data:`MAX_WORKERS`); there are never more
     than processors this process may run on, nor than chunks to make at once.
+
+    One new interpreter (not a fork of this one, whose pages are not the workers')
+    loads datamodel-code-generator and warms it up, then forks the other workers, which
+    so start warm at the cost of a fork; where there is no ``fork``, each worker is an
+    interpreter of its own. They run in a session of their own, so that Ctrl-C reaches
+    only this process, which stops them all.
     """
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = limit
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.channels: list[_Channel] = []
 
     def __enter__(self) -> Workers:
         return self
@@ -449,10 +465,19 @@ class Workers:
         self.close(kill=failure[0] is not None)
 
     def start(self, chunks: int | None = None) -> None:
-        """Start the workers that ``chunks`` chunks need (all of them by default)."""
-        wanted = worker_count(MAX_WORKERS if chunks is None else chunks, self.limit)
-        while len(self.processes) < wanted:
-            self.processes.append(_start_worker())
+        """Start the workers that ``chunks`` chunks need (all there may be by default);
+        once started, their number is fixed until :meth:`close`."""
+        if self.channels:
+            return
+        count = worker_count(MAX_WORKERS if chunks is None else chunks, self.limit)
+        if hasattr(os, "fork"):
+            process, channels = _start_workers(count)
+            self.processes, self.channels = [process], channels
+        else:  # pragma: no cover - Windows
+            for _ in range(count):
+                process, channels = _start_workers(1)
+                self.processes.append(process)
+                self.channels.extend(channels)
 
     def run(
         self, requests: Sequence[Callable[[], Request]], progress: Callable[[str], None]
@@ -462,10 +487,9 @@ class Workers:
             return []
         self.start(len(requests))
         batch = _Batch(requests, progress)
-        count = worker_count(len(requests), self.limit)
         threads = [
-            threading.Thread(target=batch.serve, args=(process,), daemon=True)
-            for process in self.processes[:count]
+            threading.Thread(target=batch.serve, args=(channel,), daemon=True)
+            for channel in self.channels[: len(requests)]
         ]
         try:
             for thread in threads:
@@ -482,13 +506,34 @@ class Workers:
         return batch.results()
 
     def close(self, *, kill: bool = False) -> None:
-        """Stop every worker: idle ones by the end of their input (all told first, then
-        each waited for); with ``kill``, at once, whatever they are doing."""
+        """Stop every worker: idle ones by the end of their input; with ``kill``, at
+        once, whatever they are doing."""
         processes, self.processes = self.processes, []
+        channels, self.channels = self.channels, []
+        if kill:
+            for process in processes:
+                _kill(process)
+        for channel in channels:
+            channel.close()
         for process in processes:
-            _close_input(process, kill=kill)
-        for process in processes:
-            _wait_worker(process)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _kill(process)
+                process.wait()
+
+
+@dataclass
+class _Channel:
+    """The two pipes between this process and one worker."""
+
+    requests: IO[bytes]
+    answers: IO[bytes]
+
+    def close(self) -> None:
+        for stream in (self.requests, self.answers):
+            with contextlib.suppress(OSError):  # a worker that died with a request unread
+                stream.close()
 
 
 class _Batch:
@@ -512,11 +557,11 @@ class _Batch:
             self.next += 1
             return self.next - 1
 
-    def serve(self, process: subprocess.Popen[bytes]) -> None:
-        """Make the next request with ``process`` until none is left or one failed."""
+    def serve(self, channel: _Channel) -> None:
+        """Make the next request through ``channel`` until none is left or one failed."""
         while (index := self._take()) is not None:
             try:
-                answer: _Output | BaseException = _ask(process, self.requests[index]())
+                answer: _Output | BaseException = _ask(channel, self.requests[index]())
             except BaseException as exc:  # raised again in the caller
                 answer = exc
             with self.lock:
@@ -541,46 +586,50 @@ class _Batch:
         return texts
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    # A new interpreter, not a fork of this one: its pages are not ours. `-c` puts the
-    # working directory first on its path, where a directory of the user's could stand in
-    # for one of ours: it is taken out again (as in _views).
+def _start_workers(count: int) -> tuple[subprocess.Popen[bytes], list[_Channel]]:
+    """One new interpreter that serves ``count`` workers (itself and its forks), and a
+    channel to each."""
+    theirs: list[int] = []
+    ours: list[tuple[int, int]] = []
+    for _ in range(count):
+        request_read, request_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        theirs += [request_read, answer_write]
+        ours.append((request_write, answer_read))
+    # `-c` puts the working directory first on its path, where a directory of the user's
+    # could stand in for one of ours: it is taken out again (as in _views).
     command = (
         'import sys; sys.path[:1] = [] if sys.path[:1] == [""] else sys.path[:1]; '
-        f"from {__name__} import _worker; sys.exit(_worker())"
+        f"from {__name__} import _workers; sys.exit(_workers(sys.argv[1:]))"
     )
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-c", command], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-
-
-def _close_input(process: subprocess.Popen[bytes], *, kill: bool) -> None:
-    if kill:
-        process.kill()
     try:
-        if process.stdin is not None:
-            process.stdin.close()
-    except OSError:  # a worker that died with a request unread
-        pass
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", command, *map(str, theirs)],
+            pass_fds=theirs,
+            start_new_session=True,
+        )
+    finally:
+        for descriptor in theirs:
+            os.close(descriptor)
+    channels = [_Channel(os.fdopen(write, "wb"), os.fdopen(read, "rb")) for write, read in ours]
+    return process, channels
 
 
-def _wait_worker(process: subprocess.Popen[bytes]) -> None:
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill a worker and the workers it forked (its session)."""
+    if process.poll() is not None:
+        return
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (AttributeError, OSError):  # no process groups (Windows), or already gone
         process.kill()
-        process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
 
 
-def _ask(process: subprocess.Popen[bytes], request: Request) -> _Output | BaseException:
-    assert process.stdin is not None  # both piped
-    assert process.stdout is not None
-    _write(process.stdin, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
-    raw = _read(process.stdout)
+def _ask(channel: _Channel, request: Request) -> _Output | BaseException:
+    _write(channel.requests, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+    raw = _read(channel.answers)
     if raw is None:
-        raise RuntimeError(f"a models worker exited {process.wait()}")
+        raise RuntimeError("a models worker exited before it answered")
     answer: _Output | BaseException = pickle.loads(raw)  # noqa: S301 - our worker's
     return answer
 
@@ -599,17 +648,20 @@ def _read(stream: IO[bytes]) -> bytes | None:
     return data if len(data) == int.from_bytes(size, "big") else None
 
 
-def _worker() -> int:
-    """A worker: makes the models of each chunk it reads, until its input ends."""
-    requests, answers = sys.stdin.buffer, sys.stdout.buffer
-    # Only answers go to stdout: anything printed on the way goes to stderr.
+def _workers(descriptors: Sequence[str]) -> int:
+    """The workers' interpreter: warms up, forks a worker for each channel but the first,
+    and serves the first itself; returns when all have seen their input end."""
+    pairs = [
+        (int(request), int(answer))
+        for request, answer in zip(descriptors[::2], descriptors[1::2], strict=True)
+    ]
+    # Only answers go to the pipes: anything printed on the way goes to stderr.
     sys.stdout = sys.stderr
     try:
-        from ._memory import release_memory
         from ._models import _generate
 
-        # Warmed up (imports, templates: 0.4 s) while the parent prepares the first
-        # chunk, or while generate loads the spec, rather than after.
+        # Warmed up (imports, templates: about a second) while the parent prepares the
+        # first chunk, or while generate loads the spec, rather than after.
         _generate(
             "warm",
             "warm",
@@ -618,7 +670,35 @@ def _worker() -> int:
             class_names={_pointer("Warm"): "Warm"},
             header="",
         )
+    except KeyboardInterrupt:
+        return 130
+    forked: list[int] = []
+    for index, pair in enumerate(pairs[1:], start=1):
+        pid = os.fork()
+        if pid == 0:
+            for other, descriptors_of in enumerate(pairs):
+                if other != index:
+                    for descriptor in descriptors_of:
+                        os.close(descriptor)
+            _serve(*pair)
+        forked.append(pid)
+    for pair in pairs[1:]:
+        for descriptor in pair:
+            os.close(descriptor)
+    _serve(*pairs[0], forked=forked)
+    return 0  # not reached: _serve exits
 
+
+def _serve(request_descriptor: int, answer_descriptor: int, forked: Sequence[int] = ()) -> None:
+    """One worker: makes the models of each chunk it reads, until its input ends; then
+    waits for the workers it forked, and exits."""
+    from ._memory import release_memory
+    from ._models import _generate
+
+    requests = os.fdopen(request_descriptor, "rb")
+    answers = os.fdopen(answer_descriptor, "wb")
+    status = 0
+    try:
         while (raw := _read(requests)) is not None:
             answer: object
             try:
@@ -639,14 +719,16 @@ def _worker() -> int:
             del answer, pickled
             release_memory()
     except KeyboardInterrupt:
-        # The parent was interrupted too, and says so.
-        return 130
-    except BrokenPipeError:
-        return 1
-    # Done: nothing to tidy that is worth the fraction of a second interpreter shutdown
-    # takes with datamodel-code-generator loaded.
+        status = 130
+    except BrokenPipeError:  # the parent went away
+        status = 1
+    for pid in forked:
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    # Nothing to tidy that is worth the fraction of a second interpreter shutdown takes
+    # with datamodel-code-generator loaded.
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(status)
 
 
 def _keywords(request: Request) -> dict[str, Any]:
