@@ -458,6 +458,8 @@ class Workers:
         self.limit = limit
         self.processes: list[subprocess.Popen[bytes]] = []
         self.channels: list[_Channel] = []
+        #: Whether any chunk was handed out (workers started ahead for nothing are killed).
+        self.used = False
 
     def __enter__(self) -> Workers:
         return self
@@ -487,6 +489,7 @@ class Workers:
         if not requests:
             return []
         self.start(len(requests))
+        self.used = True
         batch = _Batch(requests, progress)
         threads = [
             threading.Thread(target=batch.serve, args=(channel,), daemon=True)
@@ -507,11 +510,11 @@ class Workers:
         return batch.results()
 
     def close(self, *, kill: bool = False) -> None:
-        """Stop every worker: idle ones by the end of their input; with ``kill``, at
-        once, whatever they are doing."""
+        """Stop every worker: idle ones by the end of their input; with ``kill``, or when
+        none was used (maybe still warming up), at once."""
         processes, self.processes = self.processes, []
         channels, self.channels = self.channels, []
-        if kill:
+        if kill or not self.used:
             for process in processes:
                 _kill(process)
         for channel in channels:
