@@ -132,6 +132,35 @@ def test_a_reference_into_a_component_makes_one_run() -> None:
     assert plan_chunks(schemas, 1) is None
 
 
+def _output(defined: tuple[str, ...], imported: tuple[str, ...] = ()) -> Any:
+    return chunks_module._Output(
+        frozenset(("typing", 0, name, None) for name in imported), "", defined
+    )
+
+
+def test_chunks_that_define_a_name_twice_are_merged_with_those_between() -> None:
+    chunks = [["A"], ["B"], ["C"], ["D"], ["E"]]
+    # Unique names: nothing to merge.
+    assert chunks_module._merge_colliding(chunks, [_output((name,)) for name in "ABCDE"]) is None
+    # Chunk 1 and chunk 3 both invent `Item`: chunks 1 to 3 become one, in order.
+    outputs = [
+        _output(("A",)),
+        _output(("B", "Item")),
+        _output(("C",)),
+        _output(("D", "Item")),
+        _output(("E",)),
+    ]
+    assert chunks_module._merge_colliding(chunks, outputs) == [["A"], ["B", "C", "D"], ["E"]]
+    # A name one chunk defines and an earlier one imports merges them too.
+    outputs = [
+        _output(("A",), imported=("Any",)),
+        *(_output((n,)) for n in "BC"),
+        _output(("Any",)),
+    ]
+    merged = chunks_module._merge_colliding(chunks[:4], outputs)
+    assert merged == [["A", "B", "C", "D"]]
+
+
 # The output, against a single run of datamodel-code-generator.
 
 
