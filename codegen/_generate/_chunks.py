@@ -42,11 +42,12 @@ import gc
 import json
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import unquote
@@ -346,43 +347,47 @@ class _Output:
 
     @classmethod
     def parse(cls, text: str) -> _Output:
-        tree = ast.parse(text)
-        imports: set[tuple[str | None, int, str, str | None]] = set()
-        defined: list[str] = []
-        body_line = len(text.splitlines()) + 1
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                if defined or body_line <= node.lineno:
-                    raise RuntimeError("datamodel-code-generator wrote an import below the models")
-                for alias in node.names:
-                    if isinstance(node, ast.ImportFrom):
-                        imports.add((node.module, node.level, alias.name, alias.asname))
-                    else:
-                        imports.add((None, 0, alias.name, alias.asname))
-                continue
-            body_line = min(body_line, _first_line(node))
-            defined.extend(_defined_names(node))
+        """Split a chunk's output. Only its import block is parsed (a whole chunk takes
+        ast 0.05 s per 100 KB); the names it defines are read from the lines that start a
+        top-level statement (at column 0, as every one does): a line inside a string that
+        looked like one could only name a definition that is not there, which merges
+        chunks for nothing, never misses one."""
         lines = text.splitlines(keepends=True)
+        body_line = next(
+            (
+                number
+                for number, line in enumerate(lines, start=1)
+                if _STATEMENT.match(line) and not _IMPORT.match(line)
+            ),
+            len(lines) + 1,
+        )
+        imports: set[tuple[str | None, int, str, str | None]] = set()
+        for node in ast.parse("".join(lines[: body_line - 1])).body:
+            if isinstance(node, ast.ImportFrom):
+                imports.update(
+                    (node.module, node.level, alias.name, alias.asname) for alias in node.names
+                )
+            elif isinstance(node, ast.Import):
+                imports.update((None, 0, alias.name, alias.asname) for alias in node.names)
+            else:
+                raise RuntimeError("datamodel-code-generator wrote a statement among imports")
+        defined: list[str] = []
+        for line in lines[body_line - 1 :]:
+            if _IMPORT.match(line):
+                raise RuntimeError("datamodel-code-generator wrote an import below the models")
+            if found := _DEFINITION.match(line):
+                defined.append(found.group(1))
         return cls(frozenset(imports), "".join(lines[body_line - 1 :]).strip("\n"), tuple(defined))
 
     def imported_names(self) -> set[str]:
         return {alias or name.partition(".")[0] for _, _, name, alias in self.imports}
 
 
-def _first_line(node: ast.stmt) -> int:
-    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
-    return min([node.lineno, *(decorator.lineno for decorator in decorators)])
-
-
-def _defined_names(node: ast.stmt) -> Iterator[str]:
-    if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-        yield node.name
-    elif isinstance(node, ast.AnnAssign):
-        if isinstance(node.target, ast.Name):
-            yield node.target.id
-    elif isinstance(node, ast.Assign):
-        for target in node.targets:
-            yield from (name.id for name in ast.walk(target) if isinstance(name, ast.Name))
+#: A line that starts a top-level statement (not a comment, not a continuation).
+_STATEMENT = re.compile(r"[^\s#)\]}]")
+_IMPORT = re.compile(r"(?:import|from)\s")
+#: The name a top-level line defines: ``class Name``, ``Name: ...``, ``Name = ...``.
+_DEFINITION = re.compile(r"(?:class\s+)?([A-Za-z_]\w*)\s*[:=(]")
 
 
 def _merge_colliding(chunks: list[list[str]], outputs: Sequence[_Output]) -> list[list[str]] | None:
