@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .._spec._load import LoadedSpec
 from ._cache import Cache
+from ._chunks import Workers
 from ._format import format_sources
 from ._ir import Api, Operation, WaiterInfo, build_api
 from ._memory import release_memory
@@ -56,9 +57,13 @@ def compile_apis(
     progress: Callable[[str], None],
     names: Names,
     cache: Cache | None = None,
+    *,
+    workers: Workers | None = None,
 ) -> dict[str, str]:
     """:func:`compile_project` from the specs' compile views (see :func:`build_api`), so
-    that a caller can let each loaded document go once its view is built."""
+    that a caller can let each loaded document go once its view is built. The models of
+    a large spec are made in chunks by ``workers`` (see ``_chunks``), or by workers of
+    their own."""
     sources: dict[str, str] = {}
     for module in sorted(_RUNTIME.glob("*.py")):
         header = _header(f"codegen/runtime/{module.name}", None, versions)
@@ -71,7 +76,7 @@ def compile_apis(
     )
     for api in apis:
         started = time.monotonic()
-        sources.update(_compile_api(api, versions, names, cache))
+        sources.update(_compile_api(api, versions, names, cache, progress, workers=workers))
         progress(f"compiled {api.spec_path} ({time.monotonic() - started:.1f} s)")
     release_memory()
     # ruff sees each file under the import package's name.
@@ -91,11 +96,17 @@ def compile_apis(
 
 
 def _compile_api(
-    api: Api, versions: ToolVersions, names: Names, cache: Cache | None
+    api: Api,
+    versions: ToolVersions,
+    names: Names,
+    cache: Cache | None,
+    progress: Callable[[str], None],
+    *,
+    workers: Workers | None,
 ) -> dict[str, str]:
     """The unformatted sources of one spec's package, keyed by path under the output."""
     header = _header(api.spec_path, api.spec_sha256, versions)
-    sources = {"models.py": compile_models(api, header, cache)}
+    sources = {"models.py": compile_models(api, header, cache, progress, workers=workers)}
     for name in _PACKAGE_TEMPLATES:
         sources[name] = render(
             f"package/{name}.jinja2",

@@ -23,55 +23,137 @@ import json
 import sys
 import warnings
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .._spec._walk import map_subschemas
+from . import _chunks
 from ._cache import Cache
+from ._chunks import (
+    Request,
+    Workers,
+    chunk_class_names,
+    chunk_document,
+    chunk_template_data,
+    plan_chunks,
+    run_chunked,
+)
 from ._ir import Api, CheckCall, CompileError
 from ._render import TEMPLATES, docstring, literal, render
 
 __all__ = ["compile_models"]
 
 
-def compile_models(api: Api, header: str, cache: Cache | None = None) -> str:
+def compile_models(
+    api: Api,
+    header: str,
+    cache: Cache | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    chunk_weight: int | None = None,
+    workers: int | Workers | None = None,
+) -> str:
     """Return the source of ``generated/<api>/models.py`` (before formatting).
 
     The models are those of the hoisted component schemas (``api.schemas``). What
     ``cache`` holds for the same input is reused; datamodel-code-generator (and its
     0.3 s of imports) runs only for a spec, template or tool that changed.
+
+    Schemas that weigh more than ``chunk_weight`` (by default ``_chunks.CHUNK_WEIGHT``)
+    are made in chunks (see ``_chunks``) by ``workers`` (:class:`Workers`, or at most
+    that many worker processes; by default one per processor, up to
+    ``_chunks.MAX_WORKERS``), each chunk reported to ``progress``; the output does not
+    depend on ``workers``.
     """
     if not api.schemas:
         # datamodel-code-generator refuses a document without schemas ("Models not
         # found in the input data"); a spec that has none has a models module without
         # classes.
         return render("models/head.py.jinja2", header=header)
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": api.title, "version": api.version},
-        "paths": {},
-        "components": {"schemas": _for_datamodel(api.schemas)},
-    }
+    schemas = _for_datamodel(api.schemas)
     template_data = _template_data(api)
     class_names = api.class_names()
+    if chunk_weight is None:
+        chunk_weight = _chunks.CHUNK_WEIGHT
+    plan = plan_chunks(schemas, chunk_weight)
+    make: Callable[[], str]
+    if plan is None:
+        document = _document(api, schemas)
+        # Every input of _generate: its arguments, this module's code (the options it
+        # passes), the templates, and the versions of the tools that run them.
+        inputs = json.dumps([api.name, api.spec_path, document, template_data, class_names, header])
+
+        def make() -> str:
+            return _generate(
+                api.name,
+                api.spec_path,
+                document,
+                template_data=template_data,
+                class_names=class_names,
+                header=header,
+            )
+
+    else:
+        # The constraint keywords make datamodel-code-generator invent names (an alias
+        # of each constrained array or string) that would collide between chunks; the
+        # models' checks come from the compile view, not from them.
+        schemas = {name: _without_constraints(schema) for name, schema in schemas.items()}
+        inputs = json.dumps(
+            [
+                *("chunks", chunk_weight, api.name, api.spec_path, api.title, api.version),
+                *(schemas, template_data, class_names, header),
+            ]
+        )
+
+        def request(members: Sequence[str], stubs: Sequence[str]) -> Request:
+            return (
+                api.name,
+                api.spec_path,
+                chunk_document(api.title, api.version, schemas, members, stubs),
+                chunk_template_data(template_data, members, stubs),
+                chunk_class_names(class_names, members, stubs),
+                header,
+            )
+
+        def make() -> str:
+            assert plan is not None  # narrowed above
+            module, _ = run_chunked(
+                plan, request, header, workers=workers, progress=progress or _quiet
+            )
+            return module
+
     if cache is None:
-        return _generate(api, document, template_data, class_names, header)
-    # Every input of _generate: its arguments, this module's code (the options it
-    # passes), the templates, and the versions of the tools that run them.
-    inputs = json.dumps([api.name, api.spec_path, document, template_data, class_names, header])
+        return make()
     key = Cache.key(_identity(), inputs)
     found = cache.get(key)
     if found is None:
-        found = _generate(api, document, template_data, class_names, header)
+        found = make()
         cache.put(key, found)
     return found
 
 
+def _quiet(message: str) -> None:
+    del message
+
+
+def _document(api: Api, schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": api.version},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
 @functools.cache
 def _identity() -> str:
-    code = [Path(__file__), *sorted((TEMPLATES / "models").glob("*.jinja2"))]
+    code = [
+        Path(__file__),
+        Path(__file__).with_name("_chunks.py"),
+        *sorted((TEMPLATES / "models").glob("*.jinja2")),
+    ]
     return "\n".join(
         [
             f"datamodel-code-generator {metadata.version('datamodel-code-generator')}",
@@ -83,8 +165,10 @@ def _identity() -> str:
 
 
 def _generate(
-    api: Api,
+    name: str,
+    spec_path: str,
     document: dict[str, Any],
+    *,
     template_data: dict[str, dict[str, Any]],
     class_names: dict[str, str],
     header: str,
@@ -101,7 +185,7 @@ def _generate(
             output = _run_datamodel(
                 dmcg,
                 document=document,
-                api=api,
+                name=name,
                 template_data=template_data,
                 class_names=class_names,
                 header=header,
@@ -112,17 +196,17 @@ def _generate(
             # compilable rule refuses every shape known to do that; this is the backstop,
             # so that a shape it misses is still a clear refusal, not an internal error.
             raise CompileError(
-                f"{api.spec_path}: compile: datamodel-code-generator made a class of a "
+                f"{spec_path}: compile: datamodel-code-generator made a class of a "
                 "schema that is no component class (a shape lint's compilable rule does "
                 "not know yet; please report it)"
             ) from None
         except dmcg.Error as exc:
             raise CompileError(
-                f"{api.spec_path}: compile: datamodel-code-generator refused the models: "
+                f"{spec_path}: compile: datamodel-code-generator refused the models: "
                 f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
             ) from None
     if not isinstance(output, str):
-        raise CompileError(f"{api.spec_path}: compile: the models did not fit in one module")
+        raise CompileError(f"{spec_path}: compile: the models did not fit in one module")
     return output
 
 
@@ -130,7 +214,7 @@ def _run_datamodel(
     dmcg: Any,
     *,
     document: dict[str, Any],
-    api: Api,
+    name: str,
     template_data: dict[str, dict[str, Any]],
     class_names: dict[str, str],
     header: str,
@@ -140,7 +224,7 @@ def _run_datamodel(
     return dmcg.generate(
         document,
         input_file_type=InputFileType.OpenAPI,
-        input_filename=f"{api.name}.yaml",
+        input_filename=f"{name}.yaml",
         output_model_type=DataModelType.DataclassesDataclass,
         custom_template_dir=TEMPLATES / "models",
         extra_template_data=defaultdict(dict, template_data),
@@ -221,6 +305,38 @@ def _schema_for_datamodel(schema: Any) -> Any:
         if key != "discriminator"
         and key not in ignored
         and not (key == "format" and not (isinstance(value, str) and value in _TYPED_FORMATS))
+    }
+
+
+#: The keywords that only constrain values: the models' checks come from the compile view
+#: (``_ir``), so datamodel-code-generator needs none of them, and each makes it invent an
+#: alias (``Email: TypeAlias = str`` for a string with ``maxLength``).
+_CONSTRAINTS = frozenset(
+    {
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    }
+)
+
+
+def _without_constraints(schema: Any) -> Any:
+    """A copy of a schema (as :func:`_for_datamodel` made it) without constraint keywords."""
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: value
+        for key, value in map_subschemas(schema, _without_constraints).items()
+        if key not in _CONSTRAINTS
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import shutil
 import sys
@@ -15,6 +16,7 @@ from .._spec._files import SpecFilesError, find_specs
 from .._spec._load import LoadError
 from .._spec._version import bindings_version
 from ._cache import Cache
+from ._chunks import PREWARM_BYTES, Workers
 from ._compile import Names, compile_apis
 from ._format import FormatError
 from ._ir import CompileError
@@ -54,17 +56,32 @@ def build_tree(
             "[tool.specbind], or any directory below it) or pass --project"
         )
     front = build_views_apart if apart else build_views
-    apis, stated = front(paths, gate)
-    version = bindings_version(config.version, stated)
-    names = Names(config.package, config.distribution, version)
-    with kept_alive():
-        tree = compile_apis(apis, versions, progress=_say, names=names, cache=cache)
+    with Workers() as workers:
+        if _total_size(paths) >= PREWARM_BYTES:
+            # Likely made in chunks: the workers load datamodel-code-generator while the
+            # front runs (on another processor), not after it.
+            workers.start()
+        apis, stated = front(paths, gate)
+        version = bindings_version(config.version, stated)
+        names = Names(config.package, config.distribution, version)
+        with kept_alive():
+            tree = compile_apis(
+                apis, versions, progress=_say, names=names, cache=cache, workers=workers
+            )
     del apis
     release_memory(collect=False)
     for relative, content in tree.items():
         if relative.endswith(".py"):
             verify_python(f"{config.output}/{relative}", content)
     return tree
+
+
+def _total_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):  # the front says why it cannot read one
+            total += path.stat().st_size
+    return total
 
 
 def _read_tree(root: Path) -> dict[str, str]:
