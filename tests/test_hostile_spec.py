@@ -436,6 +436,14 @@ def _round_trips(spec: Any, package: Any, data: st.DataObject) -> None:
 def test_random_specs_lint_generate_import_and_round_trip(
     document: dict[str, Any], data: st.DataObject, tmp_path: Path
 ) -> None:
+    generate_import_and_round_trip(document, data, tmp_path)
+
+
+def generate_import_and_round_trip(
+    document: dict[str, Any], data: st.DataObject, tmp_path: Path
+) -> None:
+    """Generate ``document``'s package (if lint takes it), import it and round-trip
+    payloads drawn from its schemas."""
     checked = _checked_package(document, tmp_path)
     if checked is None:
         return

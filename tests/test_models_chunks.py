@@ -16,7 +16,6 @@ the path that only large specs take in ``specbind generate``. What is checked:
 from __future__ import annotations
 
 import ast
-import importlib
 import json
 import os
 import signal
@@ -38,9 +37,7 @@ from specbind._generate._ir import Api, CompileError, _Builder, build_api
 from specbind._generate._models import compile_models
 from specbind._lint import lint_spec
 from specbind._spec._graph import strongly_connected
-from test_hostile_spec import _checked_package, _round_trips, _specs
-
-import generated
+from test_hostile_spec import _specs, generate_import_and_round_trip
 
 HERE = Path(__file__).parent
 SHAPES = HERE / "fixtures" / "shapes" / "shapes.yaml"
@@ -263,23 +260,7 @@ def test_random_specs_in_chunks_import_and_round_trip(
     document: dict[str, Any], data: st.DataObject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(chunks_module, "CHUNK_WEIGHT", 1)
-    checked = _checked_package(document, tmp_path)
-    if checked is None:
-        return
-    spec, files = checked
-    root = tmp_path / f"pkg{next(_COUNTER)}" / "generated"
-    for relative, text in files.items():
-        if relative.startswith(f"{spec.name}/"):
-            (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            (root / relative).write_text(text, encoding="utf-8")
-    generated.__path__.append(str(root))
-    try:
-        package = importlib.import_module(f"generated.{spec.name}")
-        _round_trips(spec, package, data)
-    finally:
-        generated.__path__.remove(str(root))
-        for module in [name for name in sys.modules if name.startswith(f"generated.{spec.name}")]:
-            del sys.modules[module]
+    generate_import_and_round_trip(document, data, tmp_path)
 
 
 def test_a_refusal_in_a_worker_is_the_refusal_of_one_run(tmp_path: Path) -> None:
