@@ -416,3 +416,52 @@ def test_an_interrupted_generate_leaves_no_worker(tmp_path: Path, group: bool) -
     while _workers_of(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _workers_of(marker) == []
+
+
+#: datamodel-code-generator's directives, each set to write code of the spec's choosing.
+_DIRECTIVES = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        imported: {type: string, x-python-import: {module: subprocess, name: Popen}}
+        typed: {type: string, x-python-type: "Evil = __import__('os')"}
+        custom: {type: string, customTypePath: os.system}
+        based: {type: object, customBasePath: subprocess.Popen, properties: {d: {type: string}}}
+        x-python-type: {type: string}
+    Colour:
+      type: string
+      enum: [red, green]
+      x-enum-varnames: ["import os", "0"]
+"""
+
+
+@pytest.mark.parametrize("weight", [None, 1], ids=["one-run", "chunks"])
+def test_no_generator_directive_of_a_spec_reaches_the_models(
+    tmp_path: Path, weight: int | None
+) -> None:
+    """A spec's ``x-python-import``, ``x-python-type``, ``customTypePath``,
+    ``customBasePath`` and ``x-enum-varnames`` are extensions to specbind: the models
+    import and name only what specbind writes (a property so named stays a property)."""
+    spec_path = tmp_path / "api.yaml"
+    spec_path.write_text(_DIRECTIVES, encoding="utf-8")
+    models = compile_models(build_api(load_spec(spec_path)), HEADER, chunk_weight=weight, workers=1)
+    compile(models, "models.py", "exec")
+    for written in ("subprocess", "Popen", "os", "Evil", "system", "import os"):
+        assert written not in models.replace("import annotations", ""), written
+    tree = ast.parse(models)
+    annotations = {
+        node.target.id: ast.unparse(node.annotation)
+        for cls in tree.body
+        if isinstance(cls, ast.ClassDef) and cls.name == "Thing"
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    assert annotations["imported"] == annotations["typed"] == "str | Unset"
+    assert annotations["custom"] == annotations["x_python_type"] == "str | Unset"
+    assert "'x-python-type'" in models  # the wire name of the property so named
+    assert "RED = 'red'" in models.replace('"', "'")

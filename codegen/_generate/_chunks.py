@@ -202,14 +202,12 @@ def _ref_targets(ref: Any, schemas: Mapping[str, Any]) -> set[str]:
 def _stubbable(name: str, schemas: Mapping[str, Any]) -> bool:
     """Whether a stub can stand for a component in a chunk that refers to it: an object
     schema that does not admit only null (datamodel-code-generator drops such a member of
-    a union, through a chain of ``$ref``), nor names a Python import or type."""
+    a union, through a chain of ``$ref``)."""
     seen: set[str] = set()
     while name not in seen:
         seen.add(name)
         schema = schemas[name]
         if not isinstance(schema, dict) or _null_only(schema):
-            return False
-        if "x-python-import" in schema or "x-python-type" in schema:
             return False
         targets = _ref_targets(schema.get("$ref"), schemas)
         if len(targets) != 1:

@@ -274,8 +274,17 @@ def _for_datamodel(schemas: Mapping[str, Any]) -> dict[str, Any]:
     fallback member, which would then reject every real tag value.
 
     Without the formats the runtime keeps as text (see ``_TYPED_FORMATS``).
+
+    Without extensions (``x-...``) and datamodel-code-generator's own ``customTypePath``
+    and ``customBasePath``: it reads some as orders (``x-python-import`` imports any
+    module, ``x-python-type`` writes its text as a type, ``x-enum-varnames`` names
+    members), so that a spec could write code into the models that nothing escapes.
     """
     return {name: _schema_for_datamodel(schema) for name, schema in schemas.items()}
+
+
+#: datamodel-code-generator's directives that are not extensions (``x-...``).
+_DIRECTIVES = frozenset({"customTypePath", "customBasePath"})
 
 
 #: Keywords that apply only to values of one JSON type: JSON Schema ignores them on a
@@ -304,6 +313,8 @@ def _schema_for_datamodel(schema: Any) -> Any:
         for key, value in map_subschemas(schema, _schema_for_datamodel).items()
         if key != "discriminator"
         and key not in ignored
+        and key not in _DIRECTIVES
+        and not key.startswith("x-")
         and not (key == "format" and not (isinstance(value, str) and value in _TYPED_FORMATS))
     }
 
