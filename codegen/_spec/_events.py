@@ -27,33 +27,20 @@ scalar). What is left, the two read alike, event for event and mark for mark
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml import events as _ruamel
-
-try:
-    from yaml import YAMLError as _CError
-    from yaml import __version__ as _pyyaml_version
-    from yaml import __with_libyaml__ as _with_libyaml
-    from yaml import events as _pyyaml
-    from yaml._yaml import get_version_string as _libyaml_version
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # pragma: no cover - PyYAML is a dependency; ruamel reads alone
-    _with_libyaml = False
+from typing import Any, NamedTuple
 
 __all__ = [
-    "C_PARSER",
-    "C_PARSER_VERSION",
     "MAX_DEPTH",
     "MAX_KEY_CHARS",
     "MAX_NODES",
     "MAX_POINTER_CHARS",
     "Refused",
     "Warned",
+    "c_parser_version",
     "escape_pointer_token",
     "plain_document",
     "resolve_plain",
@@ -68,10 +55,6 @@ MAX_KEY_CHARS = 1024
 #: The JSON pointers of all nodes together; long keys nested deep would grow it quadratically.
 MAX_POINTER_CHARS = 64 * 1024 * 1024
 
-#: Whether libyaml's parser is there to read with (else ruamel's reads everything).
-C_PARSER: bool = bool(_with_libyaml)
-#: The versions of PyYAML and libyaml read with, for the read cache's key ("" without).
-C_PARSER_VERSION: str = f"pyyaml {_pyyaml_version} libyaml {_libyaml_version()}" if C_PARSER else ""
 #: What libyaml (YAML 1.1) and ruamel (YAML 1.2) read differently: a byte order mark (or a
 #: U+FEFF anywhere), the characters YAML 1.1 breaks lines at and YAML 1.2 does not, and
 #: tabs (ruamel refuses one before a comment, libyaml does not). No corpus YAML has any.
@@ -143,27 +126,61 @@ class _Frame:
 # The kinds of event the builder tells apart; any other (stream start and end, document
 # end) it passes over.
 _DOCUMENT, _ALIAS, _SCALAR, _MAPPING, _SEQUENCE, _END = range(6)
-_KINDS: dict[type, int] = {
-    _ruamel.DocumentStartEvent: _DOCUMENT,
-    _ruamel.AliasEvent: _ALIAS,
-    _ruamel.ScalarEvent: _SCALAR,
-    _ruamel.MappingStartEvent: _MAPPING,
-    _ruamel.SequenceStartEvent: _SEQUENCE,
-    _ruamel.MappingEndEvent: _END,
-    _ruamel.SequenceEndEvent: _END,
+#: The event classes by name, alike in ruamel and PyYAML.
+_EVENT_KINDS = {
+    "DocumentStartEvent": _DOCUMENT,
+    "AliasEvent": _ALIAS,
+    "ScalarEvent": _SCALAR,
+    "MappingStartEvent": _MAPPING,
+    "SequenceStartEvent": _SEQUENCE,
+    "MappingEndEvent": _END,
+    "SequenceEndEvent": _END,
 }
-if C_PARSER:
-    _KINDS.update(
-        {
-            _pyyaml.DocumentStartEvent: _DOCUMENT,
-            _pyyaml.AliasEvent: _ALIAS,
-            _pyyaml.ScalarEvent: _SCALAR,
-            _pyyaml.MappingStartEvent: _MAPPING,
-            _pyyaml.SequenceStartEvent: _SEQUENCE,
-            _pyyaml.MappingEndEvent: _END,
-            _pyyaml.SequenceEndEvent: _END,
-        }
-    )
+#: Each event class of a parser imported so far, by kind (see :func:`_kinds_of`).
+_KINDS: dict[type, int] = {}
+
+
+def _kinds_of(events: Any) -> None:
+    _KINDS.update({getattr(events, name): kind for name, kind in _EVENT_KINDS.items()})
+
+
+# The parsers are imported at the first text read (~30 ms): a spec whose read comes from
+# the cache (``_read_cache``), as validate's mostly do, needs neither.
+@functools.cache
+def _ruamel() -> Any:
+    """ruamel.yaml's ``YAML``, its events known to the builder."""
+    from ruamel.yaml import YAML, events
+
+    _kinds_of(events)
+    return YAML
+
+
+class _LibYAML(NamedTuple):
+    parser: Any
+    error: type[Exception]
+    version: str
+
+
+@functools.cache
+def _libyaml() -> _LibYAML | None:
+    """PyYAML's C parser and error, its events known to the builder; None where PyYAML
+    or its libyaml is missing (ruamel then reads everything)."""
+    try:
+        from yaml import YAMLError, __version__, __with_libyaml__, events
+        from yaml._yaml import get_version_string
+        from yaml.cyaml import CParser
+    except ImportError:
+        return None
+    if not __with_libyaml__:
+        return None
+    _kinds_of(events)
+    return _LibYAML(CParser, YAMLError, f"pyyaml {__version__} libyaml {get_version_string()}")
+
+
+def c_parser_version() -> str:
+    """The versions of PyYAML and libyaml that read YAML, or "" where ruamel reads it all."""
+    found = _libyaml()
+    return found.version if found is not None else ""
 
 
 _BLOCK = frozenset("|>")
@@ -403,10 +420,11 @@ def plain_document(text: str) -> tuple[Any, dict[str, tuple[int, int]], list[War
     text that is not YAML: what ruamel reads is the answer, libyaml's reading only a
     faster way to the same one (see the module).
     """
-    if C_PARSER:
+    found = _libyaml()
+    if found is not None:
         try:
             return c_document(text)
-        except (_CError, Refused, _Deferred, UnicodeError):
+        except (found.error, Refused, _Deferred, UnicodeError):
             pass  # ruamel reads it again: its error, at its line, or its document
     return ruamel_document(text)
 
@@ -414,7 +432,7 @@ def plain_document(text: str) -> tuple[Any, dict[str, tuple[int, int]], list[War
 def ruamel_document(text: str) -> tuple[Any, dict[str, tuple[int, int]], list[Warned]]:
     """:func:`plain_document` as ruamel's parser reads ``text`` (the reference reading)."""
     # The safe scanner: the round-trip one marks folded lines with "\a" in the value.
-    yaml = YAML(typ="safe", pure=True)
+    yaml = _ruamel()(typ="safe", pure=True)
     builder = _Builder()
     for event in yaml.parse(text):
         builder.feed(event)
@@ -427,10 +445,13 @@ def c_document(text: str) -> tuple[Any, dict[str, tuple[int, int]], list[Warned]
     Raises PyYAML's ``YAMLError`` where libyaml refuses the text, :class:`Refused`, and
     ``_Deferred`` for what only ruamel reads as the reference does (see the module).
     """
+    found = _libyaml()
+    if found is None:
+        raise RuntimeError("PyYAML with libyaml is not installed")
     if _RUAMEL_ONLY.search(text):
         raise _Deferred
     builder = _Builder(c_parser=True, text=text)
-    parser = _CParser(text)
+    parser = found.parser(text)
     try:
         feed = builder.feed
         while parser.check_event():

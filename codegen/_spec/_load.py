@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from ._convert import SourceMap, convert, source_version
 from ._events import Refused, escape_pointer_token, plain_document
 from ._files import package_name
@@ -164,13 +162,11 @@ def load_spec(path: str | Path, *, cache: Cache | None = None) -> LoadedSpec:
         )
     except Refused as exc:
         raise LoadError(shown, exc.message, exc.line, exc.column) from None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-        reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise LoadError(shown, f"invalid YAML: {reason}", line, column) from None
-    except YAMLError as exc:
-        raise LoadError(shown, f"invalid YAML: {' '.join(str(exc).split())}") from None
+    except Exception as exc:
+        invalid = _invalid_yaml(shown, exc)
+        if invalid is None:
+            raise
+        raise invalid from None
     if not isinstance(document, dict):
         kind = "empty" if document is None else f"a {type(document).__name__}"
         raise LoadError(shown, f"the top level is {kind}; an OpenAPI document is a mapping")
@@ -212,6 +208,22 @@ def _repaired(spec: LoadedSpec, warnings: list[Problem]) -> LoadedSpec:
         line, column = spec.locate(repair.pointer)
         warnings.append(Problem(spec.path, line, column, "openapi", repair.message, "warning"))
     return replace(spec, data=data, written=written, load_warnings=tuple(warnings))
+
+
+def _invalid_yaml(shown: str, error: Exception) -> LoadError | None:
+    """What ruamel's parser said of text that is not YAML, as a LoadError; None for any
+    other error. ruamel is imported here, not with this module: a spec read from the
+    cache needs no YAML parser, and one that failed to parse has imported it already."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        reason = " ".join(str(error.problem or error.context or "invalid YAML").split())
+        return LoadError(shown, f"invalid YAML: {reason}", line, column)
+    if isinstance(error, YAMLError):
+        return LoadError(shown, f"invalid YAML: {' '.join(str(error).split())}")
+    return None
 
 
 def _read(text: str, kind: str) -> Read:

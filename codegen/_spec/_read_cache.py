@@ -5,8 +5,9 @@ for a small spec), and ``specbind validate`` starts by loading one, every time. 
 is a pure function of the text and of the code that reads it, so it is kept in
 ``generate``'s content-addressed store (:class:`~codegen._generate._cache.Cache`), keyed
 by the sha256 of the text, of that code's source (the YAML and JSON readers here and
-ruamel.yaml's package, which carries its version), of PyYAML's and libyaml's versions
-(whether the C parser read it) and of orjson's version. A spec edit
+ruamel.yaml's and PyYAML's packages, which carry their versions, and PyYAML's compiled
+libyaml module, if any: whether the C parser reads) and of orjson's version. None of
+them is imported for it: a hit needs no YAML parser. A spec edit
 or an upgrade of any of them changes the key. Entries are checked against their own
 sha256 on every read; an entry that is missing, damaged or not of the expected shape is
 a miss, and the text is read as usual. A cache that cannot be read or written costs time
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ._events import C_PARSER_VERSION, Warned
+from ._events import Warned
 
 if TYPE_CHECKING:
     from .._generate._cache import Cache
@@ -46,20 +47,28 @@ _LAYOUT = "spec-read-1"
 def _reader_id() -> str | None:
     """The sha256 of the reading code (see the module), or None when it cannot be read."""
     digest = hashlib.sha256(orjson.__version__.encode())
-    digest.update(f"\0{C_PARSER_VERSION}\0".encode())
     here = Path(__file__).parent
     try:
         found = importlib.util.find_spec("ruamel.yaml")
         origin = found.origin if found is not None else None
         if origin is None:
             return None
-        for path in (here / "_events.py", here / "_json.py", Path(origin)):
+        for path in (here / "_events.py", here / "_json.py", Path(origin), *_pyyaml_files()):
             data = path.read_bytes()
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
     except (OSError, ImportError, ValueError):
         return None
     return digest.hexdigest()
+
+
+def _pyyaml_files() -> list[Path]:
+    """PyYAML's ``__init__`` and its compiled libyaml module (none where it is missing)."""
+    found = importlib.util.find_spec("yaml")
+    if found is None or found.origin is None:
+        return []
+    package = Path(found.origin)
+    return [package, *sorted(package.parent.glob("_yaml.*"))]
 
 
 def cached_read(text: str, kind: str, cache: Cache | None, read: Callable[[], Read]) -> Read:
