@@ -163,6 +163,23 @@ def test_help_explains_the_commands() -> None:
     assert done.returncode == 0
     assert "--check" in done.stdout
     assert "unified diff" in done.stdout
+    assert "--jobs N" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("jobs", "said"), [("0", "0 is not 1 or more"), ("two", "'two' is not a whole number")]
+)
+def test_jobs_is_a_number_of_workers(jobs: str, said: str) -> None:
+    done = specbind("generate", "--check", "--jobs", jobs)
+    assert done.returncode == 2
+    assert f"argument --jobs: {said}" in done.stderr
+
+
+def test_one_job_gives_the_committed_output() -> None:
+    # The three specs are made in one run: --jobs changes nothing (the chunks' own tests
+    # run a large spec with one worker and with several).
+    done = specbind("generate", "--check", "--jobs", "1")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def _configure(project: Path, table: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._spec._config import Config, ConfigError, load_config
+from ._arguments import whole_number
 from ._exits import EXIT_OK, EXIT_USAGE
 from ._shown import shown_path
 
@@ -66,6 +67,11 @@ are cached, keyed by everything that decides them (tool versions and configurati
 templates, the whole input), so what did not change is not made again. The cache is in
 $SPECBIND_CACHE_DIR, else $XDG_CACHE_HOME/specbind, else ~/.cache/specbind; it only
 ever saves time, and --no-cache skips it.
+
+A large spec's models (component schemas of more than 128 KB as JSON) are made in
+chunks by worker processes, one per processor and at most 4 by default: each holds
+one chunk at a time, and the output is the same whatever their number. --jobs 1 takes
+the least memory in all; more take less time.
 """
 
 
@@ -150,6 +156,13 @@ def _build_parser(config: Config, *, light: bool = False) -> argparse.ArgumentPa
         "--no-cache",
         action="store_true",
         help="make every file afresh, neither reading nor writing the cache",
+    )
+    generate.add_argument(
+        "--jobs",
+        type=whole_number,
+        metavar="N",
+        help="at most N worker processes make a large spec's models (default: one per "
+        "processor, at most 4); the output is the same",
     )
     add_common_options(generate)
     if light:
@@ -299,6 +312,7 @@ def _run(arguments: list[str]) -> int:
             package=args.package,
             distribution=args.distribution,
             gate=_lint_gate,
+            jobs=args.jobs,
         )
     if args.command == "wait":
         from ._wait import run_wait

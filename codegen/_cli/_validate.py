@@ -15,6 +15,7 @@ from .._validate._drift import Drift
 from .._validate._report import FORMATS, RunInfo, Summary, make_report
 from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
 from .._validate._validator import ModelLayerWarning, Validator, ValidatorError
+from ._arguments import whole_number
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ._shown import shown_path
 
@@ -151,13 +152,7 @@ def add_validate_parser(
 def _jobs(text: str) -> int | str:
     if text == "auto":
         return text
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is neither a whole number nor auto") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
-    return number
+    return whole_number(text, alternative="auto")
 
 
 def run_validate(args: argparse.Namespace, config: Config) -> int:

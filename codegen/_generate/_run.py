@@ -35,14 +35,20 @@ def _say(message: str) -> None:
 
 
 def build_tree(
-    config: Config, cache: Cache | None = None, gate: Gate | None = None, *, apart: bool = False
+    config: Config,
+    cache: Cache | None = None,
+    gate: Gate | None = None,
+    *,
+    apart: bool = False,
+    jobs: int | None = None,
 ) -> dict[str, str]:
     """Compile every spec in ``config.specs`` into {path under the output: file content}.
 
     With a ``cache``, what an earlier run made from the same input is not made
     again. Raises :class:`LoadError`, :class:`CompileError` or :class:`PinError`;
     the errors ``gate`` finds raise :class:`CompileError` listing them. ``apart`` loads,
-    gates and builds the compile views in a child process (see ``_views``).
+    gates and builds the compile views in a child process (see ``_views``). ``jobs``
+    caps the worker processes that make a large spec's models (see ``_chunks.Workers``).
     """
     versions = tool_versions()
     try:
@@ -56,7 +62,7 @@ def build_tree(
             "[tool.specbind], or any directory below it) or pass --project"
         )
     front = build_views_apart if apart else build_views
-    with Workers() as workers:
+    with Workers(jobs) as workers:
         if _total_size(paths) >= PREWARM_BYTES:
             # Likely made in chunks: the workers load datamodel-code-generator while the
             # front runs (on another processor), not after it.
@@ -136,17 +142,19 @@ def run_generate(
     distribution: str | None = None,
     cache_dir: Path | None = None,
     gate: Gate | None = None,
+    jobs: int | None = None,
 ) -> int:
     """Regenerate the bindings (or, with ``check``, compare them); return the exit status.
 
     Models and formatted files are cached in ``cache_dir``; ``None`` makes them all.
+    ``jobs`` caps the worker processes that make a large spec's models.
     """
     started = time.monotonic()
     cache = Cache(cache_dir) if cache_dir is not None else None
     try:
         config = load_config(project, output=output, package=package, distribution=distribution)
         with tempfile.TemporaryDirectory(prefix="specbind-") as scratch:
-            tree = build_tree(config, cache, gate, apart=True)
+            tree = build_tree(config, cache, gate, apart=True, jobs=jobs)
             # Written out and read back, so that what we compare is exactly what
             # a file system round trip gives.
             _write_tree(Path(scratch) / "out", tree)
