@@ -4,11 +4,14 @@ results are those of one process, in the same order, line numbers and all."""
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 from _support import FIXTURES
-from specbind._validate import _run
+from hypothesis import given
+from hypothesis import strategies as st
+from specbind._validate import _finding, _run
 from specbind._validate._validator import Validator
 
 HERE = FIXTURES / "validate"
@@ -60,3 +63,38 @@ def test_only_large_local_json_lines_files_are_cut(
     assert _run._plan(checker, [str(HERE / "prunner_jobs.jsonl")]) == [
         [str(HERE / "prunner_jobs.jsonl")]
     ]
+
+
+def test_a_file_that_cannot_be_read_in_a_range_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that cannot read its range says why, once; nothing more of that file
+    is reported, and the inputs after it still are."""
+    monkeypatch.setattr(_run, "_RANGE_BYTES", 2000)
+    capture = _capture(tmp_path / "capture.jsonl")
+    gone = tmp_path / "gone.jsonl"
+    validator = Validator("prunner", operation="getJobDetail")
+    # As if the file were removed between the look at its size and its reading.
+    lost = [(str(gone), 5 * 2000), (str(capture), capture.stat().st_size)]
+    monkeypatch.setattr(_run, "_plan", lambda checker, names: lost)
+    results = list(validator.check_inputs([str(gone), str(capture)], jobs=2))
+    missing = "read failed: No such file or directory"
+    assert results[0] == _finding.Result(str(gone), unreadable=missing)
+    assert [result.input for result in results[1:]] == [
+        result.input for result in validator.check_inputs([str(capture)], jobs=1)
+    ]
+
+
+@given(
+    label=st.text(max_size=40),
+    operation=st.text(max_size=20),
+    status=st.sampled_from(["", "200", "4XX", "default"]),
+)
+def test_a_clean_result_is_a_result_with_nothing_found(
+    label: str, operation: str, status: str
+) -> None:
+    made = _finding.clean_result(label, operation, status)
+    plain = _finding.Result(label, operation, status)
+    assert made == plain
+    assert made.outcome == "valid"
+    assert pickle.dumps(made) == pickle.dumps(plain)

@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from ._finding import Result, ValidatorError
-from ._inputs import UnreadableInput, Window, import_fsspec, is_url, json_lines, kind_of
+from ._inputs import (
+    UnreadableInput,
+    Window,
+    import_fsspec,
+    is_url,
+    json_lines,
+    kind_of,
+    line_start,
+)
 from ._run import RunError, usable_cpus
 
 if TYPE_CHECKING:
@@ -189,8 +197,8 @@ def _check_whole(validator: Validator, name: str) -> list[Result]:
 def _span(part: _Range) -> _Span:
     """A task: a range moved to line starts, and the line ends in it."""
     with _open(part.name) as stream:
-        start = _line_start(stream, part.start, part.size)
-        end = _line_start(stream, part.end, part.size)
+        start = line_start(stream, part.start, part.size)
+        end = line_start(stream, part.end, part.size)
         stream.seek(start)
         newlines = 0
         left = end - start
@@ -218,22 +226,6 @@ def _checker(validator: Validator) -> Any:
     from ._validator import checker_for
 
     return checker_for(validator.options)
-
-
-def _line_start(stream: IO[bytes], at: int, size: int) -> int:
-    """The first offset at or after ``at`` where a line starts (``size`` if none)."""
-    if at <= 0:
-        return 0
-    if at >= size:
-        return size
-    stream.seek(at - 1)
-    position = at - 1
-    while chunk := stream.read(_CHUNK):
-        found = chunk.find(b"\n")
-        if found >= 0:
-            return position + found + 1
-        position += len(chunk)
-    return size
 
 
 def _open(name: str) -> IO[bytes]:

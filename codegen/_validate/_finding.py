@@ -93,13 +93,21 @@ def clean_result(label: str, operation: str, status: str) -> Result:
     this fills the same fields at once (equal, and pickled alike, to the other's).
     """
     result = object.__new__(Result)
-    result.__dict__.update(
-        input=label,
-        operation=operation,
-        status=status,
-        findings=(),
-        skipped="",
-        unreadable="",
-        detail="",
-    )
+    fields = result.__dict__
+    fields.update(_CLEAN)
+    fields["input"] = label
+    fields["operation"] = operation
+    fields["status"] = status
     return result
+
+
+#: A clean result's fields, in the order a ``Result`` has them (its pickle keeps it).
+_CLEAN = {
+    "input": "",
+    "operation": "",
+    "status": "",
+    "findings": (),
+    "skipped": "",
+    "unreadable": "",
+    "detail": "",
+}

@@ -40,6 +40,7 @@ __all__ = [
     "is_url",
     "json_lines",
     "kind_of",
+    "line_start",
     "open_input",
     "open_stream",
 ]
@@ -248,6 +249,8 @@ class Window(io.RawIOBase):
     def __init__(self, stream: IO[bytes], left: int) -> None:
         self._stream = stream
         self._left = left
+        #: How many line ends (``\n``) have been read through the window.
+        self.newlines = 0
 
     def readable(self) -> bool:
         return True
@@ -259,7 +262,25 @@ class Window(io.RawIOBase):
         data = self._stream.read(want)
         buffer[: len(data)] = data
         self._left -= len(data)
+        self.newlines += data.count(b"\n")
         return len(data)
+
+
+def line_start(stream: IO[bytes], at: int, size: int) -> int:
+    """The first offset at or after ``at`` where a line of ``stream`` starts (``size`` if
+    none): a byte range moved to line starts holds whole lines."""
+    if at <= 0:
+        return 0
+    if at >= size:
+        return size
+    stream.seek(at - 1)
+    position = at - 1
+    while chunk := stream.read(_SKIP_CHUNK):
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(chunk)
+    return size
 
 
 def _sniff(stream: _Stream) -> Kind:

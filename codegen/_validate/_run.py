@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import itertools
@@ -9,11 +10,11 @@ import os
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from ._check import Checker, Options
 from ._finding import Result, clean_result
-from ._inputs import Body, Unit, Window, is_url, json_lines, kind_of
+from ._inputs import Body, Unit, Window, is_url, json_lines, kind_of, line_start
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -300,11 +301,8 @@ def _tasks(
     parts: list[_Part],
     units_of: Callable[[Sequence[str | IO[bytes]]], Iterator[Unit]],
 ) -> Iterator[_Task]:
-    """The work, in input order: batches of units read here, and the ranges of large
-    JSON Lines files, each with how many lines come before it (counted here, as each
-    range is moved to a line start: one read of the file, at memory speed)."""
-    from ._dask import _Range, _span
-
+    """The work, in input order: batches of units read here, and the nominal byte ranges
+    of large JSON Lines files, which the workers move to line starts and read."""
     options = checker.options
     for part in parts:
         if isinstance(part, list):
@@ -316,14 +314,14 @@ def _tasks(
                 yield _check_batch, (sent,), functools.partial(_filled, options, labels)
             continue
         name, size = part
-        before = 0
-        dead: set[str] = set()
+        file = _FileSoFar(name)
         for start in range(0, size, _RANGE_BYTES):
-            span = _span(_Range(name, start, min(start + _RANGE_BYTES, size), size))
-            if span.end > span.start:
-                unpack = functools.partial(_range_results, options, name, dead)
-                yield _check_range, (name, span.start, span.end, before), unpack
-            before += span.newlines
+            end = min(start + _RANGE_BYTES, size)
+            yield (
+                _check_range,
+                (name, start, end, size),
+                functools.partial(_range_results, options, file),
+            )
 
 
 def _filled(options: Options, labels: list[str], results: list[Result | None]) -> Iterator[Result]:
@@ -331,44 +329,78 @@ def _filled(options: Options, labels: list[str], results: list[Result | None]) -
         yield clean_result(label, options.operation, options.status) if result is None else result
 
 
-def _range_results(
-    options: Options, name: str, dead: set[str], results: list[Result | int]
-) -> Iterator[Result]:
-    """A range's results, each clean body's (sent as its line number) made again. After a
-    read error, as when one process reads the file, nothing more of it is reported."""
-    if name in dead:
+class _FileSoFar:
+    """What the ranges of one file reported so far: how many lines they held, and
+    whether reading it failed (after which, as when one process reads the file,
+    nothing more of it is reported)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines = 0
+        self.failed = False
+
+
+class _RangeDone(NamedTuple):
+    """A range's results: how many line ends it held, each clean body as its line number
+    within the range, every other result with its own, and a read error if any."""
+
+    newlines: int
+    found: list[int | tuple[int, Result]]
+    failure: Result | None
+
+
+def _range_results(options: Options, file: _FileSoFar, done: _RangeDone) -> Iterator[Result]:
+    """A range's results, numbered after the lines of the ranges before it (ranges come
+    back in order), each clean body's made again."""
+    if file.failed:
         return
-    for result in results:
-        if isinstance(result, int):
-            yield clean_result(f"{name}:{result}", options.operation, options.status)
-            continue
-        yield result
-        if result.unreadable:
-            dead.add(name)
-            return
+    before, name = file.lines, file.name
+    for item in done.found:
+        if isinstance(item, int):
+            yield clean_result(f"{name}:{before + item}", options.operation, options.status)
+        else:
+            yield _relabelled(item[1], f"{name}:{before + item[0]}")
+    if done.failure is not None:
+        file.failed = True
+        yield done.failure
+    file.lines += done.newlines
 
 
-def _check_range(name: str, start: int, end: int, before: int) -> list[Result | int]:
-    """The results of the lines of ``name`` in bytes ``[start, end)`` (line starts),
-    numbered after ``before`` lines: a clean body's as its line number."""
+def _relabelled(result: Result, label: str) -> Result:
+    """``result`` with its payload's label (and its findings') made ``label``."""
+    old = result.input
+    findings = tuple(
+        dataclasses.replace(finding, input=label) if finding.input == old else finding
+        for finding in result.findings
+    )
+    return dataclasses.replace(result, input=label, findings=findings)
+
+
+def _check_range(name: str, start: int, end: int, size: int) -> _RangeDone:
+    """The results of the lines of ``name`` (``size`` bytes) that start in bytes
+    ``[start, end)``, numbered from 1 within the range."""
     if _worker is None:
         raise RunError("worker used before it was started")
     operation, status = _worker.options.operation, _worker.options.status
-    results: list[Result | int] = []
+    found: list[int | tuple[int, Result]] = []
     prefix = len(name) + 1
+    window: Window | None = None
     try:
         with open(name, "rb") as stream:
+            start, end = line_start(stream, start, size), line_start(stream, end, size)
             stream.seek(start)
-            window = io.BufferedReader(Window(stream, end - start))
-            for unit in json_lines(window, name, before):
+            window = Window(stream, end - start)
+            for unit in json_lines(io.BufferedReader(window), name):
+                number = int(unit.label[prefix:])
                 if isinstance(unit, Body):
                     result = _worker.body(unit.label, unit.raw, None, operation, status)
-                    results.append(result if result.findings else int(unit.label[prefix:]))
+                    found.append((number, result) if result.findings else number)
                 else:
-                    results.append(_worker.check(unit))
+                    found.append((number, _worker.check(unit)))
     except OSError as exc:
-        results.append(Result(name, unreadable=f"read failed: {exc.strerror or exc}"))
-    return results
+        failure = Result(name, unreadable=f"read failed: {exc.strerror or exc}")
+        return _RangeDone(0, found, failure)
+    return _RangeDone(window.newlines, found, None)
 
 
 def _ping() -> None:
