@@ -153,7 +153,10 @@ def check(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
-    """Benchmarks, each reported as a ratio against baselines measured in the same run."""
+    """Benchmarks, each reported as a ratio against baselines measured in the same run.
+
+    ``nox -s bench -- validate models`` runs only the benchmarks named (``bench_NAME.py``).
+    """
     # The test extra for mypy, which bench_corpus runs over every tool's output.
     session.install(BINDINGS, "-e", ".[bench,dask,test]")
     # openapi-python-client, the peer of bench_import, in an environment of its own: its
@@ -165,14 +168,18 @@ def bench(session: nox.Session) -> None:
     )
     tool = str(peer / "bin" / "openapi-python-client")
     started = time.time()
-    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    known = {script.stem.removeprefix("bench_"): script for script in ROOT.glob("bench/bench_*.py")}
+    unknown = sorted(set(session.posargs) - set(known))
+    if unknown:
+        names = ", ".join(sorted(known))
+        session.error(f"no such benchmark: {', '.join(unknown)} (known: {names})")
+    scripts = [known[name] for name in sorted(set(session.posargs) or known)]
     for script in scripts:
         # A missed target or a failure shows in the report below, which fails the
         # session: every benchmark runs first.
         session.run(
-            "python", str(script), *session.posargs,
-            env={"OPENAPI_PYTHON_CLIENT": tool}, success_codes=[0, 1],
-        )  # fmt: skip
+            "python", str(script), env={"OPENAPI_PYTHON_CLIENT": tool}, success_codes=[0, 1]
+        )
     names = [script.stem.removeprefix("bench_") for script in scripts]
     session.run("python", "bench/report.py", "--since", str(started), "--expect", *names)
 
