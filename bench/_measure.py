@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["Measured", "measure", "target", "timed"]
+__all__ = ["Measured", "command_line", "measure", "target", "timed"]
 
 ROOT = Path(__file__).parent.parent
 
@@ -81,3 +82,15 @@ def target(what: str, baseline: str, ratio: float, wanted: str, met: bool | None
         "target": wanted,
         "met": met,
     }
+
+
+def command_line(
+    doc: str | None, arguments: Callable[[argparse.ArgumentParser], None] | None = None
+) -> argparse.Namespace:
+    """A benchmark's arguments: ``--help`` prints its docstring and measures nothing."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    if arguments is not None:
+        arguments(parser)
+    return parser.parse_args()

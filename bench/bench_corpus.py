@@ -353,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=600, help="seconds per step")
     parser.add_argument("--no-mypy", dest="mypy", action="store_false")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the JSON file to write")
-    args, _ = parser.parse_known_args(argv)  # nox -s bench passes its posargs to every script
+    args = parser.parse_args(argv)
     chosen = [d for d in documents() if not args.only or d.name in args.only]
     rows = []
     started = time.perf_counter()

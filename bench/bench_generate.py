@@ -32,7 +32,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from _measure import ROOT, Measured, measure
+from _measure import ROOT, Measured, command_line, measure
 from _synthetic_spec import write_project
 
 RESULTS = Path(__file__).parent / "results" / "generate.json"
@@ -254,4 +254,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    command_line(__doc__)
     main()

@@ -11,12 +11,13 @@ what any linter of OpenAPI has to do at least. Results go to bench/results/lint.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
 from pathlib import Path
 
-from _measure import measure, target
+from _measure import command_line, measure, target
 from _synthetic_spec import write_project
 
 RESULTS = Path(__file__).parent / "results" / "lint.json"
@@ -60,6 +61,11 @@ def main(schemas: int, operations: int) -> dict[str, object]:
     return found
 
 
+def _sizes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("schemas", type=int, nargs="?", default=2000)
+    parser.add_argument("operations", type=int, nargs="?", default=500)
+
+
 if __name__ == "__main__":
-    sizes = [int(arg) for arg in sys.argv[1:3]] or [2000, 500]
-    print(json.dumps(main(*sizes), indent=2))
+    arguments = command_line(__doc__, _sizes)
+    print(json.dumps(main(arguments.schemas, arguments.operations), indent=2))

@@ -11,6 +11,7 @@ alternated, and ``load_spec`` as a whole on each. Results go to bench/results/lo
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from _corpus import documents
-from _measure import target
+from _measure import command_line, target
 from _synthetic_spec import write_project
 from specbind import load_spec
 from specbind._spec._events import c_document, c_parser_version, ruamel_document
@@ -77,7 +78,11 @@ def main(runs: int) -> dict[str, object]:
     return found
 
 
+def _runs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("runs", type=int, nargs="?", default=3, help="runs of each reading")
+
+
 if __name__ == "__main__":
-    result = main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 3)
+    result = main(command_line(__doc__, _runs).runs)
     print(json.dumps(result, indent=2))
     sys.exit(0 if all(entry["met"] for entry in result["targets"]) else 1)

@@ -38,6 +38,7 @@ from uuid import UUID
 import msgspec
 import orjson
 import pydantic
+from _measure import command_line
 from _prunner_jobs import TASKS, job_bytes
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -259,4 +260,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    command_line(__doc__)
     sys.exit(main())

@@ -47,7 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _measure import measure, target, timed
+from _measure import command_line, measure, target, timed
 from _prunner_jobs import job
 from specbind._spec._load import load_spec
 from specbind._validate._run import auto_jobs
@@ -423,4 +423,5 @@ def main(
 
 
 if __name__ == "__main__":
+    command_line(__doc__)
     sys.exit(main())

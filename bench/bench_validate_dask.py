@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _measure import measure, target, timed
+from _measure import command_line, measure, target, timed
 from bench_validate import (
     _OPENAPI_CORE_SCRIPT,
     LINES,
@@ -190,4 +190,5 @@ def show(found: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
+    command_line(__doc__)
     sys.exit(main(run, show, RESULTS))

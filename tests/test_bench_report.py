@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -63,3 +64,30 @@ def test_an_expected_benchmark_without_fresh_results_fails(tmp_path: Path) -> No
     assert "lenient" not in done.stdout
     assert "models         no targets written in this run" in done.stdout
     assert "regex          no targets written in this run" in done.stdout
+
+
+def test_every_benchmark_reads_its_command_line_before_it_measures() -> None:
+    """`python bench/bench_X.py --help` prints the benchmark's docstring instead of
+    running it: each script parses its arguments with argparse before anything else,
+    in its main block or at the top of its ``main``. (The benchmarks' own imports,
+    pydantic among them, are not in the test extra, so this reads the scripts rather
+    than running them.)"""
+    scripts = sorted(REPORT.parent.glob("bench_*.py"))
+    assert len(scripts) >= 10
+    for script in scripts:
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        block = next(
+            node
+            for node in tree.body
+            if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+        )
+        first = ast.unparse(block.body[0])
+        if "command_line(__doc__" in first:
+            continue
+        assert first.replace("raise SystemExit(", "").startswith("main()"), script.name
+        main = next(
+            node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "main"
+        )
+        opening = "\n".join(ast.unparse(statement) for statement in main.body[:8])
+        assert "ArgumentParser(description=__doc__" in opening, script.name
+        assert ".parse_args(" in opening, script.name
