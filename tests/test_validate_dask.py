@@ -21,7 +21,8 @@ import pytest
 from _support import FIXTURES, ROOT
 from distributed import Client
 from moto.server import ThreadedMotoServer
-from specbind import Validator
+from specbind import Result, Validator
+from specbind._validate import _dask
 from specbind._validate._dask import local_cluster
 
 HERE = FIXTURES / "validate"
@@ -142,6 +143,23 @@ def test_the_library_survives_a_worker_killed_mid_run(client: Client, big: Path)
     got += results
     assert got == expected
     client.wait_for_workers(2, timeout=60)
+
+
+def test_a_range_that_cannot_be_read_is_reported_once(
+    client: Client, big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if the file went between the look at its size and its reading: each worker
+    that cannot read its range says why, the first says it, and nothing more of that
+    file is reported; the inputs after it still are."""
+    gone = tmp_path / "gone.jsonl"
+    size = 4 * 1024
+    nominal = [_dask._Range(str(gone), at, at + 1024, size) for at in range(0, size, 1024)]
+    monkeypatch.setattr(_dask, "_plan", lambda validator, names, size: [nominal, str(big)])
+    validator = Validator("prunner")
+    results = list(validator.check_inputs([gone], engine="dask", scheduler=client))
+    missing = "read failed: No such file or directory"
+    assert results[0] == Result(str(gone), unreadable=missing)
+    assert results[1:] == list(validator.check_inputs([big]))
 
 
 def test_inputs_on_s3_report_the_same(client: Client, tmp_path: Path) -> None:

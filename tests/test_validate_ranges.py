@@ -11,7 +11,7 @@ import pytest
 from _support import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
-from specbind._validate import _finding, _run
+from specbind._validate import _finding, _inputs, _run
 from specbind._validate._validator import Validator
 
 HERE = FIXTURES / "validate"
@@ -31,11 +31,17 @@ def _capture(path: Path, *, ending: bytes = b"\n") -> Path:
     return path
 
 
-@pytest.mark.parametrize("range_bytes", [1, 700, 4096, 1 << 20])
+@pytest.mark.parametrize(
+    ("range_bytes", "longest"), [(1, None), (700, None), (700, 500), (4096, None), (1 << 20, 400)]
+)
 def test_ranges_give_the_results_of_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, range_bytes: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, range_bytes: int, longest: int | None
 ) -> None:
+    """``longest``: lines longer than this are reported unread (as past 16 MiB), and
+    a range may end inside one."""
     monkeypatch.setattr(_run, "_RANGE_BYTES", range_bytes)
+    if longest is not None:
+        monkeypatch.setattr(_inputs, "MAX_LINE_BYTES", longest)
     capture = _capture(tmp_path / "capture.jsonl")
     small = tmp_path / "small.jsonl"
     small.write_bytes((HERE / "prunner_jobs.jsonl").read_bytes()[:4000].rsplit(b"\n", 1)[0])
@@ -43,6 +49,8 @@ def test_ranges_give_the_results_of_one_process(
     names = [str(capture), str(small), str(capture), str(tmp_path / "missing.jsonl")]
     one = list(validator.check_inputs(names, jobs=1))
     assert sum(1 for result in one if result.outcome == "invalid") >= 20
+    unread = [r for r in one if any(f.rule == "line-too-long" for f in r.findings)]
+    assert bool(unread) == (longest is not None), unread[:1]
     assert list(validator.check_inputs(names, jobs=2)) == one
 
 

@@ -1,11 +1,12 @@
 """Check inputs on a Dask cluster (``--engine dask``): the same results, in the same order.
 
 Each input is one *part*, except a large JSON Lines file, which is cut into byte ranges
-so that one big file spreads over the workers. A range's nominal bounds are moved to
-line starts (the first line starting at or after each bound), so every line belongs to
-exactly one range. Line numbers stay the file's own: a first, cheap pass counts the
-line ends in each range (one task per range), and each range is then checked knowing
-how many lines come before it.
+so that one big file spreads over the workers. A worker moves its range's nominal
+bounds to line starts (the first line starting at or after each bound), so every line
+belongs to exactly one range, and numbers its lines from the range's start; the client
+takes the ranges back in order and shifts each one's numbers by the lines of those
+before it, so line numbers stay the file's own. A clean line comes back as its number
+alone: little to send, and little for the client to take in.
 
 Tasks are pure functions of their arguments that return their results; the client
 yields them in input order. A worker that dies is replaced by Dask and its tasks run
@@ -15,25 +16,17 @@ are in flight, and a range is streamed, so memory stays flat however large the i
 
 from __future__ import annotations
 
-import io
+import functools
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from ._finding import Result, ValidatorError
-from ._inputs import (
-    UnreadableInput,
-    Window,
-    import_fsspec,
-    is_url,
-    json_lines,
-    kind_of,
-    line_start,
-)
-from ._run import RunError, usable_cpus
+from ._inputs import UnreadableInput, import_fsspec, is_url, kind_of
+from ._run import FileSoFar, RangeDone, RunError, check_range, range_results, usable_cpus
 
 if TYPE_CHECKING:
     from ._validator import Validator
@@ -45,7 +38,6 @@ __all__ = ["DEFAULT_RANGE_BYTES", "RANGE_BYTES_ENV", "check_on_dask", "local_clu
 DEFAULT_RANGE_BYTES = 32 * 1024 * 1024
 #: Overrides the range size (tests use it to make many ranges of a small file).
 RANGE_BYTES_ENV = "SPECBIND_DASK_RANGE_BYTES"
-_CHUNK = 1024 * 1024
 _INSTALL = "--engine dask needs dask.distributed and fsspec: pip install 'specbind[dask]'"
 
 
@@ -57,15 +49,6 @@ class _Range:
     start: int
     end: int
     size: int
-
-
-@dataclass(frozen=True)
-class _Span:
-    """A range moved to line starts, and how many line ends it holds."""
-
-    start: int
-    end: int
-    newlines: int
 
 
 def check_on_dask(
@@ -152,35 +135,33 @@ def _run(
     client: Any, validator: Validator, parts: list[str | IO[bytes] | list[_Range]]
 ) -> Iterator[Result]:
     workers = max(1, sum(client.nthreads().values()))
-    # The first pass: every range's span at once (small results, one read of the file).
-    spans = {
-        id(part): [client.submit(_span, r, pure=False) for r in part]
-        for part in parts
-        if isinstance(part, list)
-    }
-    pending: deque[Any] = deque()
+    options = validator.options
+    pending: deque[tuple[Any, Callable[[Any], Iterable[Result]]]] = deque()
     for part in parts:
         if isinstance(part, list):
-            before = 0
-            for future in spans.pop(id(part)):
-                span: _Span = future.result()
-                pending.append(
-                    client.submit(_check_span, validator, part[0].name, span, before, pure=False)
-                )
-                before += span.newlines
+            file = FileSoFar(part[0].name)
+            for nominal in part:
+                task = client.submit(_check_span, validator, nominal, pure=False)
+                pending.append((task, functools.partial(range_results, options, file)))
                 while len(pending) > 2 * workers:
-                    yield from pending.popleft().result()
+                    yield from _taken(pending)
         elif isinstance(part, str) and part != "-":
-            pending.append(client.submit(_check_whole, validator, part, pure=False))
+            pending.append((client.submit(_check_whole, validator, part, pure=False), list))
         else:
             # Standard input and file objects exist in this process only.
             while pending:
-                yield from pending.popleft().result()
+                yield from _taken(pending)
             yield from _check_here(validator, part)
         while len(pending) > 2 * workers:
-            yield from pending.popleft().result()
+            yield from _taken(pending)
     while pending:
-        yield from pending.popleft().result()
+        yield from _taken(pending)
+
+
+def _taken(pending: deque[tuple[Any, Callable[[Any], Iterable[Result]]]]) -> Iterable[Result]:
+    """The results of the first task in flight, once it is done."""
+    future, unpack = pending.popleft()
+    return unpack(future.result())
 
 
 def _check_here(validator: Validator, part: str | IO[bytes]) -> Iterator[Result]:
@@ -194,32 +175,11 @@ def _check_whole(validator: Validator, name: str) -> list[Result]:
     return list(_check_here(validator, name))
 
 
-def _span(part: _Range) -> _Span:
-    """A task: a range moved to line starts, and the line ends in it."""
-    with _open(part.name) as stream:
-        start = line_start(stream, part.start, part.size)
-        end = line_start(stream, part.end, part.size)
-        stream.seek(start)
-        newlines = 0
-        left = end - start
-        while left > 0:
-            chunk = stream.read(min(_CHUNK, left))
-            if not chunk:
-                break
-            newlines += chunk.count(b"\n")
-            left -= len(chunk)
-    return _Span(start, end, newlines)
-
-
-def _check_span(validator: Validator, name: str, span: _Span, before: int) -> list[Result]:
-    """A task: every result of the lines in a span, numbered after ``before`` lines."""
+def _check_span(validator: Validator, part: _Range) -> RangeDone:
+    """A task: the results of the lines that start in a range, numbered within it."""
+    opened = functools.partial(_open, part.name)
     checker = _checker(validator)
-    with _open(name) as stream:
-        stream.seek(span.start)
-        # The default buffer, as open() gives: peek() copies out the whole buffer on
-        # every line, and Dask's workers allocate anything over 64 KiB with mmap.
-        window = io.BufferedReader(Window(stream, span.end - span.start))
-        return [checker.check(unit) for unit in json_lines(window, name, before)]
+    return check_range(checker, opened, part.name, start=part.start, end=part.end, size=part.size)
 
 
 def _checker(validator: Validator) -> Any:

@@ -21,10 +21,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUTO_MIN_BYTES",
+    "FileSoFar",
+    "RangeDone",
     "RunError",
     "auto_jobs",
     "check_inputs_in_processes",
+    "check_range",
     "check_units",
+    "range_results",
     "usable_cpus",
 ]
 
@@ -314,13 +318,13 @@ def _tasks(
                 yield _check_batch, (sent,), functools.partial(_filled, options, labels)
             continue
         name, size = part
-        file = _FileSoFar(name)
+        file = FileSoFar(name)
         for start in range(0, size, _RANGE_BYTES):
             end = min(start + _RANGE_BYTES, size)
             yield (
                 _check_range,
                 (name, start, end, size),
-                functools.partial(_range_results, options, file),
+                functools.partial(range_results, options, file),
             )
 
 
@@ -329,7 +333,7 @@ def _filled(options: Options, labels: list[str], results: list[Result | None]) -
         yield clean_result(label, options.operation, options.status) if result is None else result
 
 
-class _FileSoFar:
+class FileSoFar:
     """What the ranges of one file reported so far: how many lines they held, and
     whether reading it failed (after which, as when one process reads the file,
     nothing more of it is reported)."""
@@ -340,7 +344,7 @@ class _FileSoFar:
         self.failed = False
 
 
-class _RangeDone(NamedTuple):
+class RangeDone(NamedTuple):
     """A range's results: how many line ends it held, each clean body as its line number
     within the range, every other result with its own, and a read error if any."""
 
@@ -349,7 +353,7 @@ class _RangeDone(NamedTuple):
     failure: Result | None
 
 
-def _range_results(options: Options, file: _FileSoFar, done: _RangeDone) -> Iterator[Result]:
+def range_results(options: Options, file: FileSoFar, done: RangeDone) -> Iterator[Result]:
     """A range's results, numbered after the lines of the ranges before it (ranges come
     back in order), each clean body's made again."""
     if file.failed:
@@ -376,31 +380,47 @@ def _relabelled(result: Result, label: str) -> Result:
     return dataclasses.replace(result, input=label, findings=findings)
 
 
-def _check_range(name: str, start: int, end: int, size: int) -> _RangeDone:
-    """The results of the lines of ``name`` (``size`` bytes) that start in bytes
-    ``[start, end)``, numbered from 1 within the range."""
+def _check_range(name: str, start: int, end: int, size: int) -> RangeDone:
+    """A task: :func:`check_range` of a local file, by this worker's checker."""
     if _worker is None:
         raise RunError("worker used before it was started")
-    operation, status = _worker.options.operation, _worker.options.status
+    return check_range(_worker, lambda: open(name, "rb"), name, start=start, end=end, size=size)
+
+
+def check_range(
+    checker: Checker,
+    opened: Callable[[], IO[bytes]],
+    name: str,
+    *,
+    start: int,
+    end: int,
+    size: int,
+) -> RangeDone:
+    """The results of the lines of ``name`` (``size`` bytes, read from what ``opened``
+    opens) that start in bytes ``[start, end)``, numbered from 1 within the range: the
+    results :func:`range_results` numbers after the ranges before it."""
+    operation, status = checker.options.operation, checker.options.status
     found: list[int | tuple[int, Result]] = []
     prefix = len(name) + 1
     window: Window | None = None
     try:
-        with open(name, "rb") as stream:
+        with opened() as stream:
             start, end = line_start(stream, start, size), line_start(stream, end, size)
             stream.seek(start)
             window = Window(stream, end - start)
+            # The default buffer, as open() gives: peek() would copy out a larger one on
+            # every line, and Dask's workers allocate anything over 64 KiB with mmap.
             for unit in json_lines(io.BufferedReader(window), name):
                 number = int(unit.label[prefix:])
                 if isinstance(unit, Body):
-                    result = _worker.body(unit.label, unit.raw, None, operation, status)
+                    result = checker.body(unit.label, unit.raw, None, operation, status)
                     found.append((number, result) if result.findings else number)
                 else:
-                    found.append((number, _worker.check(unit)))
+                    found.append((number, checker.check(unit)))
     except OSError as exc:
         failure = Result(name, unreadable=f"read failed: {exc.strerror or exc}")
-        return _RangeDone(0, found, failure)
-    return _RangeDone(window.newlines, found, None)
+        return RangeDone(0, found, failure)
+    return RangeDone(window.newlines, found, None)
 
 
 def _ping() -> None:
