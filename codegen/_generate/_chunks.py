@@ -55,6 +55,7 @@ from urllib.parse import unquote
 from .._spec._graph import strongly_connected
 from .._spec._load import escape_pointer_token, iter_pointer
 from .._spec._walk import map_subschemas
+from ._hoist import SCHEMAS
 from ._ir import CompileError
 from ._render import render
 
@@ -78,7 +79,6 @@ MAX_WORKERS = 4
 #: ``generate`` starts the workers before it loads them (see ``Workers.start``).
 PREWARM_BYTES = 4 * CHUNK_WEIGHT
 
-_SCHEMAS = "#/components/schemas/"
 #: What a chunk's document holds for a component it refers to outside itself.
 _STUB: dict[str, Any] = {"type": "object"}
 #: The template data of a stub: the models' templates render it as nothing.
@@ -188,7 +188,7 @@ def _ref_targets(ref: Any, schemas: Mapping[str, Any]) -> set[str]:
         return set()
     names: set[str] = set()
     for written in {ref, unquote(ref)}:
-        if not written.startswith(_SCHEMAS):
+        if not written.startswith(SCHEMAS):
             continue
         try:
             tokens = list(iter_pointer(written))
@@ -331,7 +331,7 @@ def chunk_class_names(
 
 
 def _pointer(name: str) -> str:
-    return _SCHEMAS + escape_pointer_token(name)
+    return SCHEMAS + escape_pointer_token(name)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from uuid import UUID
 from .._spec._extensions import ENUM_KEY, WAITERS_KEY
 from .._spec._files import shown_path
 from .._spec._load import LoadedSpec, escape_pointer_token, iter_pointer
-from ._hoist import HoistError, hoist, recursive_aliases, refusals
+from ._hoist import SCHEMAS, HoistError, hoist, recursive_aliases, refusals
 from ._names import (
     CLIENT_NAMES,
     HTTP_METHODS,
@@ -50,7 +50,6 @@ __all__ = [
     "build_api",
 ]
 
-_SCHEMAS = "#/components/schemas/"
 _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)
 _TEMPLATE_PARAMETER = re.compile(r"\{([^{}/]+)\}")
@@ -543,7 +542,7 @@ class _Builder:
         unions: list[UnionInfo] = []
         aliases: list[AliasInfo] = []
         for component, schema in sorted(self.schemas.items()):
-            pointer = _SCHEMAS + escape_pointer_token(component)
+            pointer = SCHEMAS + escape_pointer_token(component)
             if not isinstance(schema, dict):
                 aliases.append(AliasInfo(pointer, self.names[pointer]))
             elif "enum" in schema:
@@ -570,7 +569,7 @@ class _Builder:
             aliases=tuple(aliases),
             recursive_aliases=tuple(
                 sorted(
-                    self.names[_SCHEMAS + escape_pointer_token(component)]
+                    self.names[SCHEMAS + escape_pointer_token(component)]
                     for component in recursive_aliases(self.schemas)
                 )
             ),
@@ -580,7 +579,7 @@ class _Builder:
     def _assign_class_names(self) -> dict[str, str]:
         components = sorted(self.schemas)
         return {
-            _SCHEMAS + escape_pointer_token(component): name
+            SCHEMAS + escape_pointer_token(component): name
             for component, name in zip(components, class_names(components), strict=True)
         }
 
@@ -612,7 +611,7 @@ class _Builder:
             return UnionInfo(pointer, self.names[pointer], None, {}, (), exclusive)
         # A mapping value is a $ref, or the bare name of a component schema.
         targets = {
-            str(tag): ref if ref.startswith("#") else _SCHEMAS + ref
+            str(tag): ref if ref.startswith("#") else SCHEMAS + ref
             for tag, ref in discriminator.get("mapping", {}).items()
             if isinstance(ref, str)
         }
@@ -671,7 +670,7 @@ class _Builder:
             if isinstance(schema, dict):
                 members = schema.get("oneOf", schema.get("anyOf"))
                 if isinstance(members, list):
-                    yield _SCHEMAS + escape_pointer_token(component), members
+                    yield SCHEMAS + escape_pointer_token(component), members
 
     def _model(self, pointer: str, schema: Mapping[str, Any]) -> ModelInfo:
         required = set(schema.get("required", []))
@@ -768,7 +767,7 @@ class _Builder:
 
     def _deref(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith(_SCHEMAS):
+        if isinstance(ref, str) and ref.startswith(SCHEMAS):
             target = self.spec.resolve(ref)
             if isinstance(target, dict):
                 return target
