@@ -11,11 +11,16 @@ passes the rewritten schema has no schema issue and no unknown field, so the Pyt
 layers are skipped; any other payload goes through them, and they word every finding.
 
 Rewriting only ever narrows what passes, which is sound where every keyword is
-monotone (``allOf``, ``anyOf``, ``properties``, ``items``...). A schema that reaches
-``oneOf``, ``not`` or ``if`` (where narrowing a part can turn a failure into a pass),
-or where the two libraries could read it differently (``patternProperties``, whose keys
-jsonschema-rs would match itself, formats whose checkers differ, ``multipleOf``, ``uniqueItems``,
-dynamic or non-local references), gets no first look at all.
+monotone (``allOf``, ``anyOf``, ``properties``, ``items``...). Two shapes of the others
+are sound too, and common in vendors' specs: a ``oneOf`` whose branches no value can
+pass two of (each an object that requires one tag property and gives it string values
+no other branch allows, through ``const``, ``enum`` or ``not``), which is an ``anyOf``;
+and a ``not`` of string values alone, which the rewrite never narrows. A schema that
+reaches any other ``oneOf``, ``not`` or ``if`` (where narrowing a part can turn a
+failure into a pass), or where the two libraries could read it differently
+(``patternProperties``, whose keys jsonschema-rs would match itself, formats whose
+checkers differ, ``multipleOf``, ``uniqueItems``, dynamic or non-local references), gets
+no first look at all.
 """
 
 from __future__ import annotations
@@ -183,7 +188,15 @@ def _tighten(document: Any, root: Any) -> None:
         if not isinstance(node, dict) or id(node) in seen:
             continue
         seen.add(id(node))
-        if any(keyword in node for keyword in _UNSAFE_KEYWORDS):
+        if "oneOf" in node and _exclusive(document, node["oneOf"]):
+            # At most one branch can pass, so the oneOf is an anyOf of them.
+            all_of = node.get("allOf", [])
+            if not isinstance(all_of, list):
+                raise _NoFirstLook("allOf is not a list")
+            node["allOf"] = [*all_of, {"anyOf": node.pop("oneOf")}]
+        unsafe = [keyword for keyword in _UNSAFE_KEYWORDS if keyword in node]
+        # A `not` of values alone is read alike by both and never narrowed.
+        if unsafe and not (unsafe == ["not"] and _values(node["not"]) is not None):
             raise _NoFirstLook("a keyword whose reading may differ")
         reference = node.get("$ref")
         if reference is not None:
@@ -198,6 +211,102 @@ def _tighten(document: Any, root: Any) -> None:
         ):
             node["additionalProperties"] = False
         stack.extend(_subschemas(node))
+
+
+#: The values a tag may take: ``(True, values)`` only those, ``(False, values)`` any but those.
+_Allowed = tuple[bool, frozenset[str]]
+
+
+def _exclusive(document: Any, branches: object) -> bool:
+    """Whether no value can pass two of ``branches``: each is an object schema (a
+    ``$ref`` to one, maybe) that requires a tag property all of them require, and gives
+    it string values (:func:`_values`) that no other branch gives it."""
+    if not isinstance(branches, list) or len(branches) < 2:
+        return False
+    objects: list[dict[str, Any]] = []
+    for branch in branches:
+        found = _followed(document, branch)
+        if not (
+            isinstance(found, dict)
+            and found.get("type") == "object"
+            and isinstance(found.get("required"), list)
+            and isinstance(found.get("properties"), dict)
+        ):
+            return False
+        objects.append(found)
+    tags = set.intersection(*(set(branch["required"]) for branch in objects))
+    for tag in sorted(tag for tag in tags if isinstance(tag, str)):
+        allowed = [_allowed(branch, tag) for branch in objects]
+        if all(
+            _disjoint(first, second)
+            for index, first in enumerate(allowed)
+            for second in allowed[index + 1 :]
+        ):
+            return True
+    return False
+
+
+def _allowed(branch: dict[str, Any], tag: str) -> _Allowed | None:
+    """What a branch lets its tag be, or None when that is not one ``const``, ``enum``
+    or ``not`` of string values written on the tag property itself.
+
+    The unknown-field walk leaves out the branches whose ``const`` or ``enum`` the value
+    does not agree with, and keeps any other: a branch that says its tag by ``not`` must
+    declare no other property, so that keeping it beside the branch the value passed
+    changes nothing the walk finds.
+    """
+    schema = branch["properties"].get(tag)
+    if not isinstance(schema, dict):
+        return None
+    forms = [key for key in ("const", "enum", "not") if key in schema]
+    if forms == ["not"]:
+        values = _values(schema["not"])
+        alone = set(branch["properties"]) == {tag} and not any(
+            keyword in branch for keyword in ("allOf", "anyOf", "oneOf")
+        )
+        return None if values is None or not alone else (False, values)
+    if len(forms) == 1:
+        values = _values({forms[0]: schema[forms[0]]})
+        return None if values is None else (True, values)
+    return None
+
+
+def _disjoint(first: _Allowed | None, second: _Allowed | None) -> bool:
+    if first is None or second is None:
+        return False
+    (only, values), (other_only, others) = first, second
+    if only and other_only:
+        return not values & others
+    if only or other_only:
+        return values <= others if only else others <= values
+    return False  # two "any but": both take every other string
+
+
+def _values(schema: object) -> frozenset[str] | None:
+    """The strings a schema of only ``const`` or only ``enum`` of strings lists, or None."""
+    if not isinstance(schema, dict) or len(schema) != 1:
+        return None
+    if isinstance(schema.get("const"), str):
+        return frozenset([schema["const"]])
+    listed = schema.get("enum")
+    if isinstance(listed, list) and listed and all(isinstance(value, str) for value in listed):
+        return frozenset(listed)
+    return None
+
+
+def _followed(document: Any, schema: object) -> object:
+    """``schema``, or what its chain of plain ``$ref`` (nothing beside it) leads to."""
+    for _ in range(64):
+        if not (isinstance(schema, dict) and set(schema) == {"$ref"}):
+            return schema
+        reference = schema["$ref"]
+        if not (isinstance(reference, str) and reference.startswith("#/")):
+            return None
+        try:
+            schema = _at(document, reference[1:])
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    return None
 
 
 def _subschemas(node: dict[str, Any]) -> Iterator[Any]:
