@@ -541,6 +541,14 @@ def test_jobs_auto_gives_the_same_output_as_jobs_1_on_a_large_input(tmp_path: Pa
     assert one.stdout == auto.stdout == default.stdout
     checked = (len(bodies) + 2) * repeats
     assert f"checked {checked}: {len(bodies) * repeats} valid, {2 * repeats} invalid" in one.stdout
+    # The workers read the file in ranges and send runs of clean lines back as such:
+    # the reports that list every result list each of them all the same.
+    for form in ("json", "junit"):
+        one = validate("--spec", "prunner", "--format", form, "--jobs", "1", lines)
+        auto = validate("--spec", "prunner", "--format", form, "--jobs", "auto", lines)
+        assert one.returncode == auto.returncode == 1
+        assert one.stdout == auto.stdout
+        assert one.stdout.count(f"{lines}:") >= checked
 
 
 #: Ways worker processes fail to start on real machines, each put in place before

@@ -12,9 +12,10 @@ from typing import TextIO
 
 from .._spec._config import Config
 from .._validate._drift import Drift
+from .._validate._finding import CleanLines
 from .._validate._report import FORMATS, RunInfo, Summary, make_report
 from .._validate._run import AUTO_MIN_BYTES, RunError, auto_jobs
-from .._validate._validator import ModelLayerWarning, Validator, ValidatorError
+from .._validate._validator import ModelLayerWarning, Validator, ValidatorError, checked_inputs
 from ._arguments import whole_number
 from ._exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ._shown import shown_path
@@ -196,14 +197,21 @@ def _report(validator: Validator, args: argparse.Namespace, info: RunInfo) -> in
         jobs = auto_jobs(args.inputs) if auto else args.jobs
         # An explicit --jobs N is obeyed or refused; auto settles for one process.
         fallback = functools.partial(_say, progress) if auto else None
-        results = validator.check_inputs(
+        checked = checked_inputs(
+            validator,
             args.inputs,
             jobs=jobs,
             engine=args.engine,
             scheduler=args.scheduler,
             fallback=fallback,
         )
-        for result in results:
+        for result in checked:
+            if isinstance(result, CleanLines):
+                # Runs of clean lines of a large file, counted without a result each.
+                summary.add_clean(len(result.numbers))
+                report.add_clean(result)
+                progress.update(summary)
+                continue
             if result.findings or result.skipped or result.unreadable:
                 # Lines are about to be printed: take the progress line off first.
                 progress.clear()

@@ -24,7 +24,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from ._finding import Result, ValidatorError
+from ._finding import Checked, Result, ValidatorError
 from ._inputs import UnreadableInput, import_fsspec, is_url, kind_of
 from ._run import FileSoFar, RangeDone, RunError, check_range, range_results, usable_cpus
 
@@ -57,7 +57,7 @@ def check_on_dask(
     *,
     scheduler: str | Any | None = None,
     range_bytes: int | None = None,
-) -> Iterator[Result]:
+) -> Iterator[Checked]:
     """Results for every payload of ``names``, in order, checked on a Dask cluster.
 
     ``scheduler`` is a scheduler address, a ``distributed.Client``, or None for a local
@@ -133,10 +133,10 @@ def _jsonl_size(name: str) -> int | None:
 
 def _run(
     client: Any, validator: Validator, parts: list[str | IO[bytes] | list[_Range]]
-) -> Iterator[Result]:
+) -> Iterator[Checked]:
     workers = max(1, sum(client.nthreads().values()))
     options = validator.options
-    pending: deque[tuple[Any, Callable[[Any], Iterable[Result]]]] = deque()
+    pending: deque[tuple[Any, Callable[[Any], Iterable[Checked]]]] = deque()
     for part in parts:
         if isinstance(part, list):
             file = FileSoFar(part[0].name)
@@ -158,7 +158,7 @@ def _run(
         yield from _taken(pending)
 
 
-def _taken(pending: deque[tuple[Any, Callable[[Any], Iterable[Result]]]]) -> Iterable[Result]:
+def _taken(pending: deque[tuple[Any, Callable[[Any], Iterable[Checked]]]]) -> Iterable[Checked]:
     """The results of the first task in flight, once it is done."""
     future, unpack = pending.popleft()
     return unpack(future.result())

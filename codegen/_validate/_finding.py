@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-__all__ = ["Finding", "Outcome", "Result", "Severity", "ValidatorError", "clean_result"]
+__all__ = [
+    "Checked",
+    "CleanLines",
+    "Finding",
+    "Outcome",
+    "Result",
+    "Severity",
+    "ValidatorError",
+    "clean_result",
+]
 
 Severity = Literal["error", "warning"]
 Outcome = Literal["valid", "invalid", "skipped", "unreadable"]
@@ -111,3 +121,25 @@ _CLEAN = {
     "unreadable": "",
     "detail": "",
 }
+
+
+class CleanLines(NamedTuple):
+    """Consecutive lines of a JSON Lines file whose bodies had nothing found: lines
+    ``after + number`` for each number in ``numbers``. A report that prints only findings
+    counts them without a result for each."""
+
+    name: str
+    after: int
+    numbers: range
+    operation: str
+    status: str
+
+    def results(self) -> Iterator[Result]:
+        """The result of each line, as :func:`clean_result` makes it."""
+        name, after, operation, status = self.name, self.after, self.operation, self.status
+        for number in self.numbers:
+            yield clean_result(f"{name}:{after + number}", operation, status)
+
+
+#: What checking inputs gives, in order: a payload's result, or a run of clean lines.
+Checked = Result | CleanLines

@@ -12,7 +12,7 @@ from typing import IO, Any, Protocol, TextIO
 from xml.etree import ElementTree as ET
 
 from ._drift import Drift
-from ._finding import Finding, Result
+from ._finding import CleanLines, Finding, Result
 from ._redact import one_line
 
 __all__ = ["FORMATS", "Report", "RunInfo", "Summary", "make_report"]
@@ -64,6 +64,11 @@ class Summary:
             self.invalid += outcome == "invalid"
         self.warnings += sum(f.severity == "warning" for f in result.findings)
 
+    def add_clean(self, count: int) -> None:
+        """Count ``count`` payloads with nothing found."""
+        self.checked += count
+        self.valid += count
+
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data."""
         data = asdict(self)
@@ -90,6 +95,9 @@ class Report(Protocol):
 
     def add(self, result: Result) -> None:
         """Take one result."""
+
+    def add_clean(self, lines: CleanLines) -> None:
+        """Take the results of lines with nothing found."""
 
     def finish(self, summary: Summary, drift: Drift) -> None:
         """Write what is left: the summary, the drift, or the whole document."""
@@ -143,6 +151,9 @@ class _TextReport:
     def paint(self, text: str, style: str) -> str:
         return f"{_COLOURS[style]}{text}{_RESET}" if self.colour else text
 
+    def add_clean(self, lines: CleanLines) -> None:
+        """Lines with nothing found print nothing: the summary counts them."""
+
     def add(self, result: Result) -> None:
         if result.skipped:
             line = f"{result.input}: skipped: {result.skipped}: {result.detail}"
@@ -170,6 +181,10 @@ class _JsonReport:
         self.info = info
         self.results = _spool()
         self.count = 0
+
+    def add_clean(self, lines: CleanLines) -> None:
+        for result in lines.results():
+            self.add(result)
 
     def add(self, result: Result) -> None:
         data = result.to_json()
@@ -211,6 +226,10 @@ class _JunitReport:
         self.out = out
         self.info = info
         self.cases = _spool()
+
+    def add_clean(self, lines: CleanLines) -> None:
+        for result in lines.results():
+            self.add(result)
 
     def add(self, result: Result) -> None:
         case = ET.Element(

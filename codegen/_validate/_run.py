@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from ._check import Checker, Options
-from ._finding import Result, clean_result
+from ._finding import Checked, CleanLines, Result, clean_result
 from ._inputs import Body, Unit, Window, is_url, json_lines, kind_of, line_start
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ def _check_batch(batch: list[_Sent]) -> list[Result | None]:
 
 
 #: Work for a worker: the function, its arguments, and what turns its answer into results.
-_Task = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], Iterator[Result]]]
+_Task = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], Iterable[Checked]]]
 #: The inputs in order: a run of inputs read here, or a large local JSON Lines file.
 _Part = list[str | IO[bytes]] | tuple[str, int]
 
@@ -246,7 +246,7 @@ def check_inputs_in_processes(
     jobs: int,
     *,
     fallback: Callable[[str], None] | None = None,
-) -> Iterator[Result]:
+) -> Iterator[Checked]:
     """What :func:`check_units` gives for the units of ``names`` (``units_of`` reads
     them), with each large local JSON Lines file read by the workers, a range each."""
     parts = _plan(checker, names) if jobs > 1 else []
@@ -345,23 +345,24 @@ class FileSoFar:
 
 
 class RangeDone(NamedTuple):
-    """A range's results: how many line ends it held, each clean body as its line number
-    within the range, every other result with its own, and a read error if any."""
+    """A range's results: how many line ends it held, each run of consecutive clean
+    bodies as the range of their line numbers within the range, every other result with
+    its own number, and a read error if any."""
 
     newlines: int
-    found: list[int | tuple[int, Result]]
+    found: list[range | tuple[int, Result]]
     failure: Result | None
 
 
-def range_results(options: Options, file: FileSoFar, done: RangeDone) -> Iterator[Result]:
+def range_results(options: Options, file: FileSoFar, done: RangeDone) -> Iterator[Checked]:
     """A range's results, numbered after the lines of the ranges before it (ranges come
-    back in order), each clean body's made again."""
+    back in order), each run of clean bodies as one :class:`CleanLines`."""
     if file.failed:
         return
     before, name = file.lines, file.name
     for item in done.found:
-        if isinstance(item, int):
-            yield clean_result(f"{name}:{before + item}", options.operation, options.status)
+        if isinstance(item, range):
+            yield CleanLines(name, before, item, options.operation, options.status)
         else:
             yield _relabelled(item[1], f"{name}:{before + item[0]}")
     if done.failure is not None:
@@ -400,7 +401,7 @@ def check_range(
     opens) that start in bytes ``[start, end)``, numbered from 1 within the range: the
     results :func:`range_results` numbers after the ranges before it."""
     operation, status = checker.options.operation, checker.options.status
-    found: list[int | tuple[int, Result]] = []
+    found: list[range | tuple[int, Result]] = []
     prefix = len(name) + 1
     window: Window | None = None
     try:
@@ -414,9 +415,16 @@ def check_range(
                 number = int(unit.label[prefix:])
                 if isinstance(unit, Body):
                     result = checker.body(unit.label, unit.raw, None, operation, status)
-                    found.append((number, result) if result.findings else number)
+                    if not result.findings:
+                        last = found[-1] if found else None
+                        if isinstance(last, range) and last.stop == number:
+                            found[-1] = range(last.start, number + 1)
+                        else:
+                            found.append(range(number, number + 1))
+                        continue
                 else:
-                    found.append((number, checker.check(unit)))
+                    result = checker.check(unit)
+                found.append((number, result))
     except OSError as exc:
         failure = Result(name, unreadable=f"read failed: {exc.strerror or exc}")
         return RangeDone(0, found, failure)
@@ -427,7 +435,7 @@ def _ping() -> None:
     """A task that does nothing: the pool has started when it comes back."""
 
 
-def _tasks_in_workers(checker: Checker, tasks: Iterator[_Task], jobs: int) -> Iterator[Result]:
+def _tasks_in_workers(checker: Checker, tasks: Iterator[_Task], jobs: int) -> Iterator[Checked]:
     """Run ``tasks`` in ``jobs`` processes, yielding their results in order, at most two
     per worker in flight. Raises _NoWorkers before any task is taken when the pool
     cannot start."""
@@ -445,7 +453,7 @@ def _tasks_in_workers(checker: Checker, tasks: Iterator[_Task], jobs: int) -> It
             pool.submit(_ping).result()
         except OSError as exc:
             raise _NoWorkers(str(exc), []) from None
-        pending: deque[tuple[Future[Any], Callable[[Any], Iterator[Result]]]] = deque()
+        pending: deque[tuple[Future[Any], Callable[[Any], Iterable[Checked]]]] = deque()
         try:
             for function, arguments, unpack in tasks:
                 pending.append((pool.submit(function, *arguments), unpack))

@@ -22,7 +22,7 @@ from .._spec._config import ConfigError, load_config
 from .._spec._find import SpecNotFound, find_spec
 from .._spec._load import LoadedSpec, LoadError, load_spec
 from ._check import Checker, Options
-from ._finding import Finding, Result, ValidatorError
+from ._finding import Checked, CleanLines, Finding, Result, ValidatorError
 from ._inputs import (
     HarEntry,
     Unit,
@@ -39,7 +39,14 @@ from ._operations import SpecError
 from ._redact import cut
 from ._run import check_inputs_in_processes
 
-__all__ = ["ModelLayerWarning", "Validator", "ValidatorError", "build_checker", "checker_for"]
+__all__ = [
+    "ModelLayerWarning",
+    "Validator",
+    "ValidatorError",
+    "build_checker",
+    "checked_inputs",
+    "checker_for",
+]
 
 _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 #: What ``check_inputs`` accepts: a path, ``-`` (standard input), a glob, an fsspec URL,
@@ -253,26 +260,22 @@ class Validator:
         Raises :class:`ValidatorError` when a JSON body has no operation to be checked
         as; an input that cannot be read is a result (``outcome == "unreadable"``).
         """
-        chosen = self
-        if operation is not None or status is not None:
-            options = self._resolved(
-                operation or self.operation,
-                self._options.status if status is None else _status(status),
-            )
-            chosen = _rebuild(options, self._shown_path)
-        named = [_name(source) for source in inputs]
-        names = [name for source in named for name in _expand(source)]
-        chosen.require_operation(names)
-        if engine == "dask":
-            from ._dask import check_on_dask
-
-            yield from check_on_dask(chosen, names, scheduler=scheduler, range_bytes=range_bytes)
-            return
-        if engine != "processes":
-            raise ValidatorError(f"--engine {engine}: not an engine (processes, dask)")
-        yield from check_inputs_in_processes(
-            chosen._loaded.checker, names, chosen.units, jobs, fallback=fallback
+        checked = checked_inputs(
+            self,
+            inputs,
+            operation=operation,
+            status=status,
+            jobs=jobs,
+            engine=engine,
+            scheduler=scheduler,
+            range_bytes=range_bytes,
+            fallback=fallback,
         )
+        for item in checked:
+            if isinstance(item, CleanLines):
+                yield from item.results()
+            else:
+                yield item
 
     def units(self, names: Iterable[str | IO[bytes]]) -> Iterator[Unit]:
         """The units of the named inputs, in order (an unreadable input is one unit)."""
@@ -353,6 +356,46 @@ def _load(options: Options, spec: LoadedSpec | None = None) -> _Loaded:
             raise ValidatorError(str(exc)) from None
         _LOADED[options] = loaded
     return loaded
+
+
+def checked_inputs(
+    validator: Validator,
+    inputs: Iterable[Source],
+    *,
+    operation: str | None = None,
+    status: str | int | None = None,
+    jobs: int = 1,
+    engine: str = "processes",
+    scheduler: str | Any | None = None,
+    range_bytes: int | None = None,
+    fallback: Callable[[str], None] | None = None,
+) -> Iterator[Checked]:
+    """What :meth:`Validator.check_inputs` gives, with each run of clean lines of a large
+    JSON Lines file as one :class:`CleanLines` (a report of findings only counts them)."""
+    chosen = validator
+    if operation is not None or status is not None:
+        options = validator._resolved(
+            operation or validator.operation,
+            validator.options.status if status is None else _status(status),
+        )
+        chosen = _rebuild(options, validator.spec_path)
+    named = [_name(source) for source in inputs]
+    names = [name for source in named for name in _expand(source)]
+    chosen.require_operation(names)
+    if engine == "dask":
+        from ._dask import check_on_dask
+
+        yield from check_on_dask(chosen, names, scheduler=scheduler, range_bytes=range_bytes)
+        return
+    if engine != "processes":
+        raise ValidatorError(f"--engine {engine}: not an engine (processes, dask)")
+    yield from check_inputs_in_processes(
+        chosen._loaded.checker,
+        names,
+        chosen.units,
+        jobs,
+        fallback=fallback,
+    )
 
 
 def build_checker(options: Options) -> Checker:
